@@ -1,0 +1,5 @@
+"""The Keras side: graph -> keras.Model and everything that needs Keras.
+
+Keras is imported lazily inside functions, never when this package is imported, so the
+editor's window appears before the multi-second backend import finishes.
+"""

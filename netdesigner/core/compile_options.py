@@ -1,0 +1,102 @@
+"""What can be chosen when compiling: losses, metrics and optimizers, declared as data.
+
+Names are Keras class names (``keras.losses.<name>``, ``keras.metrics.<name>``,
+``keras.optimizers.<name>``), except the metric ``accuracy``, which Keras resolves to the
+accuracy that fits the loss. Optimizer options reuse ``ParamSpec`` so the same editor widgets
+and coercion serve them.
+"""
+
+from __future__ import annotations
+
+from netdesigner.core.params import ParamKind, ParamSpec
+
+LOSSES: tuple[str, ...] = (
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "BinaryCrossentropy",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
+    "Huber",
+    "LogCosh",
+    "KLDivergence",
+    "CosineSimilarity",
+    "Poisson",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+)
+
+# Losses that accept ``from_logits`` (the head outputs raw scores instead of probabilities).
+LOGIT_LOSSES: frozenset[str] = frozenset(
+    {"CategoricalCrossentropy", "SparseCategoricalCrossentropy", "BinaryCrossentropy"}
+)
+
+METRICS: tuple[str, ...] = (
+    "accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "SparseCategoricalAccuracy",
+    "TopKCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "AUC",
+    "Precision",
+    "Recall",
+    "TruePositives",
+    "TrueNegatives",
+    "FalsePositives",
+    "FalseNegatives",
+    "MeanSquaredError",
+    "RootMeanSquaredError",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "CosineSimilarity",
+    "R2Score",
+)
+
+
+def _lr(default: float) -> ParamSpec:
+    return ParamSpec("learning_rate", ParamKind.FLOAT, default, "size of each update step",
+                     minimum=0.0, exclusive_minimum=True, maximum=10.0)
+
+
+def _momentum(doc: str = "fraction of the previous update carried into the next") -> ParamSpec:
+    return ParamSpec("momentum", ParamKind.FLOAT, 0.0, doc, minimum=0.0, maximum=1.0, exclusive_maximum=True)
+
+
+def _beta(name: str, default: float, doc: str) -> ParamSpec:
+    return ParamSpec(name, ParamKind.FLOAT, default, doc, minimum=0.0, maximum=1.0, exclusive_maximum=True)
+
+
+def _epsilon(default: float) -> ParamSpec:
+    return ParamSpec("epsilon", ParamKind.FLOAT, default, "small number that keeps divisions stable",
+                     minimum=0.0, exclusive_minimum=True, maximum=1.0)
+
+
+_ADAM_FAMILY = (
+    _beta("beta_1", 0.9, "decay of the running average of gradients"),
+    _beta("beta_2", 0.999, "decay of the running average of squared gradients"),
+    _epsilon(1e-7),
+)
+
+OPTIMIZERS: dict[str, tuple[ParamSpec, ...]] = {
+    "Adam": (_lr(0.001), *_ADAM_FAMILY,
+             ParamSpec("amsgrad", ParamKind.BOOL, False, "use the AMSGrad variant")),
+    "AdamW": (_lr(0.001),
+              ParamSpec("weight_decay", ParamKind.FLOAT, 0.004, "how strongly weights are pulled towards zero",
+                        minimum=0.0, maximum=1.0),
+              *_ADAM_FAMILY),
+    "SGD": (_lr(0.01), _momentum(),
+            ParamSpec("nesterov", ParamKind.BOOL, False, "use Nesterov momentum")),
+    "RMSprop": (_lr(0.001),
+                _beta("rho", 0.9, "decay of the running average of squared gradients"),
+                _momentum(), _epsilon(1e-7)),
+    "Adagrad": (_lr(0.001),
+                ParamSpec("initial_accumulator_value", ParamKind.FLOAT, 0.1, "starting value of the accumulators",
+                          minimum=0.0, maximum=100.0),
+                _epsilon(1e-7)),
+    "Adadelta": (_lr(0.001), _beta("rho", 0.95, "decay rate of the running averages"), _epsilon(1e-7)),
+    "Adamax": (_lr(0.001), *_ADAM_FAMILY),
+    "Nadam": (_lr(0.001), *_ADAM_FAMILY),
+}

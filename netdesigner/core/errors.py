@@ -1,0 +1,63 @@
+"""Typed errors raised by core.
+
+Each carries a message written for a student and, where one helps, a hint saying what to do.
+The GUI and the CLI show ``str(error)``; they never need to parse it.
+"""
+
+from __future__ import annotations
+
+
+class GraphError(Exception):
+    """Base of every error core raises on purpose."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}" if self.hint else self.message
+
+
+class CycleError(GraphError):
+    """A connection would close a loop; ``loop`` lists the node names around it."""
+
+    def __init__(self, message: str, loop: list[str]) -> None:
+        super().__init__(message, "a network must flow one way, from inputs to outputs")
+        self.loop = loop
+
+
+class PortError(GraphError):
+    """A connection names a port that does not exist or is already taken."""
+
+
+class DuplicateNameError(GraphError):
+    """Two nodes would share a name, which Keras forbids for layers."""
+
+
+class ParamError(GraphError):
+    """A parameter value is of the wrong type or outside its allowed values."""
+
+    def __init__(self, param: str, message: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.param = param
+
+
+class LayerError(GraphError):
+    """A layer cannot work on the inputs it receives (the node turns red).
+
+    ``code`` names the kind of problem so tests and tools can tell them apart without
+    reading prose.
+    """
+
+    def __init__(self, message: str, hint: str = "", code: str = "shape") -> None:
+        super().__init__(message, hint)
+        self.code = code
+
+
+class FormatError(GraphError):
+    """A graph file cannot be read; ``where`` says which part (e.g. ``nodes[3].params.filters``)."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where = where

@@ -1,0 +1,334 @@
+"""The editable model: nodes, ordered edges, stable ids, unique names, and the DAG invariant.
+
+Like Orange's ``Scheme``, the graph owns validation of every change: a connection that would
+close a loop raises ``CycleError`` and leaves the graph untouched, whoever asks (a mouse
+gesture, a paste, a file). Views subscribe to change events instead of poking at the data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from netdesigner.core import catalog
+from netdesigner.core.catalog import LayerSpec
+from netdesigner.core.errors import CycleError, DuplicateNameError, GraphError, ParamError, PortError
+
+
+@dataclass
+class Node:
+    """One layer (or Input/Output head) on the canvas. ``params`` holds canonical values."""
+
+    id: str
+    type: str
+    name: str
+    params: dict[str, Any]
+    position: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def spec(self) -> LayerSpec:
+        return catalog.get(self.type)
+
+    @property
+    def input_count(self) -> int:
+        return self.spec.input_count(self.params)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """The output of ``source`` feeding input port ``port`` of ``target`` (ports count from 0)."""
+
+    source: str
+    target: str
+    port: int = 0
+
+
+@dataclass(frozen=True)
+class GraphEvent:
+    """A change notification: ``kind`` is one of node_added, node_removed, edge_added,
+    edge_removed, renamed, param_changed, moved."""
+
+    kind: str
+    node_id: str
+    edge: Edge | None = None
+    detail: str = ""
+
+
+Listener = Callable[[GraphEvent], None]
+
+_NAME_FORBIDDEN = re.compile(r"[/\x00-\x1f\x7f]")
+MAX_NAME_LENGTH = 128
+
+
+def check_name(name: Any) -> str:
+    """Keras layer names: non-empty text without '/' or control characters."""
+    if not isinstance(name, str) or not name.strip():
+        raise GraphError("a layer name cannot be empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise GraphError(f"a layer name can have at most {MAX_NAME_LENGTH} characters")
+    if _NAME_FORBIDDEN.search(name):
+        raise GraphError(f"the name {name!r} contains '/' or a control character, which Keras does not allow")
+    return name
+
+
+@dataclass
+class Graph:
+    """A directed acyclic graph of layer nodes."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    _inputs: dict[str, dict[int, Edge]] = field(default_factory=dict, repr=False)
+    _outputs: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
+    _listeners: list[Listener] = field(default_factory=list, repr=False)
+    _order: list[str] | None = field(default=None, repr=False)
+    _next_id: int = field(default=1, repr=False)
+    revision: int = 0
+
+    # --- reading -------------------------------------------------------------------------
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.nodes
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def node(self, node_id: str) -> Node:
+        try:
+            return self.nodes[node_id]
+        except KeyError:
+            raise GraphError(f"there is no node with id {node_id!r}") from None
+
+    def by_name(self, name: str) -> Node | None:
+        for node in self.nodes.values():
+            if node.name == name:
+                return node
+        return None
+
+    @property
+    def edges(self) -> list[Edge]:
+        return [e for node_id in self.nodes for _, e in sorted(self._inputs[node_id].items())]
+
+    def input_edges(self, node_id: str) -> dict[int, Edge]:
+        """Connected input ports of a node, by port number."""
+        return self._inputs[node_id]
+
+    def output_edges(self, node_id: str) -> list[Edge]:
+        return self._outputs[node_id]
+
+    def successors(self, node_id: str) -> Iterator[str]:
+        return (e.target for e in self._outputs[node_id])
+
+    def topological_order(self) -> list[str]:
+        """Node ids, every node after all its inputs; ties keep insertion order (deterministic)."""
+        if self._order is None:
+            indegree = {nid: len(ins) for nid, ins in self._inputs.items()}
+            ready = [nid for nid in self.nodes if indegree[nid] == 0]
+            order: list[str] = []
+            i = 0
+            while i < len(ready):
+                nid = ready[i]
+                i += 1
+                order.append(nid)
+                for edge in self._outputs[nid]:
+                    indegree[edge.target] -= 1
+                    if indegree[edge.target] == 0:
+                        ready.append(edge.target)
+            self._order = order
+        return self._order
+
+    def descendants(self, node_ids: Iterable[str]) -> set[str]:
+        """The given nodes and everything downstream of them."""
+        seen: set[str] = set()
+        stack = [n for n in node_ids if n in self.nodes]
+        while stack:
+            nid = stack.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            stack.extend(e.target for e in self._outputs[nid])
+        return seen
+
+    def ancestors(self, node_ids: Iterable[str]) -> set[str]:
+        """The given nodes and everything upstream of them."""
+        seen: set[str] = set()
+        stack = [n for n in node_ids if n in self.nodes]
+        while stack:
+            nid = stack.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            stack.extend(e.source for e in self._inputs[nid].values())
+        return seen
+
+    def find_path(self, start: str, goal: str) -> list[str] | None:
+        """Node ids of a path start -> ... -> goal following edges, or None."""
+        parent: dict[str, str | None] = {start: None}
+        stack = [start]
+        while stack:
+            nid = stack.pop()
+            if nid == goal:
+                path = [nid]
+                while (prev := parent[path[-1]]) is not None:
+                    path.append(prev)
+                return path[::-1]
+            for edge in self._outputs[nid]:
+                if edge.target not in parent:
+                    parent[edge.target] = nid
+                    stack.append(edge.target)
+        return None
+
+    # --- changing --------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def new_id(self) -> str:
+        while f"n{self._next_id}" in self.nodes:
+            self._next_id += 1
+        return f"n{self._next_id}"
+
+    def unique_name(self, stem: str) -> str:
+        taken = {n.name for n in self.nodes.values()}
+        i = 1
+        while f"{stem}_{i}" in taken:
+            i += 1
+        return f"{stem}_{i}"
+
+    def add_node(
+        self,
+        layer_type: str,
+        name: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        position: tuple[float, float] = (0.0, 0.0),
+        node_id: str | None = None,
+    ) -> Node:
+        """Create a node with default parameters overridden by ``params`` (coerced)."""
+        spec = catalog.find(layer_type)
+        if spec is None:
+            raise GraphError(f"unknown layer type {layer_type!r}")
+        if node_id is not None and node_id in self.nodes:
+            raise GraphError(f"a node with id {node_id!r} already exists")
+        if name is None:
+            name = self.unique_name(spec.base_name)
+        else:
+            self._check_free_name(check_name(name))
+        values = spec.defaults()
+        for key, value in (params or {}).items():
+            values[key] = self._coerce(spec, key, value)
+        node = Node(node_id or self.new_id(), layer_type, name, values, position)
+        self.insert(node)
+        return node
+
+    def insert(self, node: Node) -> None:
+        """Add a ready-made node as is: the file loader uses it so a file with faulty values
+        still opens (validation then reports them)."""
+        if node.id in self.nodes:
+            raise GraphError(f"a node with id {node.id!r} already exists")
+        self.nodes[node.id] = node
+        self._inputs[node.id] = {}
+        self._outputs[node.id] = []
+        self._changed(GraphEvent("node_added", node.id))
+
+    def remove_node(self, node_id: str) -> list[Edge]:
+        """Delete a node and its connections; returns the removed edges (for undo)."""
+        self.node(node_id)
+        removed = list(self._inputs[node_id].values()) + list(self._outputs[node_id])
+        for edge in removed:
+            self._unlink(edge)
+        del self.nodes[node_id], self._inputs[node_id], self._outputs[node_id]
+        self._changed(GraphEvent("node_removed", node_id))
+        return removed
+
+    def check_connect(self, source: str, target: str, port: int = 0) -> None:
+        """Raise if ``source -> target:port`` may not be drawn; change nothing."""
+        src, dst = self.node(source), self.node(target)
+        count = dst.input_count
+        if count == 0:
+            raise PortError(f"{dst.name} ({dst.type}) has no inputs")
+        if not 0 <= port < count:
+            raise PortError(f"{dst.name} has no input port {port + 1} (it has {count})")
+        if src.spec.type == "Output":
+            raise PortError(f"{src.name} is an Output head: nothing can come after it")
+        if source == target:
+            raise CycleError(f"connecting {src.name} to itself would create a loop", [src.name, src.name])
+        path = self.find_path(target, source)
+        if path is not None:
+            names = [self.nodes[n].name for n in path] + [dst.name]
+            raise CycleError(
+                f"connecting {src.name} -> {dst.name} would create a loop {' -> '.join(names)}", names
+            )
+        if port in self._inputs[target]:
+            taken = self.nodes[self._inputs[target][port].source].name
+            raise PortError(f"input {port + 1} of {dst.name} is already fed by {taken}")
+
+    def connect(self, source: str, target: str, port: int = 0) -> Edge:
+        self.check_connect(source, target, port)
+        edge = Edge(source, target, port)
+        self._inputs[target][port] = edge
+        self._outputs[source].append(edge)
+        self._changed(GraphEvent("edge_added", target, edge))
+        return edge
+
+    def disconnect(self, target: str, port: int = 0) -> Edge | None:
+        edge = self._inputs.get(target, {}).get(port)
+        if edge is not None:
+            self._unlink(edge)
+            self._changed(GraphEvent("edge_removed", target, edge))
+        return edge
+
+    def rename(self, node_id: str, name: str) -> None:
+        node = self.node(node_id)
+        if name == node.name:
+            return
+        self._check_free_name(check_name(name))
+        node.name = name
+        self._changed(GraphEvent("renamed", node_id, detail=name), structural=False)
+
+    def set_param(self, node_id: str, key: str, value: Any) -> None:
+        """Coerce and store one parameter; an invalid value raises ``ParamError`` and changes nothing."""
+        node = self.node(node_id)
+        coerced = self._coerce(node.spec, key, value)
+        if key == "inputs" and node.spec.variadic:
+            busy = [p for p in self._inputs[node_id] if p >= coerced]
+            if busy:
+                raise ParamError(
+                    key, f"input {max(busy) + 1} of {node.name} is still connected", "disconnect it first"
+                )
+        if node.params.get(key) == coerced and key in node.params:
+            return
+        node.params[key] = coerced
+        self._changed(GraphEvent("param_changed", node_id, detail=key), structural=False)
+
+    def move(self, node_id: str, position: tuple[float, float]) -> None:
+        self.node(node_id).position = (float(position[0]), float(position[1]))
+        self._changed(GraphEvent("moved", node_id), structural=False)
+
+    # --- internals ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _coerce(spec: LayerSpec, key: str, value: Any) -> Any:
+        try:
+            param = spec.param(key)
+        except KeyError:
+            raise ParamError(key, f"{spec.type} has no parameter {key!r}") from None
+        return param.coerce(value)
+
+    def _check_free_name(self, name: str) -> None:
+        if self.by_name(name) is not None:
+            raise DuplicateNameError(f"another layer is already called {name!r}", "choose a different name")
+
+    def _unlink(self, edge: Edge) -> None:
+        del self._inputs[edge.target][edge.port]
+        self._outputs[edge.source].remove(edge)
+        self._order = None
+
+    def _changed(self, event: GraphEvent, structural: bool = True) -> None:
+        if structural:
+            self._order = None
+        self.revision += 1
+        for listener in list(self._listeners):
+            listener(event)

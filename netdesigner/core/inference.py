@@ -1,0 +1,137 @@
+"""Shape inference over the whole graph: output shape, parameter and multiply-add counts.
+
+This runs on every edit, so it is plain Python over the catalog's rules, with no backend.
+Only a node's own problem marks it as failed; nodes downstream of it are *blocked* (their
+shapes are unknown) but not blamed, so the student sees the one node to fix.
+Passing the previous result lets an edit recompute only what it can affect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from netdesigner.core import catalog
+from netdesigner.core.catalog import Outcome, Shape
+from netdesigner.core.errors import GraphError, LayerError
+from netdesigner.core.graph import Graph, Node
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """What inference knows about one node."""
+
+    shape: Shape | None = None
+    trainable: int = 0
+    non_trainable: int = 0
+    macs: int | None = 0
+    error: GraphError | None = None
+    blocked_by: str | None = None  # name of an upstream node whose problem hides this one's shape
+
+    @property
+    def ok(self) -> bool:
+        return self.shape is not None
+
+    @property
+    def params(self) -> int:
+        return self.trainable + self.non_trainable
+
+    @property
+    def output_shapes(self) -> list[list[int | None]]:
+        """Keras's ``output_shape`` as JSON: one list per output, None for unknown sizes."""
+        return [] if self.shape is None else [list(self.shape)]
+
+
+@dataclass
+class InferenceResult:
+    infos: dict[str, NodeInfo]
+
+    @property
+    def total_params(self) -> int:
+        return sum(i.params for i in self.infos.values())
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(i.trainable for i in self.infos.values())
+
+    @property
+    def non_trainable_params(self) -> int:
+        return sum(i.non_trainable for i in self.infos.values())
+
+    @property
+    def total_macs(self) -> int | None:
+        total = 0
+        for info in self.infos.values():
+            if info.macs is None:
+                return None
+            total += info.macs
+        return total
+
+    def errors(self) -> dict[str, GraphError]:
+        return {nid: i.error for nid, i in self.infos.items() if i.error is not None}
+
+
+def infer(
+    graph: Graph,
+    previous: InferenceResult | None = None,
+    changed: Iterable[str] | None = None,
+) -> InferenceResult:
+    """Infer every node; with ``previous`` and ``changed`` only ``changed`` and their descendants."""
+    order = graph.topological_order()
+    if previous is None or changed is None:
+        dirty: set[str] | None = None
+        infos: dict[str, NodeInfo] = {}
+    else:
+        dirty = graph.descendants(changed)
+        infos = {nid: previous.infos[nid] for nid in order if nid not in dirty and nid in previous.infos}
+        dirty |= {nid for nid in order if nid not in infos}
+    for nid in order:
+        if dirty is None or nid in dirty:
+            infos[nid] = infer_node(graph, graph.nodes[nid], infos)
+    return InferenceResult({nid: infos[nid] for nid in graph.nodes})
+
+
+def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo:
+    """One node, given the infos of its inputs."""
+    spec = catalog.get(node.type)
+    try:
+        params = _checked_params(node)
+    except GraphError as error:
+        return NodeInfo(error=error)
+    count = spec.input_count(params)
+    edges = graph.input_edges(node.id)
+    shapes: list[Shape] = []
+    for port in range(count):
+        edge = edges.get(port)
+        if edge is None:
+            which = f"input {port + 1} of {count}" if count > 1 else "its input"
+            return NodeInfo(error=LayerError(
+                f"{node.name} has nothing connected to {which}",
+                "drag a wire from a layer's output to this port",
+                code="unconnected",
+            ))
+        upstream = infos[edge.source]
+        if upstream.shape is None:
+            culprit = upstream.blocked_by or graph.nodes[edge.source].name
+            return NodeInfo(blocked_by=culprit)
+        shapes.append(upstream.shape)
+    try:
+        outcome: Outcome = spec.rule(params, shapes)
+    except LayerError as error:
+        return NodeInfo(error=error)
+    except Exception as exc:  # a rule bug must not take the editor down with it
+        return NodeInfo(error=LayerError(f"netdesigner could not compute {node.name}: {exc!r}", code="internal"))
+    return NodeInfo(outcome.shape, outcome.trainable, outcome.non_trainable, outcome.macs)
+
+
+def _checked_params(node: Node) -> dict[str, Any]:
+    """Parameters as the rule expects them; values loaded from a file may still be invalid."""
+    values = node.params
+    for param in node.spec.params:
+        if param.name not in values:
+            raise LayerError(f"{node.name} has no value for {param.name}", code="param")
+        value = values[param.name]
+        if param.coerce(value) != value:
+            raise LayerError(f"{node.name}: {param.name} is not in canonical form", code="param")
+    return values

@@ -1,0 +1,103 @@
+"""Activation layers: apply a fixed non-linearity, shape-preserving."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
+from netdesigner.core.layers import common
+from netdesigner.core.params import ParamKind, ParamSpec
+from netdesigner.core.shapes import normalize_axis
+
+
+def _same(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    return Outcome(inputs[0])
+
+
+def _softmax(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    (x,) = inputs
+    normalize_axis("Softmax", p["axis"], len(x))
+    return Outcome(x)
+
+
+def _slope(default: float) -> ParamSpec:
+    return ParamSpec("negative_slope", ParamKind.FLOAT, default, "slope for negative inputs (0: cut them off)",
+                     minimum=0.0, maximum=1000.0)
+
+
+register(
+    LayerSpec(
+        type="Activation",
+        category="Activation",
+        summary="apply an activation function",
+        doc="Applies one activation function to every value. Handy after BatchNormalization, "
+        "which is usually placed between a layer and its activation.",
+        params=(common.activation("relu"),),
+        rule=_same,
+        keras_class="Activation",
+        key_params=("activation",),
+    )
+)
+
+register(
+    LayerSpec(
+        type="ReLU",
+        category="Activation",
+        summary="rectified linear unit, with optional cap and leak",
+        doc="Passes positive values through and zeroes negative ones: max(x, 0). The default "
+        "non-linearity of deep networks. max_value=6 gives ReLU6 as in MobileNet.",
+        params=(
+            ParamSpec("max_value", ParamKind.FLOAT, None, "cap on the output (empty: no cap)", minimum=0.0,
+                      maximum=1e9, nullable=True),
+            _slope(0.0),
+            ParamSpec("threshold", ParamKind.FLOAT, 0.0, "values below this count as negative", minimum=0.0,
+                      maximum=1e9),
+        ),
+        rule=_same,
+        keras_class="ReLU",
+        key_params=("max_value",),
+    )
+)
+
+register(
+    LayerSpec(
+        type="LeakyReLU",
+        category="Activation",
+        summary="ReLU that lets a little of the negative side through",
+        doc="Like ReLU, but negative values are multiplied by a small slope instead of zeroed, "
+        "so neurons never stop learning entirely.",
+        params=(_slope(0.3),),
+        rule=_same,
+        keras_class="LeakyReLU",
+        key_params=("negative_slope",),
+    )
+)
+
+register(
+    LayerSpec(
+        type="Softmax",
+        category="Activation",
+        summary="turn scores into probabilities that sum to 1",
+        doc="Exponentiates and normalizes along an axis so the values are positive and add up to "
+        "1: class probabilities for a multi-class classifier.",
+        params=(common.axis(),),
+        rule=_softmax,
+        keras_class="Softmax",
+    )
+)
+
+register(
+    LayerSpec(
+        type="ELU",
+        category="Activation",
+        summary="exponential linear unit",
+        doc="Like ReLU for positive values, a smooth exponential curve towards -alpha for "
+        "negative ones; keeps mean activations closer to zero.",
+        params=(ParamSpec("alpha", ParamKind.FLOAT, 1.0, "value approached for very negative inputs",
+                          minimum=0.0, maximum=1000.0),),
+        rule=_same,
+        keras_class="ELU",
+        key_params=("alpha",),
+    )
+)

@@ -1,0 +1,140 @@
+"""Parameter declarations that many layer types share, written once."""
+
+from __future__ import annotations
+
+from netdesigner.core.params import ParamKind, ParamSpec
+
+ACTIVATIONS: tuple[str, ...] = (
+    "linear",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "tanh",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "swish",
+    "softplus",
+    "softsign",
+    "relu6",
+    "leaky_relu",
+    "hard_sigmoid",
+    "exponential",
+    "mish",
+    "log_softmax",
+)
+
+
+def activation(default: str = "linear") -> ParamSpec:
+    return ParamSpec(
+        "activation",
+        ParamKind.CHOICE,
+        default,
+        "function applied to the output; 'linear' leaves it unchanged",
+        choices=ACTIVATIONS,
+    )
+
+
+def use_bias() -> ParamSpec:
+    return ParamSpec("use_bias", ParamKind.BOOL, True, "learn an offset added to every output")
+
+
+def units(doc: str = "number of output neurons") -> ParamSpec:
+    return ParamSpec("units", ParamKind.INT, 32, doc, minimum=1, maximum=1_000_000)
+
+
+def filters(default: int = 32) -> ParamSpec:
+    return ParamSpec(
+        "filters", ParamKind.INT, default, "number of feature maps (output channels)", minimum=1, maximum=100_000
+    )
+
+
+def kernel_size(rank: int, default: int = 3) -> ParamSpec:
+    return ParamSpec(
+        "kernel_size",
+        ParamKind.INTS,
+        (default,) * rank,
+        "size of the sliding window",
+        minimum=1,
+        maximum=1024,
+        length=rank,
+    )
+
+
+def strides(rank: int, default: int | None = 1, nullable: bool = False) -> ParamSpec:
+    doc = "step between window positions; larger steps shrink the output"
+    if nullable:
+        doc += " (empty: same as the pool size)"
+    return ParamSpec(
+        "strides",
+        ParamKind.INTS,
+        None if default is None else (default,) * rank,
+        doc,
+        minimum=1,
+        maximum=1024,
+        length=rank,
+        nullable=nullable,
+    )
+
+
+def dilation_rate(rank: int) -> ParamSpec:
+    return ParamSpec(
+        "dilation_rate",
+        ParamKind.INTS,
+        (1,) * rank,
+        "spacing between window taps; widens the view without more weights",
+        minimum=1,
+        maximum=1024,
+        length=rank,
+    )
+
+
+def padding(causal: bool = False) -> ParamSpec:
+    choices: tuple[str, ...] = ("valid", "same", "causal") if causal else ("valid", "same")
+    return ParamSpec(
+        "padding",
+        ParamKind.CHOICE,
+        "valid",
+        "'valid' keeps only full windows (output shrinks); 'same' pads so size only drops with strides",
+        choices=choices,
+    )
+
+
+def axis(default: int = -1, doc: str = "axis the layer works along (-1: the last, 0: the batch)") -> ParamSpec:
+    return ParamSpec("axis", ParamKind.INT, default, doc, minimum=-32, maximum=32)
+
+
+def rate(doc: str = "fraction of inputs set to zero during training") -> ParamSpec:
+    return ParamSpec("rate", ParamKind.FLOAT, 0.5, doc, minimum=0.0, maximum=1.0)
+
+
+def merge_inputs(minimum: int = 2) -> ParamSpec:
+    return ParamSpec(
+        "inputs",
+        ParamKind.INT,
+        2,
+        "number of incoming connections, merged in port order",
+        minimum=minimum,
+        maximum=64,
+        keras=False,
+    )
+
+
+def keepdims() -> ParamSpec:
+    return ParamSpec("keepdims", ParamKind.BOOL, False, "keep the pooled axes with size 1")
+
+
+def epsilon(default: float = 0.001) -> ParamSpec:
+    return ParamSpec(
+        "epsilon", ParamKind.FLOAT, default, "small number added to the variance to avoid dividing by zero",
+        minimum=0.0, exclusive_minimum=True, maximum=1.0,
+    )
+
+
+def center() -> ParamSpec:
+    return ParamSpec("center", ParamKind.BOOL, True, "learn an offset (beta) after normalizing")
+
+
+def scale() -> ParamSpec:
+    return ParamSpec("scale", ParamKind.BOOL, True, "learn a factor (gamma) after normalizing")

@@ -1,0 +1,150 @@
+"""Merge layers: combine several tensors, inputs in port order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
+from netdesigner.core.errors import LayerError
+from netdesigner.core.layers import common
+from netdesigner.core.shapes import fmt, normalize_axis, prod
+
+
+def _concatenate(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    first = inputs[0]
+    rank = len(first)
+    for other in inputs[1:]:
+        if len(other) != rank:
+            raise LayerError(
+                f"Concatenate needs inputs with the same number of axes, but gets {fmt(first)} and {fmt(other)}",
+                "add a Reshape or Flatten so both branches have the same layout",
+                code="merge",
+            )
+    axis = normalize_axis("Concatenate", p["axis"], rank)
+    out = list(first)
+    for i in range(1, rank):
+        if i == axis:
+            continue
+        known = {s[i] for s in inputs if s[i] is not None}
+        if len(known) > 1:
+            raise LayerError(
+                f"Concatenate needs equal sizes on every axis but axis {p['axis']}: "
+                f"{' vs '.join(fmt(s) for s in inputs)} differ on axis {i}",
+                _mismatch_hint(inputs, i, rank),
+                code="merge",
+            )
+    total = 0
+    for s in inputs:
+        if s[axis] is None:
+            total = None
+            break
+        total += s[axis]
+    out[axis] = total
+    return Outcome(tuple(out))
+
+
+def _mismatch_hint(inputs: Sequence[Shape], axis: int, rank: int) -> str:
+    if rank == 4 and axis in (1, 2):
+        sizes = sorted({s[axis] for s in inputs if s[axis] is not None})
+        return (
+            f"the branches have spatial sizes {' and '.join(map(str, sizes))}: add pooling to the larger "
+            "branch, or use padding='same' so convolutions keep the size"
+        )
+    return "make the branches produce the same sizes on those axes"
+
+
+def _broadcast(layer: str, a: Shape, b: Shape) -> Shape:
+    """Keras's elementwise-merge rule: right-aligned, size 1 stretches, None matches anything."""
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return a
+    out = list(a[: len(a) - len(b)])
+    for i, j in zip(a[len(a) - len(b):], b):
+        if i is None or j is None:
+            out.append(None)
+        elif i == 1:
+            out.append(j)
+        elif j == 1 or i == j:
+            out.append(i)
+        else:
+            raise LayerError(
+                f"{layer} needs inputs of the same shape, but gets {fmt(a)} and {fmt(b)}",
+                _elementwise_hint(a, b),
+                code="merge",
+            )
+    return tuple(out)
+
+
+def _elementwise_hint(a: Shape, b: Shape) -> str:
+    if len(a) == len(b) and a[:-1] == b[:-1] and a[-1] is not None and b[-1] is not None:
+        wide = max(a[-1], b[-1])
+        kind = "Conv2D with kernel_size 1" if len(a) == 4 else "Dense"
+        return f"only the channels differ: put a {kind} with {wide} units/filters on the narrower branch"
+    return "give both branches the same shape, e.g. with a projection (1x1 Conv2D or Dense) or pooling"
+
+
+def _elementwise(layer: str):
+    def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+        out: Shape = inputs[0][1:]
+        for other in inputs[1:]:
+            out = _broadcast(layer, out, other[1:])
+        n = prod(out)
+        return Outcome((None, *out), 0, 0, None if n is None else n * (len(inputs) - 1))
+
+    return rule
+
+
+register(
+    LayerSpec(
+        type="Concatenate",
+        category="Merge",
+        summary="join branches side by side along an axis",
+        doc="Stacks its inputs along one axis (by default the channels), in port order: the "
+        "classic way to join parallel branches (Inception) or several inputs. All other axes "
+        "must match.",
+        params=(common.axis(), common.merge_inputs()),
+        rule=_concatenate,
+        keras_class="Concatenate",
+        variadic=True,
+        key_params=("axis",),
+    )
+)
+
+_ELEMENTWISE = {
+    "Add": "adds its inputs element by element: the skip connection of residual networks",
+    "Multiply": "multiplies its inputs element by element: gates and attention weights",
+    "Average": "averages its inputs element by element: e.g. an ensemble of branches",
+    "Maximum": "keeps the element-wise maximum of its inputs",
+    "Minimum": "keeps the element-wise minimum of its inputs",
+}
+
+for _type, _summary in _ELEMENTWISE.items():
+    register(
+        LayerSpec(
+            type=_type,
+            category="Merge",
+            summary=_summary.split(":")[0],
+            doc=_summary[0].upper() + _summary[1:] + ". Inputs must have the same shape "
+            "(a size of 1 stretches to match).",
+            params=(common.merge_inputs(),),
+            rule=_elementwise(_type),
+            keras_class=_type,
+            variadic=True,
+        )
+    )
+
+register(
+    LayerSpec(
+        type="Subtract",
+        category="Merge",
+        summary="subtract the second input from the first",
+        doc="Computes input 1 - input 2 element by element. Port order matters. Inputs must have "
+        "the same shape (a size of 1 stretches to match).",
+        params=(),
+        rule=_elementwise("Subtract"),
+        keras_class="Subtract",
+        inputs=2,
+    )
+)

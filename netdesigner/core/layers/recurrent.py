@@ -1,0 +1,83 @@
+"""Recurrent layers: read a sequence step by step, carrying a state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
+from netdesigner.core.layers import common
+from netdesigner.core.params import ParamKind, ParamSpec
+from netdesigner.core.shapes import require_known_last, require_rank
+
+# Weight blocks per cell: one per gate (and candidate).
+_GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
+
+
+def _recurrent_rule(layer: str):
+    gates = _GATES[layer]
+
+    def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+        (x,) = inputs
+        require_rank(layer, x, 3)
+        features = require_known_last(layer, x, "features per step")
+        units = p["units"]
+        bias = 0
+        if p["use_bias"]:
+            bias = units * (2 if layer == "GRU" and p["reset_after"] else 1)
+        params = gates * (units * (features + units) + bias)
+        steps = x[1]
+        macs = None if steps is None else steps * gates * units * (features + units)
+        shape = (x[0], steps, units) if p["return_sequences"] else (x[0], units)
+        return Outcome(shape, params, 0, macs)
+
+    return rule
+
+
+def _params(layer: str) -> tuple[ParamSpec, ...]:
+    specs = [
+        common.units("size of the state (and of each output)"),
+        ParamSpec("activation", ParamKind.CHOICE, "tanh", "function applied to the candidate state",
+                  choices=common.ACTIVATIONS),
+    ]
+    if layer != "SimpleRNN":
+        specs.append(ParamSpec("recurrent_activation", ParamKind.CHOICE, "sigmoid", "function applied to the gates",
+                               choices=common.ACTIVATIONS))
+    specs += [
+        common.use_bias(),
+        ParamSpec("return_sequences", ParamKind.BOOL, False,
+                  "output every step (for stacking recurrent layers) instead of the last one"),
+        ParamSpec("go_backwards", ParamKind.BOOL, False, "read the sequence from the end"),
+        ParamSpec("dropout", ParamKind.FLOAT, 0.0, "fraction of the inputs dropped while training",
+                  minimum=0.0, maximum=1.0),
+        ParamSpec("recurrent_dropout", ParamKind.FLOAT, 0.0, "fraction of the state dropped while training",
+                  minimum=0.0, maximum=1.0),
+    ]
+    if layer == "GRU":
+        specs.append(ParamSpec("reset_after", ParamKind.BOOL, True,
+                               "apply the reset gate after the matrix product (as cuDNN does)"))
+    return tuple(specs)
+
+
+_DOCS = {
+    "SimpleRNN": ("the simplest recurrent layer", "Reads the sequence one step at a time, mixing each "
+                  "input with its previous state. Struggles with long-range dependencies: prefer LSTM or GRU."),
+    "LSTM": ("long short-term memory over sequences", "A recurrent layer whose gates decide what to "
+             "remember and forget, so it can carry information across long sequences (text, time series)."),
+    "GRU": ("gated recurrent unit over sequences", "A lighter cousin of LSTM with two gates instead of "
+            "three; often just as accurate and faster."),
+}
+
+for _type, (_summary, _doc) in _DOCS.items():
+    register(
+        LayerSpec(
+            type=_type,
+            category="Recurrent",
+            summary=_summary,
+            doc=_doc + " Set return_sequences to stack another recurrent layer after it.",
+            params=_params(_type),
+            rule=_recurrent_rule(_type),
+            keras_class=_type,
+            key_params=("units", "return_sequences"),
+        )
+    )

@@ -1,0 +1,161 @@
+"""Parameter declarations: one ``ParamSpec`` per layer argument, shared by every consumer.
+
+The property editor builds its widgets from these, the file loader and ``Graph.set_param``
+coerce values through them, and the Keras builder passes the ``keras`` ones on by name.
+Values are kept as plain immutable Python data (tuples, not lists) so results can be cached
+and compared cheaply.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from netdesigner.core.errors import ParamError
+
+
+class ParamKind(str, Enum):
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    CHOICE = "choice"
+    INTS = "ints"  # a fixed-length tuple of ints, e.g. kernel_size; a bare int is repeated
+    SHAPE = "shape"  # a variable-length tuple of ints or None (unknown), e.g. an Input shape
+    MULTI_CHOICE = "multi_choice"  # an ordered tuple of distinct choices, e.g. metrics
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter: its Keras name, type, default, allowed values and a one-line explanation.
+
+    ``keras=False`` marks values that steer netdesigner but are not Keras layer arguments
+    (the number of inputs of a merge, the loss of an output head).
+    """
+
+    name: str
+    kind: ParamKind
+    default: Any
+    doc: str
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
+    length: int | None = None
+    nullable: bool = False
+    keras: bool = True
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def coerce(self, value: Any) -> Any:
+        """Return ``value`` in canonical form, or raise ``ParamError`` saying what is wrong."""
+        if value is None:
+            if self.nullable:
+                return None
+            raise ParamError(self.name, f"{self.name} needs a value")
+        kind = self.kind
+        if kind is ParamKind.INT:
+            return self._check_range(self._as_int(value, self.name))
+        if kind is ParamKind.FLOAT:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ParamError(self.name, f"{self.name} must be a number, got {value!r}")
+            number = float(value)
+            if not math.isfinite(number):
+                raise ParamError(self.name, f"{self.name} must be a finite number, got {value!r}")
+            return self._check_range(number)
+        if kind is ParamKind.BOOL:
+            if not isinstance(value, bool):
+                raise ParamError(self.name, f"{self.name} must be true or false, got {value!r}")
+            return value
+        if kind is ParamKind.CHOICE:
+            if value not in self.choices or isinstance(value, bool):
+                raise ParamError(
+                    self.name,
+                    f"{self.name} cannot be {value!r}",
+                    "choose one of " + ", ".join(repr(c) for c in self.choices),
+                )
+            return value
+        if kind is ParamKind.INTS:
+            return self._coerce_ints(value)
+        if kind is ParamKind.SHAPE:
+            return self._coerce_shape(value)
+        return self._coerce_multi_choice(value)
+
+    @staticmethod
+    def _as_int(value: Any, name: str) -> int:
+        if isinstance(value, bool):
+            raise ParamError(name, f"{name} must be a whole number, got {value!r}")
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if not isinstance(value, int):
+            raise ParamError(name, f"{name} must be a whole number, got {value!r}")
+        return value
+
+    def _check_range(self, number: float) -> Any:
+        low, high = self.minimum, self.maximum
+        if low is not None and (number < low or (self.exclusive_minimum and number == low)):
+            bound = "more than" if self.exclusive_minimum else "at least"
+            raise ParamError(self.name, f"{self.name} must be {bound} {_num(low)}, got {_num(number)}")
+        if high is not None and (number > high or (self.exclusive_maximum and number == high)):
+            bound = "less than" if self.exclusive_maximum else "at most"
+            raise ParamError(self.name, f"{self.name} must be {bound} {_num(high)}, got {_num(number)}")
+        return number
+
+    def _coerce_ints(self, value: Any) -> tuple[int, ...]:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and self.length:
+            value = [value] * self.length
+        if not isinstance(value, (list, tuple)):
+            raise ParamError(self.name, f"{self.name} must be a list of whole numbers, got {value!r}")
+        if self.length is not None and len(value) != self.length:
+            raise ParamError(
+                self.name, f"{self.name} needs {self.length} numbers, got {len(value)}: {list(value)}"
+            )
+        if not value:
+            raise ParamError(self.name, f"{self.name} needs at least one number")
+        return tuple(self._check_range(self._as_int(v, self.name)) for v in value)
+
+    def _coerce_shape(self, value: Any) -> tuple[int | None, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise ParamError(self.name, f"{self.name} must be a list of sizes, got {value!r}")
+        if not value:
+            raise ParamError(self.name, f"{self.name} needs at least one dimension")
+        dims: list[int | None] = []
+        for v in value:
+            if v is None:
+                dims.append(None)
+                continue
+            size = self._as_int(v, self.name)
+            if size < 1:
+                raise ParamError(
+                    self.name,
+                    f"every size in {self.name} must be at least 1 (or empty for unknown), got {size}",
+                )
+            dims.append(size)
+        return tuple(dims)
+
+    def _coerce_multi_choice(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise ParamError(self.name, f"{self.name} must be a list, got {value!r}")
+        chosen: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or item not in self.choices:
+                raise ParamError(
+                    self.name,
+                    f"{self.name} cannot contain {item!r}",
+                    "choose from " + ", ".join(self.choices),
+                )
+            if item not in chosen:
+                chosen.append(item)
+        return tuple(chosen)
+
+
+def _num(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else repr(number)
+
+
+def to_json_value(value: Any) -> Any:
+    """Canonical in-memory value -> JSON-ready value (tuples become lists)."""
+    if isinstance(value, tuple):
+        return [to_json_value(v) for v in value]
+    return value

@@ -1,0 +1,132 @@
+"""Seeded random parameter/input combinations for every catalog entry, generated from the
+entry's own ``ParamSpec`` declarations plus a few per-type hints (which input rank makes sense,
+how a Reshape target relates to its input). Used by the differential tests against Keras."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from netdesigner.core.catalog import LayerSpec, Shape
+from netdesigner.core.params import ParamKind, ParamSpec
+
+# Input ranks (batch included) worth trying per type; anything else gets ranks 2..5.
+RANKS: dict[str, tuple[int, ...]] = {
+    "Conv1D": (3,), "MaxPooling1D": (3,), "AveragePooling1D": (3,),
+    "GlobalAveragePooling1D": (3,), "GlobalMaxPooling1D": (3,),
+    "SimpleRNN": (3,), "LSTM": (3,), "GRU": (3,),
+    "Conv2D": (4,), "Conv2DTranspose": (4,), "DepthwiseConv2D": (4,), "SeparableConv2D": (4,),
+    "MaxPooling2D": (4,), "AveragePooling2D": (4,), "GlobalAveragePooling2D": (4,), "GlobalMaxPooling2D": (4,),
+    "ZeroPadding2D": (4,), "Cropping2D": (4,), "UpSampling2D": (4,), "SpatialDropout2D": (4,),
+    "RepeatVector": (2,), "Dense": (2, 3, 4),
+}
+
+# Small value ranges keep shapes meaningful and Keras fast.
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "filters": (1, 16), "units": (1, 16), "kernel_size": (1, 5), "strides": (1, 3),
+    "dilation_rate": (1, 3), "pool_size": (1, 4), "depth_multiplier": (1, 3), "input_dim": (1, 50),
+    "output_dim": (1, 8), "n": (1, 5), "inputs": (2, 4), "axis": (-4, 3), "padding": (0, 3),
+    "cropping": (0, 3), "size": (1, 3), "output_padding": (0, 2), "groups": (1, 4),
+}
+
+
+def random_dim(rng: random.Random, unknown: float = 0.15, high: int = 12) -> int | None:
+    return None if rng.random() < unknown else rng.randint(1, high)
+
+
+def random_shape(rng: random.Random, rank: int) -> Shape:
+    """A Keras input shape: batch None, spatial dims sometimes unknown, last axis known."""
+    dims = [random_dim(rng) for _ in range(rank - 2)]
+    return (None, *dims, rng.randint(1, 8)) if rank > 1 else (None,)
+
+
+def random_value(rng: random.Random, param: ParamSpec) -> Any:
+    if param.nullable and rng.random() < 0.3:
+        return None
+    low, high = INT_RANGES.get(param.name, (1, 8))
+    kind = param.kind
+    if param.name == "groups" and rng.random() < 0.7:
+        return 1  # grouped convolutions are rarely valid on random channel counts
+    if kind is ParamKind.INT:
+        if param.minimum is not None:
+            low = max(low, int(param.minimum))
+        return rng.randint(low, high)
+    if kind is ParamKind.FLOAT:
+        low_f = param.minimum if param.minimum is not None else -2.0
+        high_f = min(param.maximum if param.maximum is not None else 2.0, low_f + 2.0)
+        value = rng.uniform(low_f, high_f)
+        return value if not (param.exclusive_minimum and value == low_f) else high_f / 2
+    if kind is ParamKind.BOOL:
+        return rng.random() < 0.5
+    if kind is ParamKind.CHOICE:
+        return rng.choice(param.choices)
+    if kind is ParamKind.INTS:
+        length = param.length or rng.randint(1, 3)
+        return tuple(rng.randint(max(low, int(param.minimum or 0)), high) for _ in range(length))
+    if kind is ParamKind.MULTI_CHOICE:
+        return tuple(rng.sample(param.choices, 2))
+    return tuple(random_dim(rng, high=8) or 1 for _ in range(rng.randint(1, 3)))
+
+
+def _reshape_target(rng: random.Random, x: Shape) -> tuple[int, ...]:
+    sizes = [d for d in x[1:] if d is not None]
+    total = 1
+    for d in sizes:
+        total *= d
+    if rng.random() < 0.25:
+        return tuple(rng.randint(1, 6) for _ in range(rng.randint(1, 3)))  # usually wrong size
+    factors = [f for f in range(1, total + 1) if total % f == 0]
+    first = rng.choice(factors)
+    return (first, -1) if rng.random() < 0.5 else (-1, first) if total % first == 0 else (first,)
+
+
+def _permutation(rng: random.Random, x: Shape) -> tuple[int, ...]:
+    dims = list(range(1, len(x))) or [1]
+    rng.shuffle(dims)
+    if rng.random() < 0.15:
+        dims[0] = len(x) + 1  # not a permutation
+    return tuple(dims)
+
+
+# Parameters derived from the input shape rather than drawn blindly.
+DERIVED: dict[tuple[str, str], Callable[[random.Random, Shape], Any]] = {
+    ("Reshape", "target_shape"): _reshape_target,
+    ("Permute", "dims"): _permutation,
+}
+
+
+def merge_inputs(rng: random.Random, spec: LayerSpec, count: int) -> list[Shape]:
+    """Shapes for a merge: mostly compatible variations of one shape, sometimes not."""
+    rank = rng.randint(2, 4)
+    base = random_shape(rng, rank)
+    shapes = []
+    for _ in range(count):
+        dims = list(base)
+        roll = rng.random()
+        if roll < 0.3:
+            dims[-1] = rng.randint(1, 8)  # channel mismatch: fine for Concatenate only
+        elif roll < 0.4 and rank > 2:
+            dims[1] = rng.choice([None, 1, rng.randint(1, 12)])
+        elif roll < 0.45:
+            dims = list(random_shape(rng, rng.randint(2, 4)))
+        shapes.append(tuple(dims))
+    return shapes
+
+
+def sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Shape]]:
+    """One random (params, input shapes) combination for ``spec``."""
+    params = {p.name: random_value(rng, p) for p in spec.params}
+    if spec.type == "Input":
+        return params, []
+    count = spec.input_count(params)
+    if spec.category == "Merge":
+        return params, merge_inputs(rng, spec, count)
+    ranks = RANKS.get(spec.type, (2, 3, 4, 5))
+    if rng.random() < 0.1:
+        ranks = (1, 2, 3, 4, 5)  # sometimes a rank the layer cannot take
+    x = random_shape(rng, rng.choice(ranks))
+    for (layer_type, name), derive in DERIVED.items():
+        if layer_type == spec.type:
+            params[name] = derive(rng, x)
+    return params, [x]

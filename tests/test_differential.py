@@ -1,0 +1,112 @@
+"""Our shape and parameter rules against the real Keras layers, for every catalog entry.
+
+Keras is right by definition: for each entry, seeded random combinations where we report a
+shape must give exactly Keras's output shape and parameter counts, and every combination on
+which Keras raises must be reported as an error by us too.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from netdesigner.backend.layer_factory import make_input, make_layer
+from netdesigner.core import catalog
+from netdesigner.core.catalog import LayerSpec
+from netdesigner.core.errors import LayerError
+from tests.layer_samples import sample
+
+keras = pytest.importorskip("keras")
+
+MIN_VALID = 50
+MIN_SAMPLES = 150  # keep drawing past MIN_VALID valid ones, so invalid combinations get covered too
+MAX_SAMPLES = 800
+# Where we are deliberately stricter than Keras (a Softmax axis Keras silently accepts, a
+# transposed convolution that outputs zero pixels), our error must carry one of these codes.
+STRICTER_CODES = {"axis", "param", "empty_output"}
+
+LAYER_SPECS = [s for s in catalog.all_specs() if s.keras_class is not None]
+
+
+def keras_outcome(spec: LayerSpec, params: dict, shapes: list) -> tuple[tuple, int, int] | Exception:
+    try:
+        if spec.type == "Input":
+            tensor = make_input(params)
+            return tuple(tensor.shape), 0, 0
+        layer = make_layer(spec, params)
+        inputs = [keras.Input(shape=s[1:]) for s in shapes]
+        out = layer(inputs if spec.category == "Merge" else inputs[0])
+        trainable = sum(math.prod(w.shape) for w in layer.trainable_weights)
+        return tuple(out.shape), trainable, layer.count_params() - trainable
+    except Exception as exc:  # Keras signals invalid combinations with many exception types
+        return exc
+
+
+@pytest.mark.parametrize("spec", LAYER_SPECS, ids=lambda s: s.type)
+def test_rule_matches_keras(spec: LayerSpec) -> None:
+    rng = random.Random(f"differential-{spec.type}")
+    valid = invalid = 0
+    for drawn in range(MAX_SAMPLES):
+        if valid >= MIN_VALID and drawn >= MIN_SAMPLES:
+            break
+        params, shapes = sample(spec, rng)
+        params = {p.name: p.coerce(params[p.name]) for p in spec.params}
+        try:
+            ours = spec.rule(params, shapes)
+        except LayerError as error:
+            ours = error
+        theirs = keras_outcome(spec, params, shapes)
+        case = f"{spec.type} params={params} inputs={shapes}"
+        if isinstance(theirs, Exception):
+            assert isinstance(ours, LayerError), f"Keras raised {theirs!r} but we accepted: {case} -> {ours}"
+            invalid += 1
+            continue
+        if isinstance(ours, LayerError):
+            assert ours.code in STRICTER_CODES, f"we refused what Keras accepts: {case}: {ours}"
+            continue
+        valid += 1
+        assert ours.shape == theirs[0], f"shape {ours.shape} != Keras {theirs[0]}: {case}"
+        assert (ours.trainable, ours.non_trainable) == theirs[1:], (
+            f"params {(ours.trainable, ours.non_trainable)} != Keras {theirs[1:]}: {case}"
+        )
+    assert valid >= MIN_VALID, f"{spec.type}: only {valid} valid combinations checked"
+    print(f"{spec.type}: {valid} valid, {invalid} invalid combinations agree with Keras")
+
+
+# Classic student mistakes: Keras refuses each, and so must we, with a readable message.
+MISTAKES = [
+    ("Dense", {}, [(None,)]),
+    ("Dense", {}, [(None, None)]),
+    ("Conv2D", {}, [(None, 784)]),
+    ("Conv2D", {"kernel_size": (5, 5)}, [(None, 3, 3, 1)]),
+    ("Conv2D", {"strides": (2, 2), "dilation_rate": (2, 2)}, [(None, 9, 9, 1)]),
+    ("Conv2D", {"groups": 2}, [(None, 9, 9, 3)]),
+    ("Conv1D", {}, [(None, 8, 8, 1)]),
+    ("MaxPooling2D", {"pool_size": (4, 4)}, [(None, 2, 2, 3)]),
+    ("Concatenate", {}, [(None, 32, 32, 3), (None, 16, 16, 3)]),
+    ("Concatenate", {}, [(None, 32, 3), (None, 32, 32, 3)]),
+    ("Add", {}, [(None, 8, 8, 64), (None, 8, 8, 32)]),
+    ("Subtract", {}, [(None, 10), (None, 12)]),
+    ("Reshape", {"target_shape": (5, 5)}, [(None, 28)]),
+    ("Reshape", {"target_shape": (-1, -1)}, [(None, 28)]),
+    ("Permute", {"dims": (1, 3)}, [(None, 4, 5)]),
+    ("Cropping2D", {"cropping": (2, 2, 0, 0)}, [(None, 4, 4, 1)]),
+    ("BatchNormalization", {}, [(None, None)]),
+    ("LSTM", {}, [(None, 10)]),
+    ("Conv2DTranspose", {"strides": (2, 2), "output_padding": (2, 2)}, [(None, 4, 4, 1)]),
+    ("SpatialDropout2D", {}, [(None, 4, 4)]),
+    ("GlobalAveragePooling2D", {}, [(None, 10)]),
+]
+
+
+@pytest.mark.parametrize(("layer_type", "overrides", "shapes"), MISTAKES, ids=lambda v: str(v)[:40])
+def test_mistakes_are_refused_like_keras(layer_type: str, overrides: dict, shapes: list) -> None:
+    spec = catalog.get(layer_type)
+    params = {**spec.defaults(), **{k: spec.param(k).coerce(v) for k, v in overrides.items()}}
+    assert isinstance(keras_outcome(spec, params, shapes), Exception)
+    with pytest.raises(LayerError) as caught:
+        spec.rule(params, shapes)
+    message = str(caught.value)
+    assert layer_type in message and "Traceback" not in message

@@ -8,7 +8,6 @@ importer and the tooltips all read these declarations. The entries themselves li
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -68,6 +67,11 @@ class LayerSpec:
             count = params.get("inputs", self.param("inputs").default)
             return count if isinstance(count, int) and not isinstance(count, bool) else 0
         return self.inputs
+
+    @property
+    def takes_list(self) -> bool:
+        """Merge layers are called on a list of tensors, the others on one tensor."""
+        return self.variadic or self.inputs > 1
 
     @property
     def keras_params(self) -> tuple[ParamSpec, ...]:

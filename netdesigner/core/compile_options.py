@@ -57,8 +57,15 @@ METRICS: tuple[str, ...] = (
 
 
 def _lr(default: float) -> ParamSpec:
-    return ParamSpec("learning_rate", ParamKind.FLOAT, default, "size of each update step",
-                     minimum=0.0, exclusive_minimum=True, maximum=10.0)
+    return ParamSpec(
+        "learning_rate",
+        ParamKind.FLOAT,
+        default,
+        "size of each update step",
+        minimum=0.0,
+        exclusive_minimum=True,
+        maximum=10.0,
+    )
 
 
 def _momentum(doc: str = "fraction of the previous update carried into the next") -> ParamSpec:
@@ -70,8 +77,15 @@ def _beta(name: str, default: float, doc: str) -> ParamSpec:
 
 
 def _epsilon(default: float) -> ParamSpec:
-    return ParamSpec("epsilon", ParamKind.FLOAT, default, "small number that keeps divisions stable",
-                     minimum=0.0, exclusive_minimum=True, maximum=1.0)
+    return ParamSpec(
+        "epsilon",
+        ParamKind.FLOAT,
+        default,
+        "small number that keeps divisions stable",
+        minimum=0.0,
+        exclusive_minimum=True,
+        maximum=1.0,
+    )
 
 
 _ADAM_FAMILY = (
@@ -81,21 +95,38 @@ _ADAM_FAMILY = (
 )
 
 OPTIMIZERS: dict[str, tuple[ParamSpec, ...]] = {
-    "Adam": (_lr(0.001), *_ADAM_FAMILY,
-             ParamSpec("amsgrad", ParamKind.BOOL, False, "use the AMSGrad variant")),
-    "AdamW": (_lr(0.001),
-              ParamSpec("weight_decay", ParamKind.FLOAT, 0.004, "how strongly weights are pulled towards zero",
-                        minimum=0.0, maximum=1.0),
-              *_ADAM_FAMILY),
-    "SGD": (_lr(0.01), _momentum(),
-            ParamSpec("nesterov", ParamKind.BOOL, False, "use Nesterov momentum")),
-    "RMSprop": (_lr(0.001),
-                _beta("rho", 0.9, "decay of the running average of squared gradients"),
-                _momentum(), _epsilon(1e-7)),
-    "Adagrad": (_lr(0.001),
-                ParamSpec("initial_accumulator_value", ParamKind.FLOAT, 0.1, "starting value of the accumulators",
-                          minimum=0.0, maximum=100.0),
-                _epsilon(1e-7)),
+    "Adam": (_lr(0.001), *_ADAM_FAMILY, ParamSpec("amsgrad", ParamKind.BOOL, False, "use the AMSGrad variant")),
+    "AdamW": (
+        _lr(0.001),
+        ParamSpec(
+            "weight_decay",
+            ParamKind.FLOAT,
+            0.004,
+            "how strongly weights are pulled towards zero",
+            minimum=0.0,
+            maximum=1.0,
+        ),
+        *_ADAM_FAMILY,
+    ),
+    "SGD": (_lr(0.01), _momentum(), ParamSpec("nesterov", ParamKind.BOOL, False, "use Nesterov momentum")),
+    "RMSprop": (
+        _lr(0.001),
+        _beta("rho", 0.9, "decay of the running average of squared gradients"),
+        _momentum(),
+        _epsilon(1e-7),
+    ),
+    "Adagrad": (
+        _lr(0.001),
+        ParamSpec(
+            "initial_accumulator_value",
+            ParamKind.FLOAT,
+            0.1,
+            "starting value of the accumulators",
+            minimum=0.0,
+            maximum=100.0,
+        ),
+        _epsilon(1e-7),
+    ),
     "Adadelta": (_lr(0.001), _beta("rho", 0.95, "decay rate of the running averages"), _epsilon(1e-7)),
     "Adamax": (_lr(0.001), *_ADAM_FAMILY),
     "Nadam": (_lr(0.001), *_ADAM_FAMILY),

@@ -18,6 +18,13 @@ class GraphError(Exception):
     def __str__(self) -> str:
         return f"{self.message} — {self.hint}" if self.hint else self.message
 
+    # Errors are values inside inference results, which are compared to skip redundant redraws.
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.message))
+
 
 class CycleError(GraphError):
     """A connection would close a loop; ``loop`` lists the node names around it."""

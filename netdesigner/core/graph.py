@@ -7,6 +7,7 @@ gesture, a paste, a file). Views subscribe to change events instead of poking at
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -120,20 +121,21 @@ class Graph:
         return (e.target for e in self._outputs[node_id])
 
     def topological_order(self) -> list[str]:
-        """Node ids, every node after all its inputs; ties keep insertion order (deterministic)."""
+        """Node ids, every node after all its inputs; among ready nodes the earliest added comes
+        first, so the order reads like the order the user built the model in."""
         if self._order is None:
+            rank = {nid: i for i, nid in enumerate(self.nodes)}
             indegree = {nid: len(ins) for nid, ins in self._inputs.items()}
-            ready = [nid for nid in self.nodes if indegree[nid] == 0]
+            ready = [(rank[nid], nid) for nid in self.nodes if indegree[nid] == 0]
+            heapq.heapify(ready)
             order: list[str] = []
-            i = 0
-            while i < len(ready):
-                nid = ready[i]
-                i += 1
+            while ready:
+                _, nid = heapq.heappop(ready)
                 order.append(nid)
                 for edge in self._outputs[nid]:
                     indegree[edge.target] -= 1
                     if indegree[edge.target] == 0:
-                        ready.append(edge.target)
+                        heapq.heappush(ready, (rank[edge.target], edge.target))
             self._order = order
         return self._order
 
@@ -224,8 +226,8 @@ class Graph:
         return node
 
     def insert(self, node: Node) -> None:
-        """Add a ready-made node as is: the file loader uses it so a file with faulty values
-        still opens (validation then reports them)."""
+        """Add a ready-made node whose params are already coerced. Its name is not checked, so a
+        file with two layers of the same name still opens (validation then reports them)."""
         if node.id in self.nodes:
             raise GraphError(f"a node with id {node.id!r} already exists")
         self.nodes[node.id] = node
@@ -258,9 +260,7 @@ class Graph:
         path = self.find_path(target, source)
         if path is not None:
             names = [self.nodes[n].name for n in path] + [dst.name]
-            raise CycleError(
-                f"connecting {src.name} -> {dst.name} would create a loop {' -> '.join(names)}", names
-            )
+            raise CycleError(f"connecting {src.name} -> {dst.name} would create a loop {' -> '.join(names)}", names)
         if port in self._inputs[target]:
             taken = self.nodes[self._inputs[target][port].source].name
             raise PortError(f"input {port + 1} of {dst.name} is already fed by {taken}")
@@ -295,9 +295,7 @@ class Graph:
         if key == "inputs" and node.spec.variadic:
             busy = [p for p in self._inputs[node_id] if p >= coerced]
             if busy:
-                raise ParamError(
-                    key, f"input {max(busy) + 1} of {node.name} is still connected", "disconnect it first"
-                )
+                raise ParamError(key, f"input {max(busy) + 1} of {node.name} is still connected", "disconnect it first")
         if node.params.get(key) == coerced and key in node.params:
             return
         node.params[key] = coerced

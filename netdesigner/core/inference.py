@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from netdesigner.core import catalog
 from netdesigner.core.catalog import Outcome, Shape
@@ -95,10 +94,7 @@ def infer(
 def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo:
     """One node, given the infos of its inputs."""
     spec = catalog.get(node.type)
-    try:
-        params = _checked_params(node)
-    except GraphError as error:
-        return NodeInfo(error=error)
+    params = node.params
     count = spec.input_count(params)
     edges = graph.input_edges(node.id)
     shapes: list[Shape] = []
@@ -106,11 +102,13 @@ def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo
         edge = edges.get(port)
         if edge is None:
             which = f"input {port + 1} of {count}" if count > 1 else "its input"
-            return NodeInfo(error=LayerError(
-                f"{node.name} has nothing connected to {which}",
-                "drag a wire from a layer's output to this port",
-                code="unconnected",
-            ))
+            return NodeInfo(
+                error=LayerError(
+                    f"{node.name} has nothing connected to {which}",
+                    "drag a wire from a layer's output to this port",
+                    code="unconnected",
+                )
+            )
         upstream = infos[edge.source]
         if upstream.shape is None:
             culprit = upstream.blocked_by or graph.nodes[edge.source].name
@@ -123,15 +121,3 @@ def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo
     except Exception as exc:  # a rule bug must not take the editor down with it
         return NodeInfo(error=LayerError(f"netdesigner could not compute {node.name}: {exc!r}", code="internal"))
     return NodeInfo(outcome.shape, outcome.trainable, outcome.non_trainable, outcome.macs)
-
-
-def _checked_params(node: Node) -> dict[str, Any]:
-    """Parameters as the rule expects them; values loaded from a file may still be invalid."""
-    values = node.params
-    for param in node.spec.params:
-        if param.name not in values:
-            raise LayerError(f"{node.name} has no value for {param.name}", code="param")
-        value = values[param.name]
-        if param.coerce(value) != value:
-            raise LayerError(f"{node.name}: {param.name} is not in canonical form", code="param")
-    return values

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from netdesigner.core.errors import ParamError
 
 
-class ParamKind(str, Enum):
+class ParamKind(StrEnum):
     INT = "int"
     FLOAT = "float"
     BOOL = "bool"
@@ -108,9 +108,7 @@ class ParamSpec:
         if not isinstance(value, (list, tuple)):
             raise ParamError(self.name, f"{self.name} must be a list of whole numbers, got {value!r}")
         if self.length is not None and len(value) != self.length:
-            raise ParamError(
-                self.name, f"{self.name} needs {self.length} numbers, got {len(value)}: {list(value)}"
-            )
+            raise ParamError(self.name, f"{self.name} needs {self.length} numbers, got {len(value)}: {list(value)}")
         if not value:
             raise ParamError(self.name, f"{self.name} needs at least one number")
         return tuple(self._check_range(self._as_int(v, self.name)) for v in value)

@@ -85,9 +85,7 @@ def normalize_axis(layer: str, axis: int, rank: int) -> int:
     return index
 
 
-def conv_length(
-    size: int | None, kernel: int, stride: int, padding: str, dilation: int
-) -> int | None:
+def conv_length(size: int | None, kernel: int, stride: int, padding: str, dilation: int) -> int | None:
     """Output length of a convolution along one axis (Keras ``compute_conv_output_shape``)."""
     if size is None:
         return None
@@ -125,9 +123,7 @@ def deconv_length(
     return (size - 1) * stride + kernel - 2 * pad + output_padding
 
 
-def require_positive_output(
-    layer: str, shape: Shape, out_spatial: Sequence[int | None], hint: str
-) -> None:
+def require_positive_output(layer: str, shape: Shape, out_spatial: Sequence[int | None], hint: str) -> None:
     if any(d is not None and d <= 0 for d in out_spatial):
         raise LayerError(
             f"{layer} would shrink {fmt(shape)} to nothing: its window is larger than the input",

@@ -37,27 +37,38 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
     for name, count in counts.items():
         if count > 1:
             first = next(n for n in graph.nodes.values() if n.name == name)
-            issues.append(Issue(
-                "duplicate_name", f"{count} layers are called {name!r}", "Keras needs unique layer names: rename them",
-                first.id,
-            ))
+            issues.append(
+                Issue(
+                    "duplicate_name",
+                    f"{count} layers are called {name!r}",
+                    "Keras needs unique layer names: rename them",
+                    first.id,
+                )
+            )
 
     inputs = [n for n in graph.nodes.values() if n.type == "Input"]
     heads = [n for n in graph.nodes.values() if n.type == "Output"]
     if not inputs:
         issues.append(Issue("no_input", "the model has no Input", "add an Input node and set the shape of one sample"))
     if not heads:
-        issues.append(Issue(
-            "no_output", "the model has no Output head",
-            "add an Output node after the last layer and choose its loss",
-        ))
+        issues.append(
+            Issue(
+                "no_output",
+                "the model has no Output head",
+                "add an Output node after the last layer and choose its loss",
+            )
+        )
     else:
         used = graph.ancestors(h.id for h in heads)
         for nid in graph.topological_order():
             if nid not in used:
                 node = graph.nodes[nid]
-                issues.append(Issue(
-                    "dangling", f"{node.name} does not lead to any Output head",
-                    "connect it towards an Output, or delete it", nid,
-                ))
+                issues.append(
+                    Issue(
+                        "dangling",
+                        f"{node.name} does not lead to any Output head",
+                        "connect it towards an Output, or delete it",
+                        nid,
+                    )
+                )
     return issues

@@ -22,8 +22,14 @@ def _softmax(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
 
 
 def _slope(default: float) -> ParamSpec:
-    return ParamSpec("negative_slope", ParamKind.FLOAT, default, "slope for negative inputs (0: cut them off)",
-                     minimum=0.0, maximum=1000.0)
+    return ParamSpec(
+        "negative_slope",
+        ParamKind.FLOAT,
+        default,
+        "slope for negative inputs (0: cut them off)",
+        minimum=0.0,
+        maximum=1000.0,
+    )
 
 
 register(
@@ -48,11 +54,19 @@ register(
         doc="Passes positive values through and zeroes negative ones: max(x, 0). The default "
         "non-linearity of deep networks. max_value=6 gives ReLU6 as in MobileNet.",
         params=(
-            ParamSpec("max_value", ParamKind.FLOAT, None, "cap on the output (empty: no cap)", minimum=0.0,
-                      maximum=1e9, nullable=True),
+            ParamSpec(
+                "max_value",
+                ParamKind.FLOAT,
+                None,
+                "cap on the output (empty: no cap)",
+                minimum=0.0,
+                maximum=1e9,
+                nullable=True,
+            ),
             _slope(0.0),
-            ParamSpec("threshold", ParamKind.FLOAT, 0.0, "values below this count as negative", minimum=0.0,
-                      maximum=1e9),
+            ParamSpec(
+                "threshold", ParamKind.FLOAT, 0.0, "values below this count as negative", minimum=0.0, maximum=1e9
+            ),
         ),
         rule=_same,
         keras_class="ReLU",
@@ -94,8 +108,11 @@ register(
         summary="exponential linear unit",
         doc="Like ReLU for positive values, a smooth exponential curve towards -alpha for "
         "negative ones; keeps mean activations closer to zero.",
-        params=(ParamSpec("alpha", ParamKind.FLOAT, 1.0, "value approached for very negative inputs",
-                          minimum=0.0, maximum=1000.0),),
+        params=(
+            ParamSpec(
+                "alpha", ParamKind.FLOAT, 1.0, "value approached for very negative inputs", minimum=0.0, maximum=1000.0
+            ),
+        ),
         rule=_same,
         keras_class="ELU",
         key_params=("alpha",),

@@ -127,8 +127,13 @@ def keepdims() -> ParamSpec:
 
 def epsilon(default: float = 0.001) -> ParamSpec:
     return ParamSpec(
-        "epsilon", ParamKind.FLOAT, default, "small number added to the variance to avoid dividing by zero",
-        minimum=0.0, exclusive_minimum=True, maximum=1.0,
+        "epsilon",
+        ParamKind.FLOAT,
+        default,
+        "small number added to the variance to avoid dividing by zero",
+        minimum=0.0,
+        exclusive_minimum=True,
+        maximum=1.0,
     )
 
 

@@ -30,9 +30,7 @@ def _check_strides_dilation(layer: str, strides: Sequence[int], dilation: Sequen
         )
 
 
-def _spatial(
-    layer: str, x: Shape, p: Mapping[str, Any], rank: int
-) -> tuple[int | None, ...]:
+def _spatial(layer: str, x: Shape, p: Mapping[str, Any], rank: int) -> tuple[int | None, ...]:
     """Output spatial size of a sliding-window layer with kernel, strides, padding, dilation."""
     k, s, d = p["kernel_size"], p["strides"], p["dilation_rate"]
     _check_strides_dilation(layer, s, d)
@@ -80,8 +78,12 @@ def _conv_params(rank: int, causal: bool = False) -> tuple[ParamSpec, ...]:
         common.padding(causal=causal),
         common.dilation_rate(rank),
         ParamSpec(
-            "groups", ParamKind.INT, 1, "split channels into independent groups (1: ordinary convolution)",
-            minimum=1, maximum=4096,
+            "groups",
+            ParamKind.INT,
+            1,
+            "split channels into independent groups (1: ordinary convolution)",
+            minimum=1,
+            maximum=4096,
         ),
         common.activation(),
         common.use_bias(),
@@ -140,16 +142,13 @@ def _conv_transpose_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outco
                     code="param",
                 )
     out = tuple(
-        deconv_length(x[i + 1], k[i], s[i], p["padding"], None if op is None else op[i], d[i])
-        for i in range(2)
+        deconv_length(x[i + 1], k[i], s[i], p["padding"], None if op is None else op[i], d[i]) for i in range(2)
     )
     require_positive_output(layer, x, out, "use a smaller kernel or padding='valid'")
     f = p["filters"]
     taps = prod(k) * cin
     n = prod(x[1:3])
-    return Outcome(
-        (x[0], *out, f), taps * f + (f if p["use_bias"] else 0), 0, None if n is None else n * taps * f
-    )
+    return Outcome((x[0], *out, f), taps * f + (f if p["use_bias"] else 0), 0, None if n is None else n * taps * f)
 
 
 register(
@@ -166,9 +165,14 @@ register(
             common.strides(2),
             common.padding(),
             ParamSpec(
-                "output_padding", ParamKind.INTS, None,
+                "output_padding",
+                ParamKind.INTS,
+                None,
                 "extra rows/columns added on one side of the output (empty: automatic)",
-                minimum=0, maximum=1024, length=2, nullable=True,
+                minimum=0,
+                maximum=1024,
+                length=2,
+                nullable=True,
             ),
             common.dilation_rate(2),
             common.activation(),
@@ -183,8 +187,12 @@ register(
 
 def _depth_multiplier() -> ParamSpec:
     return ParamSpec(
-        "depth_multiplier", ParamKind.INT, 1, "output channels per input channel of the depthwise step",
-        minimum=1, maximum=1024,
+        "depth_multiplier",
+        ParamKind.INT,
+        1,
+        "output channels per input channel of the depthwise step",
+        minimum=1,
+        maximum=1024,
     )
 
 

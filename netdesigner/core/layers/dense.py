@@ -54,8 +54,14 @@ register(
         doc="Looks up a learned vector for each integer in the input, e.g. word ids -> word "
         "vectors. input_dim must exceed the largest id; feed it an Input with dtype int32.",
         params=(
-            ParamSpec("input_dim", ParamKind.INT, 1000, "number of distinct ids (largest id + 1)", minimum=1,
-                      maximum=100_000_000),
+            ParamSpec(
+                "input_dim",
+                ParamKind.INT,
+                1000,
+                "number of distinct ids (largest id + 1)",
+                minimum=1,
+                maximum=100_000_000,
+            ),
             ParamSpec("output_dim", ParamKind.INT, 64, "length of each learned vector", minimum=1, maximum=1_000_000),
             ParamSpec("mask_zero", ParamKind.BOOL, False, "treat id 0 as padding to be ignored downstream"),
         ),

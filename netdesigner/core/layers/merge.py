@@ -55,13 +55,14 @@ def _mismatch_hint(inputs: Sequence[Shape], axis: int, rank: int) -> str:
 
 
 def _broadcast(layer: str, a: Shape, b: Shape) -> Shape:
-    """Keras's elementwise-merge rule: right-aligned, size 1 stretches, None matches anything."""
+    """Keras's elementwise-merge rule on shapes without the batch axis: right-aligned, size 1
+    stretches, None matches anything."""
     if len(a) < len(b):
         a, b = b, a
     if not b:
         return a
     out = list(a[: len(a) - len(b)])
-    for i, j in zip(a[len(a) - len(b):], b):
+    for i, j in zip(a[len(a) - len(b) :], b, strict=True):
         if i is None or j is None:
             out.append(None)
         elif i == 1:
@@ -70,7 +71,7 @@ def _broadcast(layer: str, a: Shape, b: Shape) -> Shape:
             out.append(i)
         else:
             raise LayerError(
-                f"{layer} needs inputs of the same shape, but gets {fmt(a)} and {fmt(b)}",
+                f"{layer} needs inputs of the same shape, but gets {fmt((None, *a))} and {fmt((None, *b))}",
                 _elementwise_hint(a, b),
                 code="merge",
             )
@@ -78,10 +79,14 @@ def _broadcast(layer: str, a: Shape, b: Shape) -> Shape:
 
 
 def _elementwise_hint(a: Shape, b: Shape) -> str:
+    """Shapes come without the batch axis, so rank 3 means images (height, width, channels)."""
     if len(a) == len(b) and a[:-1] == b[:-1] and a[-1] is not None and b[-1] is not None:
         wide = max(a[-1], b[-1])
-        kind = "Conv2D with kernel_size 1" if len(a) == 4 else "Dense"
-        return f"only the channels differ: put a {kind} with {wide} units/filters on the narrower branch"
+        if len(a) == 3:
+            return (
+                f"only the channels differ: put a Conv2D with kernel_size 1 and {wide} filters on the narrower branch"
+            )
+        return f"only the last axis differs: put a Dense with {wide} units on the narrower branch"
     return "give both branches the same shape, e.g. with a projection (1x1 Conv2D or Dense) or pooling"
 
 

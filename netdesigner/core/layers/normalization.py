@@ -40,8 +40,14 @@ register(
         "Speeds up and steadies training of deep networks.",
         params=(
             common.axis(doc="axis of the channels to normalize (-1: the last)"),
-            ParamSpec("momentum", ParamKind.FLOAT, 0.99, "how slowly the running averages follow the batches",
-                      minimum=0.0, maximum=1.0),
+            ParamSpec(
+                "momentum",
+                ParamKind.FLOAT,
+                0.99,
+                "how slowly the running averages follow the batches",
+                minimum=0.0,
+                maximum=1.0,
+            ),
             common.epsilon(),
             common.center(),
             common.scale(),

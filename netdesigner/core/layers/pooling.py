@@ -35,8 +35,13 @@ def _pool_rule(layer: str, rank: int):
 def _pool_params(rank: int) -> tuple[ParamSpec, ...]:
     return (
         ParamSpec(
-            "pool_size", ParamKind.INTS, (2,) * rank, "size of the window summarised into one value",
-            minimum=1, maximum=1024, length=rank,
+            "pool_size",
+            ParamKind.INTS,
+            (2,) * rank,
+            "size of the window summarised into one value",
+            minimum=1,
+            maximum=1024,
+            length=rank,
         ),
         common.strides(rank, default=None, nullable=True),
         common.padding(),
@@ -46,8 +51,7 @@ def _pool_params(rank: int) -> tuple[ParamSpec, ...]:
 _WINDOW_DOCS = {
     "Max": "Keeps the largest value in each window: shrinks the map while keeping the strongest "
     "responses, which makes the model tolerate small shifts.",
-    "Average": "Averages each window: shrinks the map smoothly, keeping the overall level of "
-    "each feature.",
+    "Average": "Averages each window: shrinks the map smoothly, keeping the overall level of each feature.",
 }
 
 for _kind, _doc in _WINDOW_DOCS.items():

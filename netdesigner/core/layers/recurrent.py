@@ -37,35 +37,69 @@ def _recurrent_rule(layer: str):
 def _params(layer: str) -> tuple[ParamSpec, ...]:
     specs = [
         common.units("size of the state (and of each output)"),
-        ParamSpec("activation", ParamKind.CHOICE, "tanh", "function applied to the candidate state",
-                  choices=common.ACTIVATIONS),
+        ParamSpec(
+            "activation",
+            ParamKind.CHOICE,
+            "tanh",
+            "function applied to the candidate state",
+            choices=common.ACTIVATIONS,
+        ),
     ]
     if layer != "SimpleRNN":
-        specs.append(ParamSpec("recurrent_activation", ParamKind.CHOICE, "sigmoid", "function applied to the gates",
-                               choices=common.ACTIVATIONS))
+        specs.append(
+            ParamSpec(
+                "recurrent_activation",
+                ParamKind.CHOICE,
+                "sigmoid",
+                "function applied to the gates",
+                choices=common.ACTIVATIONS,
+            )
+        )
     specs += [
         common.use_bias(),
-        ParamSpec("return_sequences", ParamKind.BOOL, False,
-                  "output every step (for stacking recurrent layers) instead of the last one"),
+        ParamSpec(
+            "return_sequences",
+            ParamKind.BOOL,
+            False,
+            "output every step (for stacking recurrent layers) instead of the last one",
+        ),
         ParamSpec("go_backwards", ParamKind.BOOL, False, "read the sequence from the end"),
-        ParamSpec("dropout", ParamKind.FLOAT, 0.0, "fraction of the inputs dropped while training",
-                  minimum=0.0, maximum=1.0),
-        ParamSpec("recurrent_dropout", ParamKind.FLOAT, 0.0, "fraction of the state dropped while training",
-                  minimum=0.0, maximum=1.0),
+        ParamSpec(
+            "dropout", ParamKind.FLOAT, 0.0, "fraction of the inputs dropped while training", minimum=0.0, maximum=1.0
+        ),
+        ParamSpec(
+            "recurrent_dropout",
+            ParamKind.FLOAT,
+            0.0,
+            "fraction of the state dropped while training",
+            minimum=0.0,
+            maximum=1.0,
+        ),
     ]
     if layer == "GRU":
-        specs.append(ParamSpec("reset_after", ParamKind.BOOL, True,
-                               "apply the reset gate after the matrix product (as cuDNN does)"))
+        specs.append(
+            ParamSpec(
+                "reset_after", ParamKind.BOOL, True, "apply the reset gate after the matrix product (as cuDNN does)"
+            )
+        )
     return tuple(specs)
 
 
 _DOCS = {
-    "SimpleRNN": ("the simplest recurrent layer", "Reads the sequence one step at a time, mixing each "
-                  "input with its previous state. Struggles with long-range dependencies: prefer LSTM or GRU."),
-    "LSTM": ("long short-term memory over sequences", "A recurrent layer whose gates decide what to "
-             "remember and forget, so it can carry information across long sequences (text, time series)."),
-    "GRU": ("gated recurrent unit over sequences", "A lighter cousin of LSTM with two gates instead of "
-            "three; often just as accurate and faster."),
+    "SimpleRNN": (
+        "the simplest recurrent layer",
+        "Reads the sequence one step at a time, mixing each "
+        "input with its previous state. Struggles with long-range dependencies: prefer LSTM or GRU.",
+    ),
+    "LSTM": (
+        "long short-term memory over sequences",
+        "A recurrent layer whose gates decide what to "
+        "remember and forget, so it can carry information across long sequences (text, time series).",
+    ),
+    "GRU": (
+        "gated recurrent unit over sequences",
+        "A lighter cousin of LSTM with two gates instead of three; often just as accurate and faster.",
+    ),
 }
 
 for _type, (_summary, _doc) in _DOCS.items():

@@ -62,8 +62,7 @@ def _reshape(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         return Outcome((x[0], *target))
     if size % known:
         raise LayerError(
-            f"Reshape cannot turn {fmt(rest)} ({size} values) into {fmt(target)}: "
-            f"{size} is not a multiple of {known}",
+            f"Reshape cannot turn {fmt(rest)} ({size} values) into {fmt(target)}: {size} is not a multiple of {known}",
             "change the fixed sizes so that they divide the number of values",
             code="size",
         )
@@ -79,8 +78,12 @@ register(
         "(28, 28, 1) so a flat vector can feed a Conv2D. One size may be -1: it is computed.",
         params=(
             ParamSpec(
-                "target_shape", ParamKind.INTS, (-1,), "new shape without the batch axis; one -1 is computed",
-                minimum=-1, maximum=1_000_000_000,
+                "target_shape",
+                ParamKind.INTS,
+                (-1,),
+                "new shape without the batch axis; one -1 is computed",
+                minimum=-1,
+                maximum=1_000_000_000,
             ),
         ),
         rule=_reshape,
@@ -112,8 +115,12 @@ register(
         "The batch axis never moves.",
         params=(
             ParamSpec(
-                "dims", ParamKind.INTS, (2, 1), "new order of the axes, counted from 1",
-                minimum=1, maximum=32,
+                "dims",
+                ParamKind.INTS,
+                (2, 1),
+                "new order of the axes, counted from 1",
+                minimum=1,
+                maximum=32,
             ),
         ),
         rule=_permute,
@@ -124,8 +131,15 @@ register(
 
 
 def _pad_crop_param(name: str, doc: str) -> ParamSpec:
-    return ParamSpec(name, ParamKind.INTS, (1, 1, 1, 1) if name == "padding" else (0, 0, 0, 0), doc,
-                     minimum=0, maximum=100_000, length=4)
+    return ParamSpec(
+        name,
+        ParamKind.INTS,
+        (1, 1, 1, 1) if name == "padding" else (0, 0, 0, 0),
+        doc,
+        minimum=0,
+        maximum=100_000,
+        length=4,
+    )
 
 
 def _pairs(name: str):
@@ -143,12 +157,14 @@ def _zero_padding(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     require_rank("ZeroPadding2D", x, 4)
     top, bottom, left, right = p["padding"]
     h, w = x[1], x[2]
-    return Outcome((
-        x[0],
-        None if h is None else h + top + bottom,
-        None if w is None else w + left + right,
-        x[3],
-    ))
+    return Outcome(
+        (
+            x[0],
+            None if h is None else h + top + bottom,
+            None if w is None else w + left + right,
+            x[3],
+        )
+    )
 
 
 register(
@@ -203,12 +219,14 @@ def _upsampling(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     (x,) = inputs
     require_rank("UpSampling2D", x, 4)
     sh, sw = p["size"]
-    return Outcome((
-        x[0],
-        None if x[1] is None else x[1] * sh,
-        None if x[2] is None else x[2] * sw,
-        x[3],
-    ))
+    return Outcome(
+        (
+            x[0],
+            None if x[1] is None else x[1] * sh,
+            None if x[2] is None else x[2] * sw,
+            x[3],
+        )
+    )
 
 
 register(
@@ -221,7 +239,10 @@ register(
         params=(
             ParamSpec("size", ParamKind.INTS, (2, 2), "factor for height and width", minimum=1, maximum=1024, length=2),
             ParamSpec(
-                "interpolation", ParamKind.CHOICE, "nearest", "how new pixels are filled in",
+                "interpolation",
+                ParamKind.CHOICE,
+                "nearest",
+                "how new pixels are filled in",
                 choices=("nearest", "bilinear"),
             ),
         ),

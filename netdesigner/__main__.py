@@ -1,0 +1,5 @@
+import sys
+
+from netdesigner.cli import main
+
+sys.exit(main())

@@ -1,0 +1,112 @@
+"""Graph -> ``keras.Model`` with the functional API, the way Keras's own ``Functional`` rebuilds
+a config: visit nodes in topological order and call each layer once its inputs exist.
+
+One Keras input per Input node and one output per Output head (both in graph order), layer
+names equal to node names, merge inputs in port order. Only nodes that lead to a head are
+built, and only a graph that validates is built at all.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from netdesigner.backend.layer_factory import make_input, make_layer
+from netdesigner.core.errors import GraphError
+from netdesigner.core.graph import Graph
+from netdesigner.core.validation import Issue, validate
+
+
+class BuildError(GraphError):
+    """The graph has problems; ``issues`` lists them all."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        count = len(issues)
+        super().__init__(
+            f"the graph has {count} problem{'s' if count != 1 else ''}: "
+            + "; ".join(str(i) for i in issues[:3])
+            + (" ..." if count > 3 else "")
+        )
+        self.issues = issues
+
+
+@dataclass
+class BuiltModel:
+    model: Any
+    input_ids: list[str]
+    head_ids: list[str]
+    tensors: dict[str, Any]
+
+
+def input_ids(graph: Graph) -> list[str]:
+    return [nid for nid in graph.nodes if graph.nodes[nid].type == "Input"]
+
+
+def head_ids(graph: Graph) -> list[str]:
+    return [nid for nid in graph.nodes if graph.nodes[nid].type == "Output"]
+
+
+@contextmanager
+def recursion_room(depth: int) -> Iterator[None]:
+    """Keras walks the layer graph recursively (``Function._build_map_helper``), a few frames
+    per layer, so deep models (a 5,000-layer chain, a big imported network) need more room
+    than Python's default 1,000 frames."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, 8 * depth + 1000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def depth_of(graph: Graph) -> int:
+    """Length of the longest path, in nodes."""
+    level: dict[str, int] = {}
+    for nid in graph.topological_order():
+        level[nid] = 1 + max((level[e.source] for e in graph.input_edges(nid).values()), default=0)
+    return max(level.values(), default=0)
+
+
+def build(graph: Graph, name: str = "model") -> BuiltModel:
+    with recursion_room(depth_of(graph)):
+        return _build(graph, name)
+
+
+def _build(graph: Graph, name: str) -> BuiltModel:
+    import keras
+
+    issues = [i for i in validate(graph) if i.severity == "error"]
+    if issues:
+        raise BuildError(issues)
+    heads = head_ids(graph)
+    needed = graph.ancestors(heads)
+    tensors: dict[str, Any] = {}
+    for nid in graph.topological_order():
+        if nid not in needed:
+            continue
+        node = graph.nodes[nid]
+        spec = node.spec
+        if node.type == "Input":
+            tensors[nid] = make_input(node.params, node.name)
+            continue
+        inputs = [tensors[e.source] for _, e in sorted(graph.input_edges(nid).items())]
+        if node.type == "Output":
+            tensors[nid] = inputs[0]
+            continue
+        layer = make_layer(spec, node.params, node.name)
+        tensors[nid] = layer(inputs if spec.takes_list else inputs[0])
+    ins = [tensors[nid] for nid in input_ids(graph)]
+    outs = [tensors[nid] for nid in heads]
+    model = keras.Model(
+        inputs=ins[0] if len(ins) == 1 else ins,
+        outputs=outs[0] if len(outs) == 1 else outs,
+        name=name,
+    )
+    return BuiltModel(model, input_ids(graph), heads, tensors)
+
+
+def build_model(graph: Graph, name: str = "model") -> Any:
+    return build(graph, name).model

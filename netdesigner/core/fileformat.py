@@ -1,0 +1,256 @@
+"""The graph file: versioned, human-readable JSON with stable ids and ordered merge inputs.
+
+Promises: saving is atomic (a temporary file renamed over the target); loading any file,
+however broken or hostile, either returns a document or raises ``FormatError`` naming the
+place (``nodes[3] 'conv1' params.filters``); nothing read is ever executed or evaluated; a file
+from a newer version says so instead of being misread.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netdesigner.core import catalog
+from netdesigner.core.errors import FormatError, GraphError
+from netdesigner.core.graph import Graph, Node, check_name
+from netdesigner.core.params import to_json_value
+from netdesigner.core.settings import FIT_PARAMS, TrainingSettings
+
+FORMAT = "netdesigner-graph"
+VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_NODES = 100_000
+MAX_ID_LENGTH = 64
+
+
+@dataclass
+class Document:
+    """What a file holds: the graph, its training settings and a title."""
+
+    graph: Graph
+    training: TrainingSettings = field(default_factory=TrainingSettings)
+    name: str = ""
+
+
+def to_dict(doc: Document) -> dict[str, Any]:
+    graph = doc.graph
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": doc.name,
+        "nodes": [
+            {
+                "id": n.id,
+                "type": n.type,
+                "name": n.name,
+                "params": {k: to_json_value(v) for k, v in n.params.items()},
+                "position": [round(n.position[0], 2), round(n.position[1], 2)],
+            }
+            for n in graph.nodes.values()
+        ],
+        "edges": [{"source": e.source, "target": e.target, "port": e.port} for e in graph.edges],
+        "training": doc.training.to_dict(),
+    }
+
+
+def dumps(doc: Document) -> str:
+    """Pretty but compact: one line per node and per edge, so diffs of graph files stay readable."""
+    lines = ["{"]
+    items = list(to_dict(doc).items())
+    for i, (key, value) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        if isinstance(value, list):
+            rows = [f"    {json.dumps(v, ensure_ascii=False)}" for v in value]
+            body = "[\n" + ",\n".join(rows) + "\n  ]" if rows else "[]"
+        elif isinstance(value, dict):
+            body = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        else:
+            body = json.dumps(value, ensure_ascii=False)
+        lines.append(f"  {json.dumps(key)}: {body}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def save(doc: Document, path: str | os.PathLike[str]) -> None:
+    """Write atomically: a crash mid-save leaves the previous file intact."""
+    target = Path(path)
+    text = dumps(doc)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: str | os.PathLike[str]) -> Document:
+    """Read a graph file; every failure, I/O included, is a ``FormatError``."""
+    source = Path(path)
+    try:
+        size = source.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FormatError(f"the file is {size // (1024 * 1024)} MiB; graph files are at most 64 MiB")
+        data = source.read_bytes()
+    except OSError as exc:
+        raise FormatError(f"cannot read {source}: {exc.strerror or exc}") from None
+    return loads(data)
+
+
+def loads(text: str | bytes) -> Document:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FormatError(f"the file is not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise FormatError("not a graph file: the JSON is nested too deeply") from None
+    return from_dict(data)
+
+
+def _reject_constant(name: str) -> Any:
+    raise FormatError(f"{name} is not a number a graph file may contain")
+
+
+def from_dict(data: Any) -> Document:
+    if not isinstance(data, dict):
+        raise FormatError("not a netdesigner graph file: expected a JSON object at the top")
+    if data.get("format") != FORMAT:
+        raise FormatError(f"not a netdesigner graph file: 'format' should be {FORMAT!r}", "format")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise FormatError("'version' must be a whole number from 1", "version")
+    if version > VERSION:
+        raise FormatError(
+            f"this file was saved by a newer netdesigner (format version {version}); "
+            f"this one reads versions up to {VERSION}: please update netdesigner",
+            "version",
+        )
+    name = _get(data, "name", str, "", "name")
+    graph = Graph()
+    nodes = _get(data, "nodes", list, None, "nodes")
+    if len(nodes) > MAX_NODES:
+        raise FormatError(f"{len(nodes)} nodes is more than the {MAX_NODES} a graph may have", "nodes")
+    for index, raw in enumerate(nodes):
+        graph.insert(_node(raw, f"nodes[{index}]", graph))
+    for index, raw in enumerate(_get(data, "edges", list, [], "edges")):
+        _edge(raw, f"edges[{index}]", graph)
+    training = _training(_get(data, "training", dict, {}, "training"))
+    return Document(graph, training, name)
+
+
+def _get(obj: dict[str, Any], key: str, kind: type, default: Any, where: str) -> Any:
+    if key not in obj:
+        if default is None:
+            raise FormatError(f"'{key}' is missing", where)
+        return default
+    value = obj[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise FormatError(f"'{key}' must be {_KIND_WORDS[kind]}, got {_describe(value)}", where)
+    return value
+
+
+_KIND_WORDS: dict[type, str] = {
+    dict: "an object",
+    list: "a list",
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+}
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _node(raw: Any, where: str, graph: Graph) -> Node:
+    if not isinstance(raw, dict):
+        raise FormatError(f"a node must be an object, got {_describe(raw)}", where)
+    node_id = _get(raw, "id", str, None, where)
+    if not node_id or len(node_id) > MAX_ID_LENGTH:
+        raise FormatError(f"a node id must be 1 to {MAX_ID_LENGTH} characters", f"{where}.id")
+    if node_id in graph:
+        raise FormatError(f"the id {node_id!r} is used by two nodes", f"{where}.id")
+    layer_type = _get(raw, "type", str, None, where)
+    spec = catalog.find(layer_type)
+    if spec is None:
+        raise FormatError(f"unknown layer type {layer_type!r}", f"{where}.type")
+    name = _get(raw, "name", str, None, where)
+    try:
+        check_name(name)
+    except GraphError as exc:
+        raise FormatError(str(exc), f"{where}.name") from None
+    where = f"{where} {name!r}"
+    given = _get(raw, "params", dict, {}, where)
+    params = spec.defaults()
+    for key, value in given.items():
+        try:
+            params[key] = spec.param(key).coerce(value)
+        except KeyError:
+            raise FormatError(f"{layer_type} has no parameter {key!r}", f"{where} params") from None
+        except GraphError as exc:
+            raise FormatError(str(exc), f"{where} params.{key}") from None
+    position = _get(raw, "position", list, [0.0, 0.0], where)
+    if len(position) != 2 or not all(_is_finite_number(v) for v in position):
+        raise FormatError(f"'position' must be two numbers, got {_describe(position)}", where)
+    return Node(node_id, layer_type, name, params, (float(position[0]), float(position[1])))
+
+
+def _is_finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _edge(raw: Any, where: str, graph: Graph) -> None:
+    if not isinstance(raw, dict):
+        raise FormatError(f"an edge must be an object, got {_describe(raw)}", where)
+    source = _get(raw, "source", str, None, where)
+    target = _get(raw, "target", str, None, where)
+    port = _get(raw, "port", int, 0, where)
+    for role, node_id in (("source", source), ("target", target)):
+        if node_id not in graph:
+            raise FormatError(f"{role} {node_id!r} is not the id of any node", where)
+    try:
+        graph.connect(source, target, port)
+    except GraphError as exc:
+        raise FormatError(str(exc), where) from None
+
+
+def _training(raw: dict[str, Any]) -> TrainingSettings:
+    values: dict[str, Any] = {}
+    for spec in FIT_PARAMS:
+        if spec.name in raw:
+            try:
+                values[spec.name] = spec.coerce(raw[spec.name])
+            except GraphError as exc:
+                raise FormatError(str(exc), f"training.{spec.name}") from None
+    optimizer = _get(raw, "optimizer", dict, {"name": "Adam"}, "training")
+    options = dict(optimizer)
+    name = options.pop("name", "Adam")
+    if not isinstance(name, str):
+        raise FormatError(f"the optimizer name must be text, got {_describe(name)}", "training.optimizer")
+    data = _get(raw, "data", dict, {}, "training")
+    for key, value in data.items():
+        if not _is_data_value(value):
+            raise FormatError(f"'{key}' must be text, a number, true/false or null", "training.data")
+    try:
+        return TrainingSettings(optimizer=name, optimizer_params=options, data=dict(data), **values)
+    except GraphError as exc:
+        raise FormatError(str(exc), "training.optimizer") from None
+
+
+def _is_data_value(value: Any) -> bool:
+    return value is None or isinstance(value, (str, bool, int)) or _is_finite_number(value)

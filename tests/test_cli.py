@@ -1,0 +1,82 @@
+"""``netdesigner check``: the table, the JSON contract, and the exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netdesigner.cli import main
+from tests.conftest import ROOT
+
+
+def run_check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["check", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_json_contract_on_every_sample(sample_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_check(capsys, str(sample_path), "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert set(report) == {"valid", "total_params", "errors", "nodes"}
+    assert report["valid"] is True and report["errors"] == []
+    for node in report["nodes"]:
+        assert set(node) == {"id", "name", "type", "output_shapes", "params", "errors"}
+        assert node["output_shapes"] and node["output_shapes"][0][0] is None
+    assert report["total_params"] == sum(n["params"] for n in report["nodes"])
+
+
+def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_check(capsys, str(ROOT / "sample_graphs" / "cnn_classifier.json"))
+    assert code == 0
+    assert "conv1 (Conv2D)" in out and "(None, 150, 150, 32)" in out and "896" in out
+    assert "Total params: 11,243,457" in out and "✓ valid" in out
+
+
+def test_invalid_graph_exits_1_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads((ROOT / "sample_graphs" / "cnn_classifier.json").read_text())
+    for node in data["nodes"]:
+        if node["name"] == "pool2":
+            node["params"]["pool_size"] = [80, 80]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    code, out, _ = run_check(capsys, str(path), "--json")
+    report = json.loads(out)
+    assert code == 1 and report["valid"] is False
+    pool = next(n for n in report["nodes"] if n["name"] == "pool2")
+    assert pool["output_shapes"] == [] and "shrink" in pool["errors"][0]
+    flatten = next(n for n in report["nodes"] if n["name"] == "flatten")
+    assert flatten["output_shapes"] == [] and flatten["errors"] == []
+    code, out, _ = run_check(capsys, str(path))
+    assert code == 1 and "pool2: MaxPooling2D would shrink (None, 75, 75, 64) to nothing" in out
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"format": "netdesigner-graph", "version": 99}'])
+def test_unreadable_graph_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes) -> None:
+    path = tmp_path / "g.json"
+    path.write_bytes(content)
+    code, out, err = run_check(capsys, str(path))
+    assert code == 2 and out == "" and "Traceback" not in err and str(path) in err
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["check"])
+    assert caught.value.code == 2
+
+
+def test_console_entry_point_runs_without_a_window() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "netdesigner", "check", "sample_graphs/multi_head.json", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["valid"] is True

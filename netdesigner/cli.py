@@ -28,11 +28,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json()))
     else:
         print(summary_table(report))
-        if report.issues:
-            print(f"\n{len(report.issues)} problem(s):")
-            for issue in report.issues:
-                print(f"  ✗ {issue}")
-        else:
+        for title, mark, issues in (("problem", "✗", report.errors), ("warning", "!", report.warnings)):
+            if issues:
+                print(f"\n{len(issues)} {title}{'s' if len(issues) > 1 else ''}:")
+                for issue in issues:
+                    print(f"  {mark} {issue}")
+        if report.valid:
             print("\n✓ valid")
     return EXIT_OK if report.valid else EXIT_INVALID
 

@@ -110,3 +110,34 @@ def test_mistakes_are_refused_like_keras(layer_type: str, overrides: dict, shape
         spec.rule(params, shapes)
     message = str(caught.value)
     assert layer_type in message and "Traceback" not in message
+
+
+def plain(value):
+    """Config values in comparable form: tuples and lists alike."""
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+# Our default written differently from Keras's config, with the same meaning.
+EQUIVALENT_DEFAULTS = {
+    "strides": "None means 'same as pool_size', which is what Keras's config spells out",
+    "output_padding": "None means automatic in both",
+}
+
+
+@pytest.mark.parametrize("spec", [s for s in LAYER_SPECS if s.type != "Input"], ids=lambda s: s.type)
+def test_defaults_mirror_keras(spec: LayerSpec) -> None:
+    """Exported code leaves out parameters at their default, so ours must be Keras's."""
+    defaults = spec.defaults()
+    required = {p.name: defaults[p.name] for p in spec.params if p.required}
+    layer_class = getattr(keras.layers, spec.keras_class)
+    config = layer_class(**required).get_config()
+    ours = spec.keras_kwargs(defaults)
+    for param in spec.keras_params:
+        if param.required or param.name in EQUIVALENT_DEFAULTS and param.default is None:
+            continue
+        expected = config[param.name]
+        if param.name == "activation" and expected is None:
+            expected = "linear"
+        assert plain(ours[param.name]) == plain(expected), f"{spec.type}.{param.name}"

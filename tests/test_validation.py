@@ -39,7 +39,7 @@ def test_duplicate_names_from_a_file_are_reported() -> None:
     d = b("Dense", "d", x)
     b("Output", "head", d, loss="MeanSquaredError")
     b.graph.nodes[d.id].name = "x"  # what a hand-edited file can contain
-    issues = validate(b.graph)
+    issues = [i for i in validate(b.graph) if i.severity == "error"]
     assert [i.code for i in issues] == ["duplicate_name"]
     assert "2 layers are called 'x'" in issues[0].message
 
@@ -49,8 +49,36 @@ def test_shape_conflicts_carry_node_and_hint() -> None:
     a = b("Input", "a", shape=[8, 8, 64])
     c = b("Input", "c", shape=[8, 8, 32])
     add = b("Add", "residual", a, c)
-    b("Output", "head", add, loss="MeanSquaredError")
+    b("Output", "head", add, loss="MeanSquaredError", metrics=[])
     (issue,) = validate(b.graph)
     assert issue.node_id == add.id and issue.code == "merge"
     assert "residual: Add needs inputs of the same shape" in issue.message
     assert "Conv2D with kernel_size 1" in issue.hint
+
+
+def head(activation: str, units: int, **params) -> list[str]:
+    b = GraphBuilder()
+    x = b("Input", "x", shape=[4])
+    d = b("Dense", "scores", x, units=units, activation=activation)
+    b("Output", "answer", d, **params)
+    return [str(i) for i in validate(b.graph) if i.severity == "warning"]
+
+
+def test_incoherent_heads_are_warned_about_with_a_fix() -> None:
+    (w,) = head("softmax", 10, loss="BinaryCrossentropy", metrics=[])
+    assert "softmax over 10 units with BinaryCrossentropy" in w and "SparseCategoricalCrossentropy" in w
+    (w,) = head("softmax", 1, loss="SparseCategoricalCrossentropy", metrics=[])
+    assert "single unit" in w
+    (w,) = head("linear", 10, loss="CategoricalCrossentropy", metrics=[])
+    assert "expects class probabilities" in w and "from_logits" in w
+    (w,) = head("softmax", 10, loss="CategoricalCrossentropy", from_logits=True, metrics=[])
+    assert "applies softmax but from_logits is ticked" in w
+    (w,) = head("linear", 1, loss="MeanSquaredError", metrics=["accuracy"])
+    assert "accuracy is not meaningful" in w
+
+
+def test_coherent_heads_get_no_warning() -> None:
+    assert head("softmax", 10, loss="SparseCategoricalCrossentropy") == []
+    assert head("linear", 10, loss="CategoricalCrossentropy", from_logits=True) == []
+    assert head("sigmoid", 1, loss="BinaryCrossentropy", metrics=["accuracy", "AUC"]) == []
+    assert head("linear", 3, loss="Huber", metrics=["MeanAbsoluteError"]) == []

@@ -31,7 +31,9 @@ class ParamSpec:
     """One parameter: its Keras name, type, default, allowed values and a one-line explanation.
 
     ``keras=False`` marks values that steer netdesigner but are not Keras layer arguments
-    (the number of inputs of a merge, the loss of an output head).
+    (the number of inputs of a merge, the loss of an output head). ``required`` marks Keras
+    arguments without a Keras default (``units``, ``filters``): exported code always writes them,
+    and leaves out the others while they hold their default.
     """
 
     name: str
@@ -46,6 +48,7 @@ class ParamSpec:
     length: int | None = None
     nullable: bool = False
     keras: bool = True
+    required: bool = False
     labels: dict[str, str] = field(default_factory=dict)
 
     def coerce(self, value: Any) -> Any:

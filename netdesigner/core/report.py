@@ -34,15 +34,23 @@ class Report:
     result: InferenceResult
 
     @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity != "error"]
+
+    @property
     def valid(self) -> bool:
-        return not any(i.severity == "error" for i in self.issues)
+        return not self.errors
 
     def to_json(self) -> dict:
         """The ``check --json`` contract of DESIGN.md."""
         return {
             "valid": self.valid,
             "total_params": self.result.total_params,
-            "errors": [str(i) for i in self.issues],
+            "errors": [str(i) for i in self.errors],
             "nodes": [
                 {
                     "id": r.id,
@@ -62,7 +70,7 @@ def build_report(graph: Graph, result: InferenceResult | None = None) -> Report:
     issues = validate(graph, result)
     per_node: dict[str, list[str]] = {}
     for issue in issues:
-        if issue.node_id is not None:
+        if issue.node_id is not None and issue.severity == "error":
             per_node.setdefault(issue.node_id, []).append(str(issue))
     rows = []
     for nid in graph.topological_order():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from netdesigner.core.compile_plan import head_concerns
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult, infer
 
@@ -24,7 +25,8 @@ class Issue:
 
 
 def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]:
-    """All problems of the graph, node errors first in topological order, then graph-wide ones."""
+    """All problems of the graph: node errors in topological order, graph-wide errors, then
+    warnings about loss/activation choices that would train but not learn."""
     result = result or infer(graph)
     issues: list[Issue] = []
     for nid in graph.topological_order():
@@ -71,4 +73,6 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
                         nid,
                     )
                 )
+    for concern in head_concerns(graph, result):
+        issues.append(Issue("head", concern.message, concern.hint, concern.node_id, severity="warning"))
     return issues

@@ -39,7 +39,7 @@ register(
         summary="apply an activation function",
         doc="Applies one activation function to every value. Handy after BatchNormalization, "
         "which is usually placed between a layer and its activation.",
-        params=(common.activation("relu"),),
+        params=(common.activation("relu", required=True),),
         rule=_same,
         keras_class="Activation",
         key_params=("activation",),

@@ -26,13 +26,14 @@ ACTIVATIONS: tuple[str, ...] = (
 )
 
 
-def activation(default: str = "linear") -> ParamSpec:
+def activation(default: str = "linear", required: bool = False) -> ParamSpec:
     return ParamSpec(
         "activation",
         ParamKind.CHOICE,
         default,
         "function applied to the output; 'linear' leaves it unchanged",
         choices=ACTIVATIONS,
+        required=required,
     )
 
 
@@ -41,12 +42,18 @@ def use_bias() -> ParamSpec:
 
 
 def units(doc: str = "number of output neurons") -> ParamSpec:
-    return ParamSpec("units", ParamKind.INT, 32, doc, minimum=1, maximum=1_000_000)
+    return ParamSpec("units", ParamKind.INT, 32, doc, minimum=1, maximum=1_000_000, required=True)
 
 
 def filters(default: int = 32) -> ParamSpec:
     return ParamSpec(
-        "filters", ParamKind.INT, default, "number of feature maps (output channels)", minimum=1, maximum=100_000
+        "filters",
+        ParamKind.INT,
+        default,
+        "number of feature maps (output channels)",
+        minimum=1,
+        maximum=100_000,
+        required=True,
     )
 
 
@@ -59,6 +66,7 @@ def kernel_size(rank: int, default: int = 3) -> ParamSpec:
         minimum=1,
         maximum=1024,
         length=rank,
+        required=True,
     )
 
 
@@ -106,7 +114,7 @@ def axis(default: int = -1, doc: str = "axis the layer works along (-1: the last
 
 
 def rate(doc: str = "fraction of inputs set to zero during training") -> ParamSpec:
-    return ParamSpec("rate", ParamKind.FLOAT, 0.5, doc, minimum=0.0, maximum=1.0)
+    return ParamSpec("rate", ParamKind.FLOAT, 0.5, doc, minimum=0.0, maximum=1.0, required=True)
 
 
 def merge_inputs(minimum: int = 2) -> ParamSpec:

@@ -27,7 +27,13 @@ register(
         "image, (20,) for 20 features, (None, 8) for sequences of any length with 8 features per "
         "step. A model can have several inputs.",
         params=(
-            ParamSpec("shape", ParamKind.SHAPE, (32,), "size of one sample, without the batch (empty entry: any size)"),
+            ParamSpec(
+                "shape",
+                ParamKind.SHAPE,
+                (32,),
+                "size of one sample, without the batch (empty entry: any size)",
+                required=True,
+            ),
             ParamSpec(
                 "dtype",
                 ParamKind.CHOICE,

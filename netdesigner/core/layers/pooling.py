@@ -42,6 +42,7 @@ def _pool_params(rank: int) -> tuple[ParamSpec, ...]:
             minimum=1,
             maximum=1024,
             length=rank,
+            required=True,
         ),
         common.strides(rank, default=None, nullable=True),
         common.padding(),

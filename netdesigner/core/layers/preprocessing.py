@@ -21,7 +21,15 @@ register(
         doc="Computes inputs * scale + offset inside the model, so the saved model accepts raw "
         "data: scale 1/255 turns pixel values into 0..1.",
         params=(
-            ParamSpec("scale", ParamKind.FLOAT, 1 / 255, "factor applied to every value", minimum=-1e9, maximum=1e9),
+            ParamSpec(
+                "scale",
+                ParamKind.FLOAT,
+                1 / 255,
+                "factor applied to every value",
+                minimum=-1e9,
+                maximum=1e9,
+                required=True,
+            ),
             ParamSpec("offset", ParamKind.FLOAT, 0.0, "value added after scaling", minimum=-1e9, maximum=1e9),
         ),
         rule=_same,

@@ -57,7 +57,15 @@ register(
         doc="Adds zero-mean Gaussian noise to its inputs during training only: a simple way to "
         "make a model robust to small perturbations.",
         params=(
-            ParamSpec("stddev", ParamKind.FLOAT, 0.1, "standard deviation of the noise", minimum=0.0, maximum=1.0),
+            ParamSpec(
+                "stddev",
+                ParamKind.FLOAT,
+                0.1,
+                "standard deviation of the noise",
+                minimum=0.0,
+                maximum=1.0,
+                required=True,
+            ),
         ),
         rule=_same,
         keras_class="GaussianNoise",

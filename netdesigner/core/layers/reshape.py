@@ -84,6 +84,7 @@ register(
                 "new shape without the batch axis; one -1 is computed",
                 minimum=-1,
                 maximum=1_000_000_000,
+                required=True,
             ),
         ),
         rule=_reshape,
@@ -121,6 +122,7 @@ register(
                 "new order of the axes, counted from 1",
                 minimum=1,
                 maximum=32,
+                required=True,
             ),
         ),
         rule=_permute,
@@ -266,7 +268,9 @@ register(
         summary="repeat a vector n times into a sequence",
         doc="Turns (features) into (n, features) by copying, e.g. to feed one encoding to every "
         "step of a recurrent decoder.",
-        params=(ParamSpec("n", ParamKind.INT, 2, "number of repetitions", minimum=1, maximum=1_000_000),),
+        params=(
+            ParamSpec("n", ParamKind.INT, 2, "number of repetitions", minimum=1, maximum=1_000_000, required=True),
+        ),
         rule=_repeat_vector,
         keras_class="RepeatVector",
         key_params=("n",),

@@ -1,0 +1,171 @@
+"""How a graph is compiled, as plain data: optimizer, and per head its loss, weight, metrics.
+
+The Keras side instantiates this plan and the code exporter prints it, so the app and the
+exported script compile exactly the same way. The coherence checks warn, before training,
+about choices that run but cannot learn what the student intends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from netdesigner.core.compile_options import LOGIT_LOSSES, OPTIMIZERS
+from netdesigner.core.graph import Graph
+from netdesigner.core.inference import InferenceResult
+from netdesigner.core.settings import TrainingSettings
+
+REGRESSION_LOSSES = frozenset(
+    {
+        "MeanSquaredError",
+        "MeanAbsoluteError",
+        "MeanAbsolutePercentageError",
+        "MeanSquaredLogarithmicError",
+        "Huber",
+        "LogCosh",
+    }
+)
+CLASS_LOSSES = frozenset({"CategoricalCrossentropy", "SparseCategoricalCrossentropy"})
+
+
+@dataclass(frozen=True)
+class KerasObject:
+    """``keras.<module>.<name>(**kwargs)``; a metric may instead be a Keras string alias."""
+
+    module: str
+    name: str
+    kwargs: tuple[tuple[str, Any], ...] = ()
+    alias: bool = False
+
+
+@dataclass(frozen=True)
+class HeadPlan:
+    node_id: str
+    name: str
+    loss: KerasObject
+    loss_weight: float
+    metrics: tuple[KerasObject, ...]
+
+
+@dataclass(frozen=True)
+class CompilePlan:
+    optimizer: KerasObject
+    heads: tuple[HeadPlan, ...]
+
+
+def compile_plan(graph: Graph, settings: TrainingSettings) -> CompilePlan:
+    defaults = {p.name: p.default for p in OPTIMIZERS[settings.optimizer]}
+    options = tuple(
+        (key, value)
+        for key, value in settings.optimizer_params.items()
+        if key == "learning_rate" or value != defaults[key]
+    )
+    heads = []
+    for node in graph.nodes.values():
+        if node.type != "Output":
+            continue
+        p = node.params
+        loss_kwargs = (("from_logits", True),) if p["from_logits"] and p["loss"] in LOGIT_LOSSES else ()
+        metrics = tuple(
+            KerasObject("metrics", m, alias=True) if m == "accuracy" else KerasObject("metrics", m)
+            for m in p["metrics"]
+        )
+        heads.append(
+            HeadPlan(node.id, node.name, KerasObject("losses", p["loss"], loss_kwargs), p["loss_weight"], metrics)
+        )
+    return CompilePlan(KerasObject("optimizers", settings.optimizer, options), tuple(heads))
+
+
+@dataclass(frozen=True)
+class Concern:
+    node_id: str
+    message: str
+    hint: str
+
+
+def head_concerns(graph: Graph, result: InferenceResult) -> list[Concern]:
+    """Loss/activation/units combinations that train without error but make no sense."""
+    concerns = []
+    for node in graph.nodes.values():
+        if node.type != "Output":
+            continue
+        edge = graph.input_edges(node.id).get(0)
+        info = result.infos[node.id]
+        if edge is None or info.shape is None:
+            continue
+        activation = _final_activation(graph, edge.source)
+        for message, hint in _check_head(node.name, node.params, activation, info.shape[-1]):
+            concerns.append(Concern(node.id, message, hint))
+    return concerns
+
+
+def _final_activation(graph: Graph, node_id: str) -> str:
+    """The activation the head's producing layer applies last ('linear' if none)."""
+    node = graph.nodes[node_id]
+    if node.type == "Softmax":
+        return "softmax"
+    if node.type in ("ReLU", "LeakyReLU", "ELU"):
+        return "relu"
+    return node.params.get("activation", "linear")
+
+
+def _check_head(name: str, p: dict[str, Any], activation: str, units: int | None) -> list[tuple[str, str]]:
+    loss, logits = p["loss"], p["from_logits"]
+    found: list[tuple[str, str]] = []
+    probabilities = activation in ("softmax", "sigmoid")
+    if logits and loss not in LOGIT_LOSSES:
+        found.append((f"from_logits has no effect with {loss}", "untick from_logits"))
+    if loss in LOGIT_LOSSES and logits and probabilities:
+        found.append(
+            (
+                f"{name} applies {activation} but from_logits is ticked",
+                "set the last layer's activation to 'linear', or untick from_logits",
+            )
+        )
+    if loss == "BinaryCrossentropy":
+        if activation == "softmax" and units not in (None, 1):
+            found.append(
+                (
+                    f"{name} has a softmax over {units} units with BinaryCrossentropy",
+                    "for one class out of several use SparseCategoricalCrossentropy (integer labels) or "
+                    "CategoricalCrossentropy (one-hot labels); for several yes/no labels use sigmoid",
+                )
+            )
+        elif not logits and activation != "sigmoid":
+            found.append(
+                (
+                    f"BinaryCrossentropy expects probabilities, but {name} ends with '{activation}'",
+                    "use a sigmoid activation on the last layer, or tick from_logits",
+                )
+            )
+    if loss in CLASS_LOSSES:
+        if units == 1:
+            found.append(
+                (
+                    f"{name} has a single unit, so {loss} sees only one class",
+                    "set units to the number of classes, or use BinaryCrossentropy with a sigmoid for two classes",
+                )
+            )
+        elif not logits and activation != "softmax":
+            found.append(
+                (
+                    f"{loss} expects class probabilities, but {name} ends with '{activation}'",
+                    "use a softmax activation on the last layer, or tick from_logits",
+                )
+            )
+    if loss in REGRESSION_LOSSES:
+        if activation == "softmax":
+            found.append(
+                (
+                    f"{name} predicts values with {loss} but ends with softmax, which forces outputs summing to 1",
+                    "use a 'linear' activation for regression",
+                )
+            )
+        if "accuracy" in p["metrics"]:
+            found.append(
+                (
+                    f"accuracy is not meaningful for a regression head like {name}",
+                    "use MeanAbsoluteError or RootMeanSquaredError as the metric",
+                )
+            )
+    return found

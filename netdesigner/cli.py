@@ -9,19 +9,27 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from netdesigner.core.errors import FormatError
-from netdesigner.core.fileformat import load
+from netdesigner.core.fileformat import Document, load, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _load_or_none(path: str) -> Document | None:
+    """The document, or None after telling the user why it cannot be read."""
     try:
-        doc = load(args.graph)
+        return load(path)
     except FormatError as error:
-        print(f"netdesigner: {args.graph}: {error}", file=sys.stderr)
+        print(f"netdesigner: {path}: {error}", file=sys.stderr)
+        return None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    doc = _load_or_none(args.graph)
+    if doc is None:
         return EXIT_USAGE
     report = build_report(doc.graph)
     if args.json:
@@ -38,7 +46,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.valid else EXIT_INVALID
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"check": cmd_check}
+def cmd_export(args: argparse.Namespace) -> int:
+    from netdesigner.backend.export import ExportError, ExportOptions, export_notebook, export_script
+
+    doc = _load_or_none(args.graph)
+    if doc is None:
+        return EXIT_USAGE
+    out = Path(args.output)
+    if out.suffix not in (".py", ".ipynb"):
+        print(f"netdesigner: {out}: the output must end in .py or .ipynb", file=sys.stderr)
+        return EXIT_USAGE
+    options = ExportOptions(style=args.style, distribute=args.distribute)
+    try:
+        text = (export_notebook if out.suffix == ".ipynb" else export_script)(doc, options)
+    except ExportError as error:
+        print(f"netdesigner: {args.graph}: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        write_text_atomic(out, text)
+    except OSError as error:
+        print(f"netdesigner: cannot write {out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"check": cmd_check, "export": cmd_export}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate a graph; per-node output shape and params")
     check.add_argument("graph", help="graph file (.json)")
     check.add_argument("--json", action="store_true", help="print one JSON object for scripts")
+    export = sub.add_parser("export", help="write a Python script or notebook that rebuilds and trains the model")
+    export.add_argument("graph", help="graph file (.json)")
+    export.add_argument("-o", "--output", required=True, help="OUT.py or OUT.ipynb")
+    export.add_argument("--style", choices=("functional", "sequential"), default="functional")
+    export.add_argument(
+        "--distribute",
+        choices=("mirrored", "multi-worker"),
+        default=None,
+        help="wrap model creation in a tf.distribute strategy scope",
+    )
     return parser
 
 

@@ -52,6 +52,13 @@ class CompilePlan:
     optimizer: KerasObject
     heads: tuple[HeadPlan, ...]
 
+    @property
+    def loss_weights(self) -> list[float] | None:
+        """None when weighting changes nothing (one head at weight 1)."""
+        if len(self.heads) == 1 and self.heads[0].loss_weight == 1.0:
+            return None
+        return [h.loss_weight for h in self.heads]
+
 
 def compile_plan(graph: Graph, settings: TrainingSettings) -> CompilePlan:
     defaults = {p.name: p.default for p in OPTIMIZERS[settings.optimizer]}

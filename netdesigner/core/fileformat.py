@@ -78,11 +78,14 @@ def dumps(doc: Document) -> str:
 
 
 def save(doc: Document, path: str | os.PathLike[str]) -> None:
-    """Write atomically: a crash mid-save leaves the previous file intact."""
-    target = Path(path)
-    text = dumps(doc)
+    write_text_atomic(Path(path), dumps(doc))
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write atomically: a crash mid-write leaves the previous file intact."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
+        os.fchmod(fd, _file_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -91,6 +94,17 @@ def save(doc: Document, path: str | os.PathLike[str]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """Keep an existing file's permissions; a new one gets the usual umask-based mode
+    (mkstemp alone would leave it readable by its owner only)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def load(path: str | os.PathLike[str]) -> Document:

@@ -1,0 +1,203 @@
+"""Code export: readable, ruff-clean, deterministic, injection-proof, and the same model."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from netdesigner.backend.export import ExportError, ExportOptions, export_notebook, export_script, is_chain
+from netdesigner.backend.pysource import Namespace, literal
+from netdesigner.cli import main
+from netdesigner.core.fileformat import Document, load
+from tests.conftest import ROOT, SAMPLES
+from tests.graphs import GraphBuilder
+
+RUFF_RULES = "E,F,W,I,N,UP,B"
+
+
+def all_exports() -> list[tuple[str, str]]:
+    out = []
+    for path in SAMPLES:
+        doc = load(path)
+        out.append((f"{path.stem}.py", export_script(doc)))
+        out.append((f"{path.stem}_mirrored.py", export_script(doc, ExportOptions(distribute="mirrored"))))
+        if is_chain(doc.graph):
+            out.append((f"{path.stem}_sequential.py", export_script(doc, ExportOptions(style="sequential"))))
+    return out
+
+
+def test_exports_are_ruff_clean_and_formatted(tmp_path: Path) -> None:
+    for name, text in all_exports():
+        (tmp_path / name).write_text(text)
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", RUFF_RULES, str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 0, lint.stdout
+    fmt = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--isolated", "--check", "--diff", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_export_is_deterministic(sample_path: Path) -> None:
+    assert export_script(load(sample_path)) == export_script(load(sample_path))
+    assert export_notebook(load(sample_path)) == export_notebook(load(sample_path))
+
+
+def test_sequential_style_only_for_chains() -> None:
+    assert is_chain(load(ROOT / "sample_graphs" / "mlp_classifier.json").graph)
+    with pytest.raises(ExportError, match="single chain"):
+        export_script(load(ROOT / "sample_graphs" / "residual_network.json"), ExportOptions(style="sequential"))
+
+
+def test_invalid_graph_is_not_exported() -> None:
+    b = GraphBuilder()
+    b("Input", "x", shape=[4])
+    with pytest.raises(ExportError, match="fix the graph first"):
+        export_script(Document(b.graph))
+
+
+@given(st.text(max_size=40))
+def test_literals_round_trip_any_string(text: str) -> None:
+    assert ast.literal_eval(literal(text)) == text
+
+
+def test_namespace_gives_legal_unique_names() -> None:
+    names = Namespace(["model"])
+    got = [names.name(str(i), hint) for i, hint in enumerate(["model", "class", "1st", "a b", "a-b", "", "print"])]
+    assert got == ["model_2", "class_2", "layer_1st", "a_b", "a_b_2", "layer", "print_2"]
+    assert all(n.isidentifier() for n in got)
+
+
+HOSTILE = [
+    'x"); import os; os.system("echo owned"); ("',
+    "back\\slash\\",
+    "'''triple'''",
+    '"""doc"""',
+    "ünïcode ✓",
+    "x = 1; y",
+]
+
+
+def hostile_graph() -> Document:
+    b = GraphBuilder()
+    x = b("Input", HOSTILE[0], shape=[4])
+    previous = x
+    for name in HOSTILE[1:]:
+        previous = b("Dense", name, previous, units=3, activation="softmax")
+    b("Output", '"head" # ', previous, loss="CategoricalCrossentropy", metrics=["accuracy"])
+    return Document(b.graph, name='title """ with \\ and\nnewline')
+
+
+def test_hostile_names_stay_text(tmp_path: Path) -> None:
+    doc = hostile_graph()
+    text = export_script(doc)
+    tree = ast.parse(text)  # still valid Python
+    calls = [ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    assert not any("system" in c or "import" in c for c in calls)
+    names = [
+        kw.value.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        for kw in n.keywords
+        if kw.arg == "name" and isinstance(kw.value, ast.Constant)
+    ]
+    assert set(HOSTILE) <= set(names)
+    keras = pytest.importorskip("keras")
+    namespace: dict = {}
+    exec(compile(text, "exported.py", "exec"), namespace)
+    model = namespace["build_model"]()
+    assert [layer.name for layer in model.layers] == HOSTILE
+    assert isinstance(model, keras.Model)
+
+
+def _normalized(config: dict) -> dict:
+    config = json.loads(json.dumps(config))
+    config.pop("name", None)
+    return config
+
+
+def _layer_configs(model) -> list[tuple[str, dict]]:
+    """Class and config of every layer but the input (Sequential keeps it out of .layers)."""
+    return [
+        (type(layer).__name__, json.loads(json.dumps(layer.get_config())))
+        for layer in model.layers
+        if type(layer).__name__ != "InputLayer"
+    ]
+
+
+def test_exported_model_equals_built_model(sample_path: Path) -> None:
+    pytest.importorskip("keras")
+    from netdesigner.backend.builder import build_model
+
+    doc = load(sample_path)
+    built = build_model(doc.graph)
+    styles = ["functional"] + (["sequential"] if is_chain(doc.graph) else [])
+    for style in styles:
+        namespace: dict = {}
+        exec(compile(export_script(doc, ExportOptions(style=style)), "exported.py", "exec"), namespace)
+        exported = namespace["build_model"]()
+        assert exported.count_params() == built.count_params()
+        if style == "functional":
+            assert _normalized(exported.get_config()) == _normalized(built.get_config())
+        else:
+            assert _layer_configs(exported) == _layer_configs(built)
+            assert exported.inputs[0].shape == built.inputs[0].shape
+
+
+RUNNER = """
+import runpy, sys
+for script in sys.argv[1:]:
+    sys.argv = [script, "--epochs", "1", "--samples", "16", "--batch-size", "8",
+                "--output", script.replace(".py", ".keras")]
+    runpy.run_path(script, run_name="__main__")
+"""
+
+
+def test_exported_scripts_run_end_to_end(tmp_path: Path) -> None:
+    """One subprocess runs every sample's script for one epoch on tiny stand-in data."""
+    scripts = []
+    for path in SAMPLES:
+        assert main(["export", str(path), "-o", str(tmp_path / f"{path.stem}.py")]) == 0
+        scripts.append(str(tmp_path / f"{path.stem}.py"))
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, *scripts],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for script in scripts:
+        assert Path(script.replace(".py", ".keras")).stat().st_size > 0
+
+
+def test_notebook_holds_the_script_cells(tmp_path: Path) -> None:
+    path = ROOT / "sample_graphs" / "multi_head.json"
+    assert main(["export", str(path), "-o", str(tmp_path / "m.ipynb")]) == 0
+    notebook = json.loads((tmp_path / "m.ipynb").read_text())
+    assert notebook["nbformat"] == 4
+    code = "\n\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    ast.parse(code)
+    assert "def build_model():" in code and "loss_weights=[1.0, 0.5]" in code
+
+
+def test_export_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = str(ROOT / "sample_graphs" / "two_branch.json")
+    assert main(["export", sample, "-o", str(tmp_path / "x.txt")]) == 2
+    assert main(["export", sample, "-o", str(tmp_path / "x.py"), "--style", "sequential"]) == 1
+    assert main(["export", str(tmp_path / "missing.json"), "-o", str(tmp_path / "x.py")]) == 2
+    assert main(["export", sample, "-o", str(tmp_path / "no" / "dir" / "x.py")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "single chain" in err and "cannot write" in err

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from netdesigner.core.errors import FormatError
-from netdesigner.core.fileformat import Document, load, write_text_atomic
+from netdesigner.core.fileformat import Document, load, save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -71,7 +71,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"check": cmd_check, "export": cmd_export}
+def cmd_import(args: argparse.Namespace) -> int:
+    from netdesigner.backend.importer import ModelImportError, ModelReadError, import_model
+
+    try:
+        doc = import_model(args.model)
+    except ModelImportError as error:
+        print(f"netdesigner: {args.model}: {error}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(error, ModelReadError) else EXIT_INVALID
+    try:
+        save(doc, args.output)
+    except OSError as error:
+        print(f"netdesigner: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote {args.output}: {len(doc.graph)} nodes")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "export": cmd_export,
+    "import": cmd_import,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="wrap model creation in a tf.distribute strategy scope",
     )
+    imp = sub.add_parser("import", help="turn a .keras file or Keras model JSON into a graph")
+    imp.add_argument("model", help="MODEL.keras or MODEL.json (model.to_json())")
+    imp.add_argument("-o", "--output", required=True, help="graph file to write (.json)")
     return parser
 
 

@@ -92,6 +92,8 @@ def random_value(rng: random.Random, param: ParamSpec) -> Any:
     if kind is ParamKind.INTS:
         length = param.length or rng.randint(1, 3)
         return tuple(rng.randint(max(low, int(param.minimum or 0)), high) for _ in range(length))
+    if kind is ParamKind.KERAS_OPTIONS:
+        return {}  # initializers and regularizers never change shapes; import tests cover them
     if kind is ParamKind.MULTI_CHOICE:
         return tuple(rng.sample(param.choices, 2))
     return tuple(random_dim(rng, high=8) or 1 for _ in range(rng.randint(1, 3)))

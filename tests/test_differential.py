@@ -16,6 +16,7 @@ from netdesigner.backend.layer_factory import make_input, make_layer
 from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import LayerError
+from netdesigner.core.params import ParamKind
 from tests.layer_samples import sample
 
 keras = pytest.importorskip("keras")
@@ -132,12 +133,15 @@ def test_defaults_mirror_keras(spec: LayerSpec) -> None:
     defaults = spec.defaults()
     required = {p.name: defaults[p.name] for p in spec.params if p.required}
     layer_class = getattr(keras.layers, spec.keras_class)
-    config = layer_class(**required).get_config()
-    ours = spec.keras_kwargs(defaults)
+    config = spec.params_from_keras(layer_class(**required).get_config())
+    ours = defaults
     for param in spec.keras_params:
         if param.required or param.name in EQUIVALENT_DEFAULTS and param.default is None:
             continue
+        if param.kind is ParamKind.KERAS_OPTIONS:
+            continue  # extra arguments: none by default
         expected = config[param.name]
         if param.name == "activation" and expected is None:
             expected = "linear"
         assert plain(ours[param.name]) == plain(expected), f"{spec.type}.{param.name}"
+        assert param.coerce(expected) == param.default  # and an imported default reads back as ours

@@ -187,10 +187,11 @@ def _layer_call(node: Node, argument: str = "") -> Call:
     spec = node.spec
     kwargs = spec.keras_kwargs(node.params)
     defaults = spec.keras_kwargs(spec.defaults())
+    required = {p.name for p in spec.params if p.required}
     args = [
-        Kw(p.name, literal(kwargs[p.name]))
-        for p in spec.keras_params
-        if p.required or kwargs[p.name] != defaults[p.name]
+        Kw(key, literal(value))
+        for key, value in kwargs.items()
+        if key in required or key not in defaults or value != defaults[key]
     ]
     args.append(Kw("name", literal(node.name)))
     return Call(f"layers.{spec.keras_class}", tuple(args), f"({argument})" if argument else "")

@@ -34,7 +34,8 @@ class LayerSpec:
     """Everything netdesigner knows about one layer type.
 
     ``to_keras`` adapts parameters whose Keras form is awkward to edit (nested padding pairs)
-    to the constructor's form; by default every ``keras`` parameter is passed as it is.
+    to the constructor's form, and ``from_keras`` turns a Keras layer config back into ours;
+    by default every ``keras`` parameter is passed as it is, both ways.
 
     ``inputs`` is the fixed number of input ports; merge layers instead read it from their
     ``inputs`` parameter (``variadic``). ``keras_class`` is None for netdesigner's own nodes
@@ -52,6 +53,7 @@ class LayerSpec:
     variadic: bool = False
     key_params: tuple[str, ...] = ()
     to_keras: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    from_keras: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
@@ -68,6 +70,11 @@ class LayerSpec:
             return count if isinstance(count, int) and not isinstance(count, bool) else 0
         return self.inputs
 
+    def params_from_keras(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        """Our parameter values (not yet coerced) found in a Keras layer config."""
+        config = self.from_keras(config) if self.from_keras else dict(config)
+        return {p.name: config[p.name] for p in self.keras_params if p.name in config}
+
     @property
     def takes_list(self) -> bool:
         """Merge layers are called on a list of tensors, the others on one tensor."""
@@ -80,6 +87,7 @@ class LayerSpec:
     def keras_kwargs(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Constructor arguments of the Keras layer (``name`` aside) for these parameters."""
         kwargs = {p.name: params[p.name] for p in self.params if p.keras}
+        kwargs.update(kwargs.pop("keras_options", {}))
         return self.to_keras(kwargs) if self.to_keras else kwargs
 
     @property

@@ -24,6 +24,7 @@ class ParamKind(StrEnum):
     INTS = "ints"  # a fixed-length tuple of ints, e.g. kernel_size; a bare int is repeated
     SHAPE = "shape"  # a variable-length tuple of ints or None (unknown), e.g. an Input shape
     MULTI_CHOICE = "multi_choice"  # an ordered tuple of distinct choices, e.g. metrics
+    KERAS_OPTIONS = "keras_options"  # extra Keras arguments (initializers, ...) as Keras config data
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class ParamSpec:
             return self._coerce_ints(value)
         if kind is ParamKind.SHAPE:
             return self._coerce_shape(value)
+        if kind is ParamKind.KERAS_OPTIONS:
+            return self._coerce_keras_options(value)
         return self._coerce_multi_choice(value)
 
     @staticmethod
@@ -150,6 +153,39 @@ class ParamSpec:
                 chosen.append(item)
         return tuple(chosen)
 
+    def _coerce_keras_options(self, value: Any) -> dict[str, Any]:
+        """Only initializers, regularizers and constraints pass: they never change a shape, and
+        Keras rebuilds them from config data without running any code of the file's."""
+        if not isinstance(value, dict):
+            raise ParamError(self.name, f"{self.name} must be an object, got {value!r}")
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.endswith(KERAS_OPTION_SUFFIXES):
+                raise ParamError(
+                    self.name,
+                    f"{self.name} cannot set {key!r}",
+                    "only *_initializer, *_regularizer and *_constraint arguments are allowed",
+                )
+            if not _is_config_data(item, depth=0):
+                raise ParamError(self.name, f"{self.name}.{key} must be Keras config data (text, numbers, objects)")
+        return dict(value)
+
+
+KERAS_OPTION_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
+
+
+def _is_config_data(value: Any, depth: int) -> bool:
+    if depth > 8:
+        return False
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return len(value) <= 64 and all(_is_config_data(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return len(value) <= 64 and all(isinstance(k, str) and _is_config_data(v, depth + 1) for k, v in value.items())
+    return False
+
 
 def _num(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else repr(number)
@@ -159,4 +195,6 @@ def to_json_value(value: Any) -> Any:
     """Canonical in-memory value -> JSON-ready value (tuples become lists)."""
     if isinstance(value, tuple):
         return [to_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
     return value

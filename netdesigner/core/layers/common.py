@@ -151,3 +151,12 @@ def center() -> ParamSpec:
 
 def scale() -> ParamSpec:
     return ParamSpec("scale", ParamKind.BOOL, True, "learn a factor (gamma) after normalizing")
+
+
+def keras_options() -> ParamSpec:
+    return ParamSpec(
+        "keras_options",
+        ParamKind.KERAS_OPTIONS,
+        {},
+        "extra Keras arguments: initializers, regularizers, constraints (Keras config form)",
+    )

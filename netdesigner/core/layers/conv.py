@@ -87,6 +87,7 @@ def _conv_params(rank: int, causal: bool = False) -> tuple[ParamSpec, ...]:
         ),
         common.activation(),
         common.use_bias(),
+        common.keras_options(),
     )
 
 
@@ -177,6 +178,7 @@ register(
             common.dilation_rate(2),
             common.activation(),
             common.use_bias(),
+            common.keras_options(),
         ),
         rule=_conv_transpose_rule,
         keras_class="Conv2DTranspose",
@@ -228,6 +230,7 @@ register(
             common.dilation_rate(2),
             common.activation(),
             common.use_bias(),
+            common.keras_options(),
         ),
         rule=_depthwise_rule,
         keras_class="DepthwiseConv2D",
@@ -270,6 +273,7 @@ register(
             common.dilation_rate(2),
             common.activation(),
             common.use_bias(),
+            common.keras_options(),
         ),
         rule=_separable_rule,
         keras_class="SeparableConv2D",

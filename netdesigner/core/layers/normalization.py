@@ -51,6 +51,7 @@ register(
             common.epsilon(),
             common.center(),
             common.scale(),
+            common.keras_options(),
         ),
         rule=_batch_norm,
         keras_class="BatchNormalization",
@@ -75,7 +76,7 @@ register(
         summary="normalize each sample over its features",
         doc="Normalizes every sample on its own (not over the batch), then applies a learned "
         "scale and offset. The usual choice in recurrent networks and transformers.",
-        params=(common.axis(), common.epsilon(), common.center(), common.scale()),
+        params=(common.axis(), common.epsilon(), common.center(), common.scale(), common.keras_options()),
         rule=_layer_norm,
         keras_class="LayerNormalization",
     )

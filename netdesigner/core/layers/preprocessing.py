@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
+from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
+from netdesigner.core.shapes import fmt, normalize_axis, prod
 
 
 def _same(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -35,5 +37,56 @@ register(
         rule=_same,
         keras_class="Rescaling",
         key_params=("scale",),
+    )
+)
+
+
+def _normalization(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    (x,) = inputs
+    if p["axis"] is None:
+        return Outcome(x, 0, 3, prod(x[1:]))
+    axis = normalize_axis("Normalization", p["axis"], len(x))
+    size = x[axis]
+    if size is None:
+        raise LayerError(
+            f"Normalization needs to know the size of axis {p['axis']} but it is unknown in {fmt(x)}",
+            "give the Input a fixed size on that axis",
+            code="unknown_dim",
+        )
+    return Outcome(x, 0, 2 * size + 1, prod(x[1:]))
+
+
+def _axis_from_keras(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Keras keeps Normalization's axis as a tuple: (3,) -> 3, () -> None (all axes)."""
+    axis = config.get("axis")
+    if isinstance(axis, (list, tuple)) and len(axis) <= 1:
+        axis = axis[0] if axis else None
+    return {**config, "axis": axis}
+
+
+register(
+    LayerSpec(
+        type="Normalization",
+        category="Preprocessing",
+        summary="standardize features with statistics of the training data",
+        doc="Subtracts the mean and divides by the standard deviation of each feature, with "
+        "statistics measured on the training data before training starts (Keras's adapt()), so "
+        "the saved model accepts raw values. invert undoes it, e.g. to turn predictions back into "
+        "original units.",
+        params=(
+            ParamSpec(
+                "axis",
+                ParamKind.INT,
+                -1,
+                "axis with one mean and variance per entry (empty: one for everything)",
+                minimum=-32,
+                maximum=32,
+                nullable=True,
+            ),
+            ParamSpec("invert", ParamKind.BOOL, False, "apply the inverse: multiply and add back"),
+        ),
+        rule=_normalization,
+        keras_class="Normalization",
+        from_keras=_axis_from_keras,
     )
 )

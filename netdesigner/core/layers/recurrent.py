@@ -57,6 +57,7 @@ def _params(layer: str) -> tuple[ParamSpec, ...]:
         )
     specs += [
         common.use_bias(),
+        common.keras_options(),
         ParamSpec(
             "return_sequences",
             ParamKind.BOOL,

@@ -28,7 +28,16 @@ register(
         doc="During training, sets a random fraction `rate` of its inputs to zero (and scales "
         "the rest up), so the network cannot rely on any single neuron. Reduces overfitting; "
         "does nothing at inference.",
-        params=(common.rate(),),
+        params=(
+            common.rate(),
+            ParamSpec(
+                "noise_shape",
+                ParamKind.SHAPE,
+                None,
+                "shape of the drop mask, batch included; size 1 shares one decision along that axis",
+                nullable=True,
+            ),
+        ),
         rule=_same,
         keras_class="Dropout",
         key_params=("rate",),

@@ -154,6 +154,16 @@ def _pairs(name: str):
     return adapt
 
 
+def _flat_pairs(name: str):
+    """Keras's ((top, bottom), (left, right)) -> (top, bottom, left, right)."""
+
+    def adapt(config: Mapping[str, Any]) -> dict[str, Any]:
+        (top, bottom), (left, right) = config[name]
+        return {**config, name: (top, bottom, left, right)}
+
+    return adapt
+
+
 def _zero_padding(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     (x,) = inputs
     require_rank("ZeroPadding2D", x, 4)
@@ -181,6 +191,7 @@ register(
         keras_class="ZeroPadding2D",
         key_params=("padding",),
         to_keras=_pairs("padding"),
+        from_keras=_flat_pairs("padding"),
     )
 )
 
@@ -213,6 +224,7 @@ register(
         keras_class="Cropping2D",
         key_params=("cropping",),
         to_keras=_pairs("cropping"),
+        from_keras=_flat_pairs("cropping"),
     )
 )
 

@@ -1,0 +1,300 @@
+"""An existing Keras model (``.keras`` file or model JSON config) -> a netdesigner graph.
+
+Only the architecture is read, from the config JSON: no weights are loaded and no code in the
+file runs (a ``.keras`` file is a zip whose ``config.json`` we parse ourselves). Layers must be
+catalog types; each is checked by rebuilding it from the parameters we read and comparing its
+Keras config with the original, so an argument netdesigner cannot represent is reported by
+name instead of silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netdesigner.core import catalog
+from netdesigner.core.catalog import LayerSpec
+from netdesigner.core.errors import GraphError
+from netdesigner.core.fileformat import Document
+from netdesigner.core.graph import Graph
+from netdesigner.core.layout import apply_layout
+from netdesigner.core.params import KERAS_OPTION_SUFFIXES
+
+MAX_CONFIG_BYTES = 64 * 1024 * 1024
+MODEL_CLASSES = ("Functional", "Model", "Sequential")
+# Keras layer class -> our type, for every catalog entry backed by a Keras layer.
+_BY_KERAS_CLASS = {s.keras_class: s for s in catalog.all_specs() if s.keras_class and s.type != "Input"}
+
+
+class ModelImportError(GraphError):
+    """The model cannot be imported; ``problems`` lists every reason found, one per layer."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        problems = problems or []
+        detail = "".join(f"\n  - {p}" for p in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(message + detail + more)
+        self.problems = problems
+
+
+class ModelReadError(ModelImportError):
+    """The file itself cannot be read as a Keras model config."""
+
+
+def read_model_config(path: str | Path) -> dict[str, Any]:
+    source = Path(path)
+    try:
+        if source.suffix == ".keras":
+            with zipfile.ZipFile(source) as archive:
+                info = archive.getinfo("config.json")
+                if info.file_size > MAX_CONFIG_BYTES:
+                    raise ModelReadError("the model's config.json is larger than 64 MiB")
+                text = archive.read(info).decode("utf-8")
+        elif source.suffix == ".json":
+            if source.stat().st_size > MAX_CONFIG_BYTES:
+                raise ModelReadError("the model JSON is larger than 64 MiB")
+            text = source.read_text(encoding="utf-8")
+        else:
+            raise ModelReadError(
+                f"cannot import {source.suffix or 'a file without extension'}: use a .keras file or a "
+                "Keras model JSON (model.to_json())"
+            )
+        config = json.loads(text)
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise ModelReadError(f"cannot read {source}: {exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ModelReadError(f"{source} does not hold a readable Keras model config: {exc}") from None
+    if not isinstance(config, dict) or config.get("class_name") not in MODEL_CLASSES:
+        raise ModelReadError(f"{source} is not a Keras Functional or Sequential model config")
+    return config
+
+
+def import_model(path: str | Path) -> Document:
+    return config_to_document(read_model_config(path))
+
+
+@dataclass
+class _LayerCall:
+    """One layer of the config with the names of the layers feeding it, in order."""
+
+    name: str
+    class_name: str
+    config: dict[str, Any]
+    sources: list[str] = field(default_factory=list)
+
+
+def config_to_document(model: dict[str, Any]) -> Document:
+    try:
+        return _config_to_document(model)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+        # A hand-made or damaged config with entries of the wrong type: say so, never crash.
+        raise ModelReadError(f"the model config is malformed ({type(exc).__name__}: {exc})") from None
+
+
+def _config_to_document(model: dict[str, Any]) -> Document:
+    body = model.get("config")
+    if not isinstance(body, dict) or not isinstance(body.get("layers"), list):
+        raise ModelImportError("the model config has no list of layers")
+    problems: list[str] = []
+    if model["class_name"] == "Sequential":
+        calls, outputs = _sequential_calls(body, problems)
+    else:
+        calls, outputs = _functional_calls(body, problems)
+    if problems:
+        raise ModelImportError("this model cannot be imported:", problems)
+    graph = Graph()
+    ids: dict[str, str] = {}
+    for call in calls:
+        try:
+            node = _add_node(graph, call)
+        except ModelImportError as error:
+            problems.extend(error.problems or [str(error)])
+            continue
+        ids[call.name] = node.id
+        for port, source in enumerate(call.sources):
+            if source in ids:
+                graph.connect(ids[source], node.id, port)
+    if problems:
+        raise ModelImportError("this model cannot be imported:", problems)
+    for output in outputs:
+        _add_head(graph, ids[output])
+    apply_layout(graph)
+    name = body.get("name") if isinstance(body.get("name"), str) else ""
+    return Document(graph, name=name)
+
+
+def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[str]]:
+    layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
+    calls: list[_LayerCall] = []
+    if not layers or layers[0].get("class_name") != "InputLayer":
+        shape = body.get("build_input_shape") or (layers[0].get("config", {}).get("batch_shape") if layers else None)
+        if not isinstance(shape, list):
+            problems.append("the Sequential model has no input shape (it was never built)")
+            return [], []
+        calls.append(_LayerCall("input", "InputLayer", {"batch_shape": shape, "dtype": "float32"}))
+    for layer in layers:
+        config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+        name = config.get("name") or layer.get("name") or f"layer_{len(calls)}"
+        sources = [calls[-1].name] if calls else []
+        calls.append(_LayerCall(str(name), str(layer.get("class_name")), config, sources))
+    return calls, [calls[-1].name]
+
+
+def _functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[str]]:
+    calls = []
+    for layer in body["layers"]:
+        if not isinstance(layer, dict):
+            problems.append("a layer entry is not an object")
+            continue
+        name = str(layer.get("name") or layer.get("config", {}).get("name"))
+        class_name = str(layer.get("class_name"))
+        inbound = layer.get("inbound_nodes") or []
+        if class_name in MODEL_CLASSES:
+            problems.append(f"{name} is a nested {class_name} model: netdesigner imports flat models only")
+            continue
+        if len(inbound) > 1:
+            problems.append(f"{name} ({class_name}) is shared: it is called {len(inbound)} times")
+            continue
+        sources: list[str] = []
+        if inbound:
+            for history in _histories(inbound[0]):
+                layer_name, _node_index, tensor_index = history
+                if tensor_index != 0:
+                    problems.append(
+                        f"{name} uses output {tensor_index + 1} of {layer_name}, but layers have one output"
+                    )
+                sources.append(str(layer_name))
+        calls.append(_LayerCall(name, class_name, layer.get("config") or {}, sources))
+    outputs = _ref_names(body.get("output_layers"))
+    if not outputs:
+        problems.append("the model config names no output layers")
+    # Model inputs keep the config's input order, which the builder follows through node order.
+    order = {name: i for i, name in enumerate(_ref_names(body.get("input_layers")))}
+    calls.sort(key=lambda c: (c.class_name != "InputLayer", order.get(c.name, len(order))))
+    return calls, outputs
+
+
+def _ref_names(refs: Any) -> list[str]:
+    """Layer names of ``input_layers``/``output_layers``: one [name, node, tensor] or a list of them."""
+    if not isinstance(refs, list) or not refs:
+        return []
+    if isinstance(refs[0], str):
+        refs = [refs]
+    return [str(ref[0]) for ref in refs if isinstance(ref, list) and ref]
+
+
+def _histories(node: Any) -> list[list[Any]]:
+    """keras_history entries [layer, node, tensor] of every tensor a call consumed, in order."""
+    found: list[list[Any]] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            history = (
+                value.get("config", {}).get("keras_history") if value.get("class_name") == "__keras_tensor__" else None
+            )
+            if isinstance(history, list) and len(history) == 3:
+                found.append(history)
+            else:
+                for item in value.values():
+                    walk(item)
+        elif isinstance(value, list):
+            if len(value) == 3 and isinstance(value[0], str) and all(isinstance(v, int) for v in value[1:]):
+                found.append(value)  # the older [layer, node, tensor, kwargs] style, trimmed
+            else:
+                for item in value:
+                    walk(item)
+
+    walk(node.get("args", []) if isinstance(node, dict) else node)
+    return found
+
+
+def _add_node(graph: Graph, call: _LayerCall):
+    if call.class_name == "InputLayer":
+        shape = call.config.get("batch_shape") or call.config.get("batch_input_shape")
+        if not isinstance(shape, list) or not shape:
+            raise ModelImportError(f"{call.name} (InputLayer) has no shape")
+        dtype = call.config.get("dtype", "float32")
+        params = {"shape": shape[1:], "dtype": dtype if isinstance(dtype, str) else "float32"}
+        return _checked_add(graph, "Input", call.name, params)
+    spec = _BY_KERAS_CLASS.get(call.class_name)
+    if spec is None:
+        raise ModelImportError(f"{call.name}: layer class {call.class_name} is not in netdesigner's catalog")
+    params = spec.params_from_keras(call.config)
+    if spec.variadic:
+        params["inputs"] = len(call.sources)
+    node = _checked_add(graph, spec.type, call.name, params)
+    options, unsupported = _keras_differences(spec, node.params, call.config)
+    if options and _has_options(spec):
+        graph.set_param(node.id, "keras_options", options)
+    else:
+        unsupported += list(options)
+    if unsupported:
+        graph.remove_node(node.id)
+        raise ModelImportError(
+            "",
+            [
+                f"{call.name} ({call.class_name}): netdesigner cannot represent {key}={call.config.get(key)!r}"
+                for key in unsupported
+            ],
+        )
+    return node
+
+
+def _checked_add(graph: Graph, layer_type: str, name: str, params: dict[str, Any]):
+    try:
+        return graph.add_node(layer_type, name=name, params=params)
+    except GraphError as error:
+        raise ModelImportError("", [f"{name} ({layer_type}): {error}"]) from None
+
+
+def _has_options(spec: LayerSpec) -> bool:
+    return any(p.name == "keras_options" for p in spec.params)
+
+
+def _keras_differences(spec: LayerSpec, params: dict[str, Any], original: dict[str, Any]) -> tuple[dict, list[str]]:
+    """Config entries our parameters do not reproduce: initializers and the like (kept as
+    keras_options), and everything else (unsupported)."""
+    from netdesigner.backend.layer_factory import make_layer
+
+    try:
+        rebuilt = _plain(make_layer(spec, params).get_config())
+    except Exception as exc:  # Keras validates arguments with many exception types
+        return {}, [f"arguments Keras refuses ({exc})"]
+    original = _plain(original)
+    options: dict[str, Any] = {}
+    unsupported: list[str] = []
+    for key, value in original.items():
+        if key == "name" or (key in rebuilt and rebuilt[key] == value):
+            continue
+        if key.endswith(KERAS_OPTION_SUFFIXES):
+            options[key] = value
+        else:
+            unsupported.append(key)
+    return options, unsupported
+
+
+def _plain(config: Any) -> Any:
+    """JSON-normalized config without ``shared_object_id``, a bookkeeping key that .keras
+    files add to objects (dtype policies) several layers share."""
+    if isinstance(config, dict):
+        return {k: _plain(v) for k, v in config.items() if k != "shared_object_id"}
+    if isinstance(config, list | tuple):
+        return [_plain(v) for v in config]
+    return config
+
+
+def _add_head(graph: Graph, source_id: str) -> None:
+    """An Output head after an output layer, with a loss guessed from its activation."""
+    source = graph.nodes[source_id]
+    activation = source.params.get("activation", "softmax" if source.type == "Softmax" else "linear")
+    if activation == "softmax":
+        params = {"loss": "CategoricalCrossentropy", "metrics": ["accuracy"]}
+    elif activation == "sigmoid":
+        params = {"loss": "BinaryCrossentropy", "metrics": ["accuracy"]}
+    else:
+        params = {"loss": "MeanSquaredError", "metrics": ["MeanAbsoluteError"]}
+    head = graph.add_node("Output", name=graph.unique_name(f"{source.name}_head"), params=params)
+    graph.connect(source_id, head.id)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from netdesigner.core import infer
+from netdesigner.core import infer, validate
 from netdesigner.core.fileformat import load
 
 keras = pytest.importorskip("keras")
@@ -25,4 +25,24 @@ def test_sample_graph_shapes_and_params_equal_keras(sample_path: Path) -> None:
         layer = built.model.get_layer(node.name)
         assert tuple(layer.output.shape) == result.infos[nid].shape, node.name
         assert layer.count_params() == result.infos[nid].params, node.name
+    assert built.model.count_params() == result.total_params
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_graphs_agree_with_keras(seed: int) -> None:
+    from tests.graphs import random_graph
+
+    graph = random_graph(seed)
+    assert [i for i in validate(graph) if i.severity == "error"] == []
+    result = infer(graph)
+    built = build(graph)
+    layers = 0
+    for nid, node in graph.nodes.items():
+        if node.type in ("Input", "Output"):
+            continue
+        layer = built.model.get_layer(node.name)
+        layers += 1
+        assert tuple(layer.output.shape) == result.infos[nid].shape, node.name
+        assert layer.count_params() == result.infos[nid].params, node.name
+    assert layers >= 5
     assert built.model.count_params() == result.total_params

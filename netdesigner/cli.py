@@ -128,11 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_editor(argv: list[str]) -> int:
-    print(
-        "netdesigner: the editor window is not part of this build yet; available commands: " + ", ".join(COMMANDS),
-        file=sys.stderr,
-    )
-    return EXIT_USAGE
+    """``netdesigner [GRAPH]``: the editor window, on GRAPH or on the starter graph."""
+    if len(argv) > 1 or argv and argv[0].startswith("-"):
+        build_parser().print_usage(sys.stderr)
+        print(f"netdesigner: unknown command {argv[0]!r}; commands: {', '.join(COMMANDS)}", file=sys.stderr)
+        return EXIT_USAGE
+    from netdesigner.gui.app import run
+
+    return run(argv[0] if argv else None)
 
 
 if __name__ == "__main__":

@@ -217,7 +217,7 @@ class Graph:
         if name is None:
             name = self.unique_name(spec.base_name)
         else:
-            self._check_free_name(check_name(name))
+            self.check_rename("", name)
         values = spec.defaults()
         for key, value in (params or {}).items():
             values[key] = self._coerce(spec, key, value)
@@ -280,22 +280,35 @@ class Graph:
             self._changed(GraphEvent("edge_removed", target, edge))
         return edge
 
+    def check_rename(self, node_id: str, name: str) -> None:
+        """Raise if ``name`` is illegal or taken by another node; change nothing."""
+        check_name(name)
+        other = self.by_name(name)
+        if other is not None and other.id != node_id:
+            raise DuplicateNameError(f"another layer is already called {name!r}", "choose a different name")
+
     def rename(self, node_id: str, name: str) -> None:
         node = self.node(node_id)
         if name == node.name:
             return
-        self._check_free_name(check_name(name))
+        self.check_rename(node_id, name)
         node.name = name
         self._changed(GraphEvent("renamed", node_id, detail=name), structural=False)
 
-    def set_param(self, node_id: str, key: str, value: Any) -> None:
-        """Coerce and store one parameter; an invalid value raises ``ParamError`` and changes nothing."""
+    def check_param(self, node_id: str, key: str, value: Any) -> Any:
+        """The canonical value ``key`` would take, or ``ParamError``; change nothing."""
         node = self.node(node_id)
         coerced = self._coerce(node.spec, key, value)
         if key == "inputs" and node.spec.variadic:
             busy = [p for p in self._inputs[node_id] if p >= coerced]
             if busy:
                 raise ParamError(key, f"input {max(busy) + 1} of {node.name} is still connected", "disconnect it first")
+        return coerced
+
+    def set_param(self, node_id: str, key: str, value: Any) -> None:
+        """Coerce and store one parameter; an invalid value raises ``ParamError`` and changes nothing."""
+        node = self.node(node_id)
+        coerced = self.check_param(node_id, key, value)
         if node.params.get(key) == coerced and key in node.params:
             return
         node.params[key] = coerced
@@ -314,10 +327,6 @@ class Graph:
         except KeyError:
             raise ParamError(key, f"{spec.type} has no parameter {key!r}") from None
         return param.coerce(value)
-
-    def _check_free_name(self, name: str) -> None:
-        if self.by_name(name) is not None:
-            raise DuplicateNameError(f"another layer is already called {name!r}", "choose a different name")
 
     def _unlink(self, edge: Edge) -> None:
         del self._inputs[edge.target][edge.port]

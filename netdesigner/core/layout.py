@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from netdesigner.core.graph import Graph
 
-COLUMN_WIDTH = 280.0
-ROW_HEIGHT = 150.0
+COLUMN_WIDTH = 260.0
+ROW_HEIGHT = 190.0  # a node with its parameter lines is about 150 units tall
 
 
 def layered_positions(graph: Graph) -> dict[str, tuple[float, float]]:

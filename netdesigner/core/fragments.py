@@ -1,0 +1,53 @@
+"""Copy and paste of part of a graph, through the same JSON as graph files, so a pasted
+fragment (which may come from anywhere on the clipboard) is validated like a file."""
+
+from __future__ import annotations
+
+import json
+
+from netdesigner.core.fileformat import Document, loads, to_dict
+from netdesigner.core.graph import Edge, Graph, Node
+
+
+def copy_fragment(graph: Graph, node_ids: list[str]) -> str:
+    """The selected nodes and the edges among them, as graph-file JSON."""
+    keep = set(node_ids)
+    part = Graph()
+    for node_id in graph.nodes:
+        if node_id in keep:
+            part.insert(_clone(graph.nodes[node_id]))
+    for edge in graph.edges:
+        if edge.source in keep and edge.target in keep:
+            part.connect(edge.source, edge.target, edge.port)
+    return json.dumps(to_dict(Document(part)))
+
+
+def paste_fragment(text: str, graph: Graph, offset: tuple[float, float]) -> tuple[list[Node], list[Edge]]:
+    """Nodes (fresh ids, free names, shifted) and edges ready to insert into ``graph``.
+    Raises ``FormatError`` when ``text`` is not a graph fragment."""
+    fragment = loads(text).graph
+    taken_ids = set(graph.nodes)
+    taken_names = {n.name for n in graph.nodes.values()}
+    new_id: dict[str, str] = {}
+    nodes: list[Node] = []
+    counter = len(graph.nodes) + 1
+    for node in fragment.nodes.values():
+        while f"n{counter}" in taken_ids:
+            counter += 1
+        new_id[node.id] = f"n{counter}"
+        taken_ids.add(f"n{counter}")
+        name = node.name
+        if name in taken_names:
+            i = 1
+            while f"{node.name}_{i}" in taken_names:
+                i += 1
+            name = f"{node.name}_{i}"
+        taken_names.add(name)
+        x, y = node.position
+        nodes.append(Node(new_id[node.id], node.type, name, dict(node.params), (x + offset[0], y + offset[1])))
+    edges = [Edge(new_id[e.source], new_id[e.target], e.port) for e in fragment.edges]
+    return nodes, edges
+
+
+def _clone(node: Node) -> Node:
+    return Node(node.id, node.type, node.name, dict(node.params), node.position)

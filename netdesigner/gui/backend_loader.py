@@ -1,0 +1,30 @@
+"""Imports Keras (and so TensorFlow) on a worker thread, so the window appears at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6 import QtCore
+
+
+class BackendLoader(QtCore.QObject):
+    """Emits ``ready(description)`` or ``failed(message)`` once Keras is importable."""
+
+    ready = QtCore.Signal(str)
+    failed = QtCore.Signal(str)
+
+    def start(self) -> None:
+        threading.Thread(target=self._load, name="keras-import", daemon=True).start()
+
+    def _load(self) -> None:
+        start = time.perf_counter()
+        try:
+            import keras
+
+            import netdesigner.backend  # noqa: F401  (quiets TensorFlow's start-up chatter)
+
+            seconds = time.perf_counter() - start
+            self.ready.emit(f"Keras {keras.__version__} ({keras.backend.backend()}) ready in {seconds:.1f} s")
+        except Exception as error:  # any import failure is reported, the editor keeps working
+            self.failed.emit(f"Keras could not be loaded: {error}")

@@ -1,0 +1,220 @@
+"""The canvas: NodeGraphQt's graph widget as a view of the core graph.
+
+NodeGraphQt would apply gestures (wires, moves, renames, tab-search creation, drops) to its
+own model and undo stack; here each of those slots is overridden to hand the gesture to the
+document instead, and the canvas only changes when core's graph announces a change. So core
+owns cycles, ids and undo, and a refused wire is never drawn.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from NodeGraphQt import NodeGraph
+from NodeGraphQt.constants import PortTypeEnum
+from PySide6 import QtCore
+
+from netdesigner.core.graph import Edge, GraphEvent
+from netdesigner.core.inference import NodeInfo
+from netdesigner.core.report import human_count
+from netdesigner.core.shapes import fmt
+from netdesigner.gui import theme
+from netdesigner.gui.document import EditorDocument
+from netdesigner.gui.node_items import LayerNode, info_html, node_classes, port_name
+
+LAYER_MIME = "application/x-netdesigner-layer"
+
+
+class GraphCanvas(NodeGraph):
+    """Shows ``document``'s graph; ``message`` receives texts for the status bar."""
+
+    def __init__(self, document: EditorDocument, message: Callable[[str], None]) -> None:
+        super().__init__(undo_stack=document.undo_stack)
+        self.document = document
+        self.message = message
+        self.classes = node_classes()
+        self.register_nodes(list(self.classes.values()))
+        self.set_acyclic(False)  # core refuses loops itself, with an explanation
+        self.set_background_color(*theme.CANVAS_BACKGROUND)
+        self.set_grid_color(*theme.CANVAS_GRID)
+        self.view_of: dict[str, LayerNode] = {}
+        self.core_of: dict[str, str] = {}
+        document.replaced.connect(self._rebuild)
+        document.inference_updated.connect(self.refresh_labels)
+        self._subscribed = None
+        self._rebuild()
+
+    # --- following core -----------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        """Show a freshly loaded graph: clear the scene, add every node and edge once."""
+        if self._subscribed is not None:
+            self._subscribed.unsubscribe(self._on_event)
+        for view in list(self.view_of.values()):
+            self.remove_node(view, push_undo=False)
+        self.view_of.clear()
+        self.core_of.clear()
+        graph = self.document.graph
+        for node_id in graph.nodes:
+            self._add_view(node_id)
+        for edge in graph.edges:
+            self._connect_view(edge)
+        graph.subscribe(self._on_event)
+        self._subscribed = graph
+        self.refresh_labels(set(graph.nodes))
+
+    def _on_event(self, event: GraphEvent) -> None:
+        kind, node_id = event.kind, event.node_id
+        if kind == "node_added":
+            self._add_view(node_id)
+        elif kind == "node_removed":
+            view = self.view_of.pop(node_id)
+            self.core_of.pop(view.id, None)
+            self.remove_node(view, push_undo=False)
+        elif kind == "edge_added":
+            self._connect_view(event.edge)
+        elif kind == "edge_removed":
+            self._disconnect_view(event.edge)
+        elif kind == "renamed":
+            self.view_of[node_id].set_property("name", event.detail, push_undo=False)
+        elif kind == "moved":
+            x, y = self.document.graph.nodes[node_id].position
+            view = self.view_of[node_id]
+            if tuple(view.view.xy_pos) != (x, y):
+                view.view.xy_pos = [x, y]
+        elif kind == "param_changed" and event.detail == "inputs":
+            node = self.document.graph.nodes[node_id]
+            self.view_of[node_id].set_input_count(node.input_count)
+
+    def _add_view(self, node_id: str) -> None:
+        node = self.document.graph.nodes[node_id]
+        view = self.classes[node.type]()
+        view.NODE_NAME = node.name
+        count = node.input_count
+        if count != len(view.input_ports()):
+            view.set_input_count(count)
+        self.add_node(view, pos=list(node.position), selected=False, push_undo=False)
+        view.set_property("name", node.name, push_undo=False)
+        self.view_of[node_id] = view
+        self.core_of[view.id] = node_id
+
+    def _ports(self, edge: Edge):
+        source, target = self.view_of[edge.source], self.view_of[edge.target]
+        count = self.document.graph.nodes[edge.target].input_count
+        return source.get_output("out"), target.get_input(port_name(edge.port, count))
+
+    def _connect_view(self, edge: Edge) -> None:
+        out_port, in_port = self._ports(edge)
+        out_port.connect_to(in_port, push_undo=False, emit_signal=False)
+
+    def _disconnect_view(self, edge: Edge) -> None:
+        if edge.source in self.view_of and edge.target in self.view_of:
+            out_port, in_port = self._ports(edge)
+            out_port.disconnect_from(in_port, push_undo=False, emit_signal=False)
+
+    def refresh_labels(self, node_ids: set[str]) -> None:
+        graph, result = self.document.graph, self.document.result
+        for node_id in node_ids:
+            view = self.view_of.get(node_id)
+            if view is None:
+                continue
+            node, info = graph.nodes[node_id], result.infos[node_id]
+            lines, tooltip = node_label(node, info, self.document.issues_of(node_id))
+            view.view.set_info(info_html(lines), info.error is not None, tooltip)
+
+    # --- gestures, routed to the document -------------------------------------------------------
+
+    def _edge_of(self, a, b) -> Edge | None:
+        """The core edge for a pair of port items (either order)."""
+        out_item, in_item = (a, b) if a.port_type == PortTypeEnum.OUT.value else (b, a)
+        source = self.core_of.get(out_item.node.id)
+        target = self.core_of.get(in_item.node.id)
+        if source is None or target is None:
+            return None
+        names = [p.name() for p in self.view_of[target].input_ports()]
+        return Edge(source, target, names.index(in_item.name))
+
+    def _on_connection_changed(self, disconnected, connected) -> None:
+        removed = [e for e in (self._edge_of(a, b) for a, b in disconnected) if e is not None]
+        added = [e for e in (self._edge_of(a, b) for a, b in connected) if e is not None]
+        error = self.document.rewire(removed, added)
+        if error is not None:
+            self.message(f"Connection refused: {error}")
+
+    def _on_connection_sliced(self, ports) -> None:
+        removed = [e for e in (self._edge_of(a, b) for a, b in ports) if e is not None]
+        self.document.rewire(removed, [])
+
+    def _on_nodes_moved(self, node_data) -> None:
+        moves = {}
+        for item, previous in node_data.items():
+            node_id = self.core_of.get(item.id)
+            if node_id is not None:
+                moves[node_id] = ((float(previous[0]), float(previous[1])), tuple(map(float, item.xy_pos)))
+        self.document.move(moves)
+
+    def _on_insert_node(self, pipe, node_id, prev_node_pos) -> None:
+        self._on_nodes_moved(prev_node_pos)
+
+    def _on_node_name_changed(self, node_id: str, name: str) -> None:
+        core_id = self.core_of.get(node_id)
+        if core_id is None:
+            return
+        try:
+            self.document.rename(core_id, name)
+        except Exception as error:  # noqa: BLE001 - any refusal is shown, the old name restored
+            self.message(f"Rename refused: {error}")
+            self.view_of[core_id].set_property("name", self.document.graph.nodes[core_id].name, push_undo=False)
+
+    def _on_search_triggered(self, node_type: str, pos) -> None:
+        self.document.add_node(node_type.rsplit(".", 1)[-1].removesuffix("Node"), (float(pos[0]), float(pos[1])))
+
+    def _on_node_data_dropped(self, mimedata: QtCore.QMimeData, pos) -> None:
+        if mimedata.hasFormat(LAYER_MIME):
+            layer_type = bytes(mimedata.data(LAYER_MIME)).decode()
+            self.document.add_node(layer_type, (float(pos.x()), float(pos.y())))
+
+    # --- helpers for the window ---------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        return [self.core_of[n.id] for n in self.selected_nodes() if n.id in self.core_of]
+
+    def select_ids(self, node_ids: list[str], centre: bool = True) -> None:
+        self.clear_selection()
+        views = [self.view_of[n] for n in node_ids if n in self.view_of]
+        for view in views:
+            view.set_selected(True)
+        if centre and views:
+            self.center_on(views)
+
+    def view_centre(self) -> tuple[float, float]:
+        viewer = self.viewer()
+        centre = viewer.mapToScene(viewer.viewport().rect().center())
+        return centre.x(), centre.y()
+
+
+def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str]:
+    """The lines a node shows under its title, and its tooltip."""
+    spec = node.spec
+    lines: list[tuple[str, str]] = [(spec.type, theme.PARAM_TEXT)]
+    for key in spec.key_params:
+        value = node.params.get(key)
+        if value is None or value == spec.param(key).default and not spec.param(key).required:
+            continue
+        shown = fmt(value) if isinstance(value, tuple) else str(value)
+        lines.append((f"{key}: {shown}", theme.PARAM_TEXT))
+    if info.error is not None:
+        lines.append(("✗ " + info.error.message[:60], "#ffd0d0"))
+    elif info.shape is None:
+        lines.append((f"waiting for {info.blocked_by}", theme.BLOCKED_TEXT))
+    else:
+        lines.append((fmt(info.shape), theme.SHAPE_TEXT))
+        if info.params:
+            lines.append((f"{info.params:,} params · {human_count(info.macs)} MACs", theme.BLOCKED_TEXT))
+    tip = [f"<b>{html.escape(node.name)}</b> ({spec.type}): {spec.summary}"]
+    for issue in issues:
+        tip.append(f"<br><b>{'Problem' if issue.severity == 'error' else 'Warning'}:</b> {html.escape(issue.message)}")
+        if issue.hint:
+            tip.append(f"<br><i>Hint:</i> {html.escape(issue.hint)}")
+    return lines, "".join(tip)

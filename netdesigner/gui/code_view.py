@@ -1,0 +1,101 @@
+"""The code dock: the exported Python script for the current graph, highlighted and kept
+up to date, with Copy and Export buttons."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Callable
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from netdesigner.backend.export import ExportError, export_script
+from netdesigner.gui.document import EditorDocument
+
+
+class PythonHighlighter(QtGui.QSyntaxHighlighter):
+    RULES = [
+        (r"\b(" + "|".join(keyword.kwlist) + r")\b", "#c792ea", True),
+        (r"\b(keras|layers|np|tf)\b", "#82aaff", False),
+        (r"\b\d+(\.\d+)?(e-?\d+)?\b", "#f78c6c", False),
+        (r"\"([^\"\\]|\\.)*\"", "#c3e88d", False),
+        (r"#[^\n]*", "#697098", False),
+    ]
+
+    def __init__(self, document: QtGui.QTextDocument) -> None:
+        super().__init__(document)
+        self.rules = []
+        for pattern, color, bold in self.RULES:
+            fmt = QtGui.QTextCharFormat()
+            fmt.setForeground(QtGui.QColor(color))
+            if bold:
+                fmt.setFontWeight(QtGui.QFont.Bold)
+            self.rules.append((re.compile(pattern), fmt))
+        self.docstring = QtGui.QTextCharFormat()
+        self.docstring.setForeground(QtGui.QColor("#8fa1b3"))
+
+    def highlightBlock(self, text: str) -> None:
+        for regex, fmt in self.rules:
+            for match in regex.finditer(text):
+                self.setFormat(match.start(), match.end() - match.start(), fmt)
+        inside = self.previousBlockState() == 1  # a docstring opened on an earlier line
+        start = 0
+        for match in re.finditer('"""', text):
+            if inside:
+                self.setFormat(start, match.end() - start, self.docstring)
+            else:
+                start = match.start()
+            inside = not inside
+        if inside:
+            self.setFormat(start, len(text) - start, self.docstring)
+        self.setCurrentBlockState(1 if inside else 0)
+
+
+class CodeView(QtWidgets.QWidget):
+    def __init__(self, document: EditorDocument, export: Callable[[], None]) -> None:
+        super().__init__()
+        self.document = document
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        buttons = QtWidgets.QHBoxLayout()
+        self.note = QtWidgets.QLabel()
+        copy = QtWidgets.QPushButton("Copy")
+        copy.clicked.connect(self.copy)
+        save = QtWidgets.QPushButton("Export…")
+        save.clicked.connect(export)
+        buttons.addWidget(self.note, 1)
+        buttons.addWidget(copy)
+        buttons.addWidget(save)
+        layout.addLayout(buttons)
+        self.editor = QtWidgets.QPlainTextEdit()
+        self.editor.setReadOnly(True)
+        self.editor.setLineWrapMode(QtWidgets.QPlainTextEdit.NoWrap)
+        font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
+        self.editor.setFont(font)
+        self.highlighter = PythonHighlighter(self.editor.document())
+        layout.addWidget(self.editor)
+        self._timer = QtCore.QTimer(self, singleShot=True, interval=300)
+        self._timer.timeout.connect(self.refresh)
+        document.inference_updated.connect(lambda _changed: self._timer.start())
+        document.replaced.connect(self.refresh)
+        document.undo_stack.indexChanged.connect(lambda _index: self._timer.start())
+
+    def refresh(self) -> None:
+        if not self.isVisible():
+            return
+        try:
+            code = export_script(self.document.doc)
+            self.note.setText("Plain Keras: runs without netdesigner.")
+        except ExportError as error:
+            code = f"# The script appears once the graph is valid.\n# {error}\n"
+            self.note.setText("Fix the problems to see the code.")
+        scroll = self.editor.verticalScrollBar().value()
+        self.editor.setPlainText(code)
+        self.editor.verticalScrollBar().setValue(scroll)
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def copy(self) -> None:
+        QtWidgets.QApplication.clipboard().setText(self.editor.toPlainText())

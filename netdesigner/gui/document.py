@@ -1,0 +1,148 @@
+"""The open document: core graph and settings, its undo stack, and live inference.
+
+Every change to the graph (from a command, an undo, a redo) is collected; one zero-delay timer
+then re-infers only the affected nodes and tells the views which nodes to redraw. Panels and
+the canvas call the operations here; each pushes one undoable command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtCore
+from PySide6.QtGui import QUndoStack
+
+from netdesigner.core import catalog
+from netdesigner.core.errors import GraphError
+from netdesigner.core.fileformat import Document
+from netdesigner.core.graph import Edge, Graph, GraphEvent, Node
+from netdesigner.core.inference import InferenceResult, infer
+from netdesigner.core.validation import Issue, validate
+from netdesigner.gui import commands
+
+
+class EditorDocument(QtCore.QObject):
+    inference_updated = QtCore.Signal(object)  # set of node ids to redraw
+    replaced = QtCore.Signal()  # a different document was loaded (New, Open)
+
+    def __init__(self, undo_stack: QUndoStack, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self.doc = Document(Graph())
+        self.path: Path | None = None
+        self.result: InferenceResult = infer(self.doc.graph)
+        self.issues: list[Issue] = validate(self.doc.graph, self.result)
+        self._pending: set[str] = set()
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.flush)
+        self.doc.graph.subscribe(self._on_event)
+
+    @property
+    def graph(self) -> Graph:
+        return self.doc.graph
+
+    def set_document(self, doc: Document, path: Path | None) -> None:
+        self.doc.graph.unsubscribe(self._on_event)
+        self.doc, self.path = doc, path
+        doc.graph.subscribe(self._on_event)
+        self.undo_stack.clear()
+        self._pending.clear()
+        self.result = infer(doc.graph)
+        self.issues = validate(doc.graph, self.result)
+        self.replaced.emit()
+
+    # --- live inference ---------------------------------------------------------------------
+
+    def _on_event(self, event: GraphEvent) -> None:
+        if event.kind == "moved":
+            return
+        self._pending.add(event.node_id)
+        if event.edge is not None:
+            self._pending.add(event.edge.source)
+        if event.kind == "renamed":  # blocked nodes name their culprit
+            self._pending |= self.graph.descendants([event.node_id])
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Re-infer what changed and notify the views (also callable directly, e.g. by tests)."""
+        self._timer.stop()
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, set()
+        previous = self.result
+        present = [n for n in pending if n in self.graph]
+        self.result = infer(self.graph, previous, present)
+        self.issues = validate(self.graph, self.result)
+        changed = set(present)
+        changed |= {n for n, info in self.result.infos.items() if previous.infos.get(n) != info}
+        self.inference_updated.emit(changed)
+
+    # --- operations (each one undoable command) ----------------------------------------------
+
+    def add_node(self, layer_type: str, position: tuple[float, float]) -> str:
+        graph = self.graph
+        spec = catalog.get(layer_type)
+        node = Node(graph.new_id(), layer_type, graph.unique_name(spec.base_name), spec.defaults(), position)
+        self.undo_stack.push(commands.AddNodes(graph, [node], [], f"add {node.name}"))
+        return node.id
+
+    def add_nodes(self, nodes: list[Node], edges: list[Edge], text: str) -> None:
+        self.undo_stack.push(commands.AddNodes(self.graph, nodes, edges, text))
+
+    def delete(self, node_ids: list[str]) -> None:
+        if node_ids:
+            self.undo_stack.push(commands.RemoveNodes(self.graph, node_ids))
+
+    def rewire(self, removed: list[Edge], added: list[Edge]) -> GraphError | None:
+        """Apply a wiring gesture; on refusal restore the graph and return the reason."""
+        graph = self.graph
+        done: list[Edge] = []
+        for edge in removed:
+            graph.disconnect(edge.target, edge.port)
+        try:
+            for edge in added:
+                graph.connect(edge.source, edge.target, edge.port)
+                done.append(edge)
+        except GraphError as error:
+            for edge in reversed(done):
+                graph.disconnect(edge.target, edge.port)
+            for edge in removed:
+                graph.connect(edge.source, edge.target, edge.port)
+            return error
+        if removed or added:
+            self.undo_stack.push(commands.Rewire(graph, removed, added, applied=True))
+        return None
+
+    def move(
+        self,
+        moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+        applied: bool = True,
+        text: str = "move",
+    ) -> None:
+        moves = {k: v for k, v in moves.items() if v[0] != v[1]}
+        if not moves:
+            return
+        if applied:
+            for node_id, (_, new) in moves.items():
+                self.graph.move(node_id, new)
+        self.undo_stack.push(commands.MoveNodes(self.graph, moves, applied=applied, text=text))
+
+    def set_param(self, node_id: str, key: str, value: Any) -> None:
+        """Raises ParamError (and changes nothing) for a value the catalog refuses."""
+        coerced = self.graph.check_param(node_id, key, value)
+        if self.graph.nodes[node_id].params[key] == coerced:
+            return
+        self.undo_stack.push(commands.SetParam(self.graph, node_id, key, coerced))
+
+    def rename(self, node_id: str, name: str) -> None:
+        """Raises GraphError for an empty, illegal or taken name."""
+        if self.graph.nodes[node_id].name == name:
+            return
+        self.graph.check_rename(node_id, name)
+        self.undo_stack.push(commands.Rename(self.graph, node_id, name))
+
+    def issues_of(self, node_id: str) -> list[Issue]:
+        return [i for i in self.issues if i.node_id == node_id]

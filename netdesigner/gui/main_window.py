@@ -1,0 +1,368 @@
+"""The main window: canvas in the middle, palette, properties, problems/summary and code docks,
+menus with the usual shortcuts, files with recent list, samples, unsaved-changes prompt and
+crash recovery."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from netdesigner.core.errors import FormatError, GraphError
+from netdesigner.core.fileformat import Document, dumps, load, save
+from netdesigner.core.fragments import copy_fragment, paste_fragment
+from netdesigner.core.graph import Graph
+from netdesigner.core.layout import layered_positions
+from netdesigner.core.report import human_count
+from netdesigner.gui.backend_loader import BackendLoader
+from netdesigner.gui.canvas import GraphCanvas
+from netdesigner.gui.code_view import CodeView
+from netdesigner.gui.document import EditorDocument
+from netdesigner.gui.palette import Palette
+from netdesigner.gui.properties import PropertiesPanel
+from netdesigner.gui.summary import SummaryDock
+from netdesigner.samples import sample_paths
+
+FILE_FILTER = "netdesigner graphs (*.json);;All files (*)"
+MAX_RECENT = 8
+AUTOSAVE_MS = 20_000
+PASTE_OFFSET = (40.0, 40.0)
+
+
+def recovery_path() -> Path:
+    base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation)
+    return Path(base or Path.home() / ".netdesigner") / "recovery.json"
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, load_backend: bool = True) -> None:
+        super().__init__()
+        self.settings = QtCore.QSettings()
+        self.undo_stack = QtGui.QUndoStack(self)
+        self.document = EditorDocument(self.undo_stack, self)
+        self.canvas = GraphCanvas(self.document, self.show_message)
+        self.setCentralWidget(self.canvas.widget)
+        self.canvas.node_selection_changed.connect(lambda *_: self._selection_changed())
+        self.canvas.node_selected.connect(lambda *_: self._selection_changed())
+
+        self.palette = Palette(self.add_at_centre)
+        self.properties = PropertiesPanel(self.document, self.show_message)
+        self.summary = SummaryDock(self.document, self.select_and_centre)
+        self.code_view = CodeView(self.document, self.export_code)
+        self.palette_dock = self._dock("Layers", self.palette, QtCore.Qt.LeftDockWidgetArea)
+        self.properties_dock = self._dock("Properties", self.properties, QtCore.Qt.RightDockWidgetArea)
+        self.summary_dock = self._dock("Problems and summary", self.summary, QtCore.Qt.BottomDockWidgetArea)
+        self.code_dock = self._dock("Python code", self.code_view, QtCore.Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self.properties_dock, self.code_dock)
+        self.properties_dock.raise_()
+
+        self.status_label = QtWidgets.QLabel()
+        self.backend_label = QtWidgets.QLabel("Loading Keras in the background…")
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.statusBar().addPermanentWidget(self.backend_label)
+        self.document.inference_updated.connect(self._update_status)
+        self.document.replaced.connect(self._update_status)
+        self.undo_stack.cleanChanged.connect(self._update_title)
+
+        self.resizeDocks([self.summary_dock], [190], QtCore.Qt.Vertical)
+        self.resizeDocks([self.palette_dock, self.properties_dock], [230, 340], QtCore.Qt.Horizontal)
+        self._make_actions()
+        self._update_title()
+        self._update_status()
+        self.resize(1400, 860)
+
+        self.autosave_timer = QtCore.QTimer(self, interval=AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+
+        self.backend = BackendLoader(self)
+        self.backend.ready.connect(self.backend_label.setText)
+        self.backend.failed.connect(self.backend_label.setText)
+        if load_backend:
+            self.backend.start()
+
+    def _dock(self, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # --- actions and menus ---------------------------------------------------------------------
+
+    def _action(self, menu: QtWidgets.QMenu, text: str, slot, shortcut=None, canvas_only: bool = False):
+        action = QtGui.QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        if canvas_only:  # keys like Delete and Ctrl+C keep their meaning inside text fields
+            action.setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
+            self.canvas.widget.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New", self.new_file, QtGui.QKeySequence.New)
+        self._action(file, "&Open…", self.open_dialog, QtGui.QKeySequence.Open)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.samples_menu = file.addMenu("&Samples")
+        for path in sample_paths():
+            self.samples_menu.addAction(path.stem.replace("_", " "), lambda p=path: self.open_path(p, as_sample=True))
+        file.addSeparator()
+        self._action(file, "&Save", self.save_file, QtGui.QKeySequence.Save)
+        self._action(file, "Save &As…", self.save_as, QtGui.QKeySequence.SaveAs)
+        self._action(file, "&Export Python…", self.export_code, "Ctrl+E")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QtGui.QKeySequence.Quit)
+        self._fill_recent()
+
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QtGui.QKeySequence.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence.Redo])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self._action(edit, "Cu&t", self.cut, QtGui.QKeySequence.Cut, canvas_only=True)
+        self._action(edit, "&Copy", self.copy, QtGui.QKeySequence.Copy, canvas_only=True)
+        self._action(edit, "&Paste", self.paste, QtGui.QKeySequence.Paste, canvas_only=True)
+        self._action(edit, "&Duplicate", self.duplicate, "Ctrl+D", canvas_only=True)
+        self._action(edit, "De&lete", self.delete_selected, QtGui.QKeySequence.Delete, canvas_only=True)
+        self._action(edit, "Select &All", self.canvas.select_all, QtGui.QKeySequence.SelectAll, canvas_only=True)
+
+        view = bar.addMenu("&View")
+        self._action(view, "Auto &Layout", self.auto_layout, "Ctrl+L")
+        self._action(view, "&Fit View", self.canvas.fit_to_selection, "F")
+        self._action(
+            view, "Zoom &In", lambda: self.canvas.set_zoom(self.canvas.get_zoom() + 0.1), QtGui.QKeySequence.ZoomIn
+        )
+        self._action(
+            view, "Zoom &Out", lambda: self.canvas.set_zoom(self.canvas.get_zoom() - 0.1), QtGui.QKeySequence.ZoomOut
+        )
+        self._action(view, "Add Layer by &Name…", self.canvas.toggle_node_search, "Tab", canvas_only=True)
+        view.addSeparator()
+        for dock in (self.palette_dock, self.properties_dock, self.summary_dock, self.code_dock):
+            view.addAction(dock.toggleViewAction())
+
+    def zoom(self, step: float) -> None:
+        self.canvas.set_zoom(self.canvas.get_zoom() + step)
+
+    # --- editing ------------------------------------------------------------------------------
+
+    def add_at_centre(self, layer_type: str) -> str:
+        node_id = self.document.add_node(layer_type, self.canvas.view_centre())
+        self.canvas.select_ids([node_id], centre=False)
+        return node_id
+
+    def select_and_centre(self, node_ids: list[str]) -> None:
+        self.canvas.select_ids(node_ids)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        ids = self.canvas.selected_ids()
+        self.properties.show_node(ids[0] if len(ids) == 1 else None)
+
+    def delete_selected(self) -> None:
+        self.document.delete(self.canvas.selected_ids())
+
+    def copy(self) -> None:
+        ids = self.canvas.selected_ids()
+        if ids:
+            QtWidgets.QApplication.clipboard().setText(copy_fragment(self.document.graph, ids))
+
+    def cut(self) -> None:
+        self.copy()
+        self.delete_selected()
+
+    def paste(self) -> None:
+        text = QtWidgets.QApplication.clipboard().text()
+        try:
+            nodes, edges = paste_fragment(text, self.document.graph, PASTE_OFFSET)
+        except FormatError:
+            self.show_message("Nothing to paste: the clipboard holds no layers.")
+            return
+        self.document.add_nodes(nodes, edges, f"paste {len(nodes)} layer(s)")
+        self.canvas.select_ids([n.id for n in nodes], centre=False)
+
+    def duplicate(self) -> None:
+        self.copy()
+        self.paste()
+
+    def auto_layout(self) -> None:
+        graph = self.document.graph
+        moves = {nid: (graph.nodes[nid].position, pos) for nid, pos in layered_positions(graph).items()}
+        self.document.move(moves, applied=False, text="auto layout")
+        self.canvas.fit_to_selection()
+
+    # --- files ----------------------------------------------------------------------------------
+
+    def new_file(self) -> None:
+        if self.maybe_save():
+            self.document.set_document(Document(Graph()), None)
+            self._update_title()
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open graph", self._last_dir(), FILE_FILTER)
+        if path:
+            self.open_path(Path(path), ask=False)
+
+    def open_path(self, path: Path, as_sample: bool = False, ask: bool = True) -> bool:
+        """Open a graph; a bad file is explained and the current document kept."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            doc = load(path)
+        except FormatError as error:
+            QtWidgets.QMessageBox.warning(self, "Cannot open graph", f"{path}:\n\n{error}")
+            return False
+        self.document.set_document(doc, None if as_sample else Path(path))
+        if not as_sample:
+            self._remember(Path(path))
+        self._update_title()
+        QtCore.QTimer.singleShot(0, self.canvas.fit_to_selection)
+        return True
+
+    def save_file(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._write(self.document.path)
+
+    def save_as(self) -> bool:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save graph", self._last_dir(), FILE_FILTER)
+        if not path:
+            return False
+        path = Path(path) if path.endswith(".json") else Path(path + ".json")
+        return self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        try:
+            save(self.document.doc, path)
+        except OSError as error:
+            QtWidgets.QMessageBox.warning(self, "Cannot save", f"{path}:\n\n{error.strerror or error}")
+            return False
+        self.document.path = path
+        self.undo_stack.setClean()
+        self._remember(path)
+        self._update_title()
+        recovery_path().unlink(missing_ok=True)
+        self.show_message(f"Saved {path}")
+        return True
+
+    def export_code(self) -> None:
+        from netdesigner.backend.export import ExportError, export_notebook, export_script
+
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export code", self._last_dir(), "Python script (*.py);;Jupyter notebook (*.ipynb)"
+        )
+        if not path:
+            return
+        target = Path(path)
+        try:
+            text = (export_notebook if target.suffix == ".ipynb" else export_script)(self.document.doc)
+            target.write_text(text, encoding="utf-8")
+        except (ExportError, OSError) as error:
+            QtWidgets.QMessageBox.warning(self, "Cannot export", str(error))
+            return
+        self.show_message(f"Exported {target}")
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document."""
+        if self.undo_stack.isClean():
+            return True
+        answer = QtWidgets.QMessageBox.question(
+            self,
+            "Unsaved changes",
+            "Save the changes to this graph first?",
+            QtWidgets.QMessageBox.Save | QtWidgets.QMessageBox.Discard | QtWidgets.QMessageBox.Cancel,
+        )
+        if answer == QtWidgets.QMessageBox.Save:
+            return self.save_file()
+        return answer == QtWidgets.QMessageBox.Discard
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if self.maybe_save():
+            recovery_path().unlink(missing_ok=True)
+            event.accept()
+        else:
+            event.ignore()
+
+    def autosave(self) -> None:
+        """Keep a recovery copy of unsaved work, offered back after a crash."""
+        if self.undo_stack.isClean():
+            return
+        target = recovery_path()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(dumps(self.document.doc), encoding="utf-8")
+        except OSError as error:
+            self.show_message(f"Autosave failed: {error.strerror or error}")
+
+    def offer_recovery(self) -> None:
+        target = recovery_path()
+        if not target.is_file():
+            return
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(target.stat().st_mtime))
+        answer = QtWidgets.QMessageBox.question(
+            self, "Recover unsaved work", f"netdesigner closed without saving a graph on {when}. Restore it?"
+        )
+        if answer == QtWidgets.QMessageBox.Yes:
+            try:
+                doc = load(target)
+            except FormatError as error:
+                self.show_message(f"The recovery file is damaged: {error}")
+                return
+            self.document.set_document(doc, None)
+            self.undo_stack.resetClean()
+            self._update_title()
+        target.unlink(missing_ok=True)
+
+    def _remember(self, path: Path) -> None:
+        recent = [p for p in self._recent() if p != str(path)]
+        self.settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
+        self.settings.setValue("last_dir", str(path.parent))
+        self._fill_recent()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for entry in self._recent():
+            self.recent_menu.addAction(entry, lambda p=entry: self.open_path(Path(p)))
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    def _last_dir(self) -> str:
+        return str(self.settings.value("last_dir", str(Path.home())))
+
+    # --- status ----------------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    @QtCore.Slot()
+    def _update_title(self) -> None:
+        name = self.document.path.name if self.document.path else (self.document.doc.name or "untitled")
+        self.setWindowTitle(f"{name}[*] — netdesigner")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    @QtCore.Slot()
+    def _update_status(self) -> None:
+        errors = [i for i in self.document.issues if i.severity == "error"]
+        result = self.document.result
+        state = f"✗ {len(errors)} problem{'s' if len(errors) != 1 else ''}" if errors else "✓ valid"
+        self.status_label.setText(
+            f"{state}   ·   {result.total_params:,} params   ·   {human_count(result.total_macs)} MACs/sample"
+        )
+        self.status_label.setStyleSheet(f"color: {'#ff8a80' if errors else '#9ccc65'}")
+
+
+def report_error(parent: QtWidgets.QWidget, error: GraphError) -> None:
+    QtWidgets.QMessageBox.warning(parent, "netdesigner", str(error))

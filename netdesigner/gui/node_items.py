@@ -1,0 +1,116 @@
+"""Canvas nodes generated from the catalog: one NodeGraphQt node class per layer type.
+
+Each node's view draws, under its title, the layer type and key parameters, the output shape
+and the parameter count. That text and the red error state are display only: they are set on
+the view item, never as NodeGraphQt properties, so they stay out of undo and out of files.
+"""
+
+from __future__ import annotations
+
+import html
+
+from NodeGraphQt import BaseNode
+from NodeGraphQt.qgraphics.node_base import NodeItem
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from netdesigner.core import catalog
+from netdesigner.core.catalog import LayerSpec
+from netdesigner.gui import theme
+
+IDENTIFIER = "netdesigner"
+INFO_MARGIN = 8.0
+
+
+class LayerNodeItem(NodeItem):
+    """A node view with an extra block of rich text (parameters, shape, size) below the ports."""
+
+    def __init__(self, name: str = "node", parent: QtWidgets.QGraphicsItem | None = None) -> None:
+        super().__init__(name, parent)
+        self._info = QtWidgets.QGraphicsTextItem(self)
+        self._info.setDefaultTextColor(QtGui.QColor(230, 230, 230))
+        font = QtGui.QFont()
+        font.setPointSize(8)
+        self._info.setFont(font)
+        self._error = False
+        self._tooltip = ""
+        # NodeGraphQt hides text below 70 on-screen pixels; keep titles readable at "fit" zoom.
+        self._proxy_mode_threshold = 25
+
+    def set_proxy_mode(self, mode: bool) -> None:
+        super().set_proxy_mode(mode)
+        self._info.setVisible(not mode)
+
+    def set_info(self, text_html: str, error: bool, tooltip: str) -> None:
+        self._info.setHtml(text_html)
+        self._error = error
+        self._tooltip = tooltip
+        self.draw_node()
+
+    def _calc_size_horizontal(self) -> tuple[float, float]:
+        width, height = super()._calc_size_horizontal()
+        info = self._info.boundingRect()
+        return max(width, info.width() + 2 * INFO_MARGIN), height + info.height()
+
+    def _draw_node_horizontal(self) -> None:
+        super()._draw_node_horizontal()
+        info = self._info.boundingRect()
+        self._info.setPos(INFO_MARGIN, self._height - info.height() - 2.0)
+        self.setToolTip(self._tooltip)
+
+    def paint(self, painter: QtGui.QPainter, option, widget) -> None:
+        super().paint(painter, option, widget)
+        if self._error:
+            painter.save()
+            pen = QtGui.QPen(QtGui.QColor(255, 90, 90), 2.5)
+            painter.setPen(pen)
+            painter.setBrush(QtCore.Qt.NoBrush)
+            painter.drawRoundedRect(self.boundingRect().adjusted(1, 1, -1, -1), 4.0, 4.0)
+            painter.restore()
+
+
+def port_name(index: int, count: int) -> str:
+    return "in" if count == 1 else f"in {index + 1}"
+
+
+class LayerNode(BaseNode):
+    """Base of the generated node classes; ``SPEC`` is the catalog entry."""
+
+    __identifier__ = IDENTIFIER
+    SPEC: LayerSpec
+
+    def __init__(self) -> None:
+        super().__init__(qgraphics_item=LayerNodeItem)
+        spec = self.SPEC
+        self.set_port_deletion_allowed(True)
+        for i in range(spec.input_count(spec.defaults())):
+            self.add_input(port_name(i, spec.input_count(spec.defaults())))
+        if spec.type != "Output":
+            self.add_output("out", multi_output=True)
+        # Not yet in a graph, so these go straight to model and view without an undo entry.
+        self.set_color(*theme.CATEGORY_COLORS[spec.category])
+        self.set_property("border_color", (*theme.BORDER, 255))
+
+    def set_input_count(self, count: int) -> None:
+        """Grow or shrink the input ports of a merge (ports to remove are unconnected)."""
+        ports = self.input_ports()
+        while len(ports) > count:
+            self.delete_input(ports[-1])
+            ports = self.input_ports()
+        for i in range(len(ports), count):
+            self.add_input(port_name(i, count))
+        if count == 1 and ports:
+            return
+        self.view.draw_node()
+
+
+def node_classes() -> dict[str, type[LayerNode]]:
+    """One class per catalog entry, keyed by layer type."""
+    classes = {}
+    for spec in catalog.all_specs():
+        classes[spec.type] = type(f"{spec.type}Node", (LayerNode,), {"NODE_NAME": spec.type, "SPEC": spec})
+    return classes
+
+
+def info_html(lines: list[tuple[str, str]]) -> str:
+    """Lines of (text, colour) as the node's info block."""
+    return "<br>".join(f'<span style="color:{color}">{html.escape(text)}</span>' for text, color in lines)

@@ -1,0 +1,54 @@
+"""Save a screenshot of the editor on a graph, as a user would see it.
+
+xvfb-run -s "-screen 0 1600x1000x24" python -m netdesigner.gui.screenshot OUT.png [GRAPH] [--select NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from PySide6 import QtCore, QtWidgets
+
+from netdesigner.gui.app import make_application
+from netdesigner.gui.main_window import MainWindow
+from netdesigner.samples import starter_path
+
+
+def settle(app: QtWidgets.QApplication, milliseconds: int = 300) -> None:
+    loop = QtCore.QEventLoop()
+    QtCore.QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()
+    app.processEvents()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("output")
+    parser.add_argument("graph", nargs="?")
+    parser.add_argument("--select", help="name of a node to select (shows its properties)")
+    parser.add_argument("--code", action="store_true", help="show the code dock instead of properties")
+    parser.add_argument("--size", default="1600x1000")
+    args = parser.parse_args()
+    app = make_application([])
+    window = MainWindow(load_backend=False)
+    width, height = (int(v) for v in args.size.split("x"))
+    window.resize(width, height)
+    window.show()
+    window.open_path(Path(args.graph) if args.graph else starter_path(), as_sample=True, ask=False)
+    settle(app)
+    window.canvas.fit_to_selection()
+    if args.select:
+        node = window.document.graph.by_name(args.select)
+        if node is not None:
+            window.canvas.select_ids([node.id], centre=False)
+            window.properties.show_node(node.id)
+    if args.code:
+        window.code_dock.raise_()
+    settle(app, 500)
+    window.grab().save(args.output)
+    print(f"saved {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,3 +15,38 @@ SAMPLES = sorted((ROOT / "sample_graphs").glob("*.json"))
 @pytest.fixture(params=SAMPLES, ids=lambda p: p.stem)
 def sample_path(request: pytest.FixtureRequest) -> Path:
     return request.param
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Qt settings, recent files and recovery files of the tests never touch the user's."""
+    home = tmp_path_factory.mktemp("home")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch: pytest.MonkeyPatch):
+    """The editor window with an empty graph (Keras is not loaded: GUI tests stay fast).
+
+    A modal dialog nobody answers would hang the run, so any dialog a test did not expect
+    fails it at once; tests that expect one patch in their own answer."""
+    from PySide6 import QtWidgets
+
+    from netdesigner.gui.app import make_application
+    from netdesigner.gui.main_window import MainWindow, recovery_path
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError(f"unexpected dialog: {args[1:3]}")
+
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QtWidgets.QMessageBox, name, unexpected)
+    make_application([])
+    recovery_path().unlink(missing_ok=True)
+    win = MainWindow(load_backend=False)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.undo_stack.setClean()  # closing must not prompt
+    win.close()
+    win.deleteLater()

@@ -180,11 +180,19 @@ class GraphCanvas(NodeGraph):
     def selected_ids(self) -> list[str]:
         return [self.core_of[n.id] for n in self.selected_nodes() if n.id in self.core_of]
 
+    # NodeGraphQt records selection changes as undo steps; selection here is view state only.
+    def select_all(self) -> None:
+        for view in self.view_of.values():
+            view.view.setSelected(True)
+
+    def clear_selection(self) -> None:
+        self.viewer().scene().clearSelection()
+
     def select_ids(self, node_ids: list[str], centre: bool = True) -> None:
         self.clear_selection()
         views = [self.view_of[n] for n in node_ids if n in self.view_of]
         for view in views:
-            view.set_selected(True)
+            view.view.setSelected(True)
         if centre and views:
             self.center_on(views)
 

@@ -21,6 +21,7 @@ from netdesigner.gui.code_view import CodeView
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.palette import Palette
 from netdesigner.gui.properties import PropertiesPanel
+from netdesigner.gui.quick_add import QuickAdd
 from netdesigner.gui.summary import SummaryDock
 from netdesigner.samples import sample_paths
 
@@ -144,7 +145,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(
             view, "Zoom &Out", lambda: self.canvas.set_zoom(self.canvas.get_zoom() - 0.1), QtGui.QKeySequence.ZoomOut
         )
-        self._action(view, "Add Layer by &Name…", self.canvas.toggle_node_search, "Tab", canvas_only=True)
+        self._action(view, "Add Layer by &Name…", self.open_quick_add, "Tab", canvas_only=True)
         view.addSeparator()
         for dock in (self.palette_dock, self.properties_dock, self.summary_dock, self.code_dock):
             view.addAction(dock.toggleViewAction())
@@ -155,9 +156,24 @@ class MainWindow(QtWidgets.QMainWindow):
     # --- editing ------------------------------------------------------------------------------
 
     def add_at_centre(self, layer_type: str) -> str:
-        node_id = self.document.add_node(layer_type, self.canvas.view_centre())
+        """Add a layer in the middle of the view, cascading away from nodes already there."""
+        x, y = self.canvas.view_centre()
+        taken = [n.position for n in self.document.graph.nodes.values()]
+        while any(abs(x - px) < 120 and abs(y - py) < 60 for px, py in taken):
+            x, y = x + 200, y + 40
+        node_id = self.document.add_node(layer_type, (x, y))
         self.canvas.select_ids([node_id], centre=False)
         return node_id
+
+    def open_quick_add(self) -> None:
+        """Tab: type a layer name; it is added where the mouse is (or the view centre)."""
+        viewer = self.canvas.viewer()
+        local = viewer.mapFromGlobal(QtGui.QCursor.pos())
+        inside = viewer.viewport().rect().contains(local)
+        scene = viewer.mapToScene(local) if inside else QtCore.QPointF(*self.canvas.view_centre())
+        where = (scene.x(), scene.y())
+        self.quick_add = QuickAdd(self, lambda layer_type: self.document.add_node(layer_type, where))
+        self.quick_add.open_at(QtGui.QCursor.pos() if inside else viewer.mapToGlobal(viewer.rect().center()))
 
     def select_and_centre(self, node_ids: list[str]) -> None:
         self.canvas.select_ids(node_ids)

@@ -1,0 +1,265 @@
+"""The editor driven like a user: palette, wires, fields, undo, files, samples."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6 import QtCore, QtTest, QtWidgets
+
+from netdesigner.gui.canvas import LAYER_MIME
+from netdesigner.gui.node_items import port_name
+from tests.conftest import SAMPLES
+
+
+def palette_item(window, layer_type: str):
+    return window.palette.items[layer_type]
+
+
+def add_from_palette(window, qtbot, layer_type: str) -> str:
+    """Double-click the palette entry, as a user would; returns the new node's id."""
+    before = set(window.document.graph.nodes)
+    item = palette_item(window, layer_type)
+    window.palette.tree.itemDoubleClicked.emit(item, 0)
+    window.document.flush()
+    (new,) = set(window.document.graph.nodes) - before
+    return new
+
+
+def drag_wire(window, source_id: str, target_id: str, port: int = 0) -> None:
+    """Drag a wire with the mouse from source's output port to target's input port."""
+    canvas = window.canvas
+    viewer = canvas.viewer()
+    count = window.document.graph.nodes[target_id].input_count
+    ports = [canvas.view_of[source_id].get_output("out"), canvas.view_of[target_id].get_input(port_name(port, count))]
+    canvas.select_ids([source_id, target_id])  # bring both into view
+    QtWidgets.QApplication.processEvents()
+    start, end = (viewer.mapFromScene(p.view.mapToScene(p.view.boundingRect().center())) for p in ports)
+    viewport = viewer.viewport()
+    QtTest.QTest.mousePress(viewport, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start)
+    for step in range(1, 9):
+        QtTest.QTest.mouseMove(viewport, start + (end - start) * (step / 8))
+    QtTest.QTest.mouseRelease(viewport, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, end)
+    canvas.clear_selection()
+    window.document.flush()
+
+
+def node_text(window, node_id: str) -> str:
+    return window.canvas.view_of[node_id].view._info.toPlainText()
+
+
+def test_build_a_small_cnn_and_see_shapes_change(window, qtbot) -> None:
+    inp = add_from_palette(window, qtbot, "Input")
+    conv = add_from_palette(window, qtbot, "Conv2D")
+    window.canvas.select_ids([inp])
+    window.properties.show_node(inp)
+    shape_field = window.properties.editors["shape"].widget
+    shape_field.setText("28, 28, 1")
+    shape_field.setModified(True)
+    shape_field.editingFinished.emit()
+    drag_wire(window, inp, conv)
+    assert "(None, 26, 26, 32)" in node_text(window, conv)
+    window.properties.show_node(conv)
+    padding = window.properties.editors["padding"].widget
+    padding.setCurrentIndex(padding.findText("same"))
+    padding.activated.emit(padding.currentIndex())
+    window.document.flush()
+    assert "(None, 28, 28, 32)" in node_text(window, conv)
+    assert "320 params" in node_text(window, conv)
+
+
+def test_invalid_value_is_refused_with_a_message(window, qtbot) -> None:
+    conv = add_from_palette(window, qtbot, "Conv2D")
+    window.properties.show_node(conv)
+    kernel = window.properties.editors["kernel_size"].widget
+    kernel.setText("3, 3, 3")
+    kernel.setModified(True)
+    kernel.editingFinished.emit()
+    assert "needs 2 numbers" in window.properties.error_label.text()
+    assert kernel.text() == "3, 3"
+    assert window.document.graph.nodes[conv].params["kernel_size"] == (3, 3)
+
+
+def test_cycle_is_refused_and_not_drawn(window, qtbot) -> None:
+    a = add_from_palette(window, qtbot, "Dense")
+    b = add_from_palette(window, qtbot, "Dense")
+    c = add_from_palette(window, qtbot, "Dense")
+    drag_wire(window, a, b)
+    drag_wire(window, b, c)
+    undo_depth = window.undo_stack.count()
+    graph = window.document.graph
+    window.document.delete([])  # no-op
+    drag_wire(window, c, a)
+    assert "would create a loop dense_1 -> dense_2 -> dense_3 -> dense_1" in window.statusBar().currentMessage()
+    assert not window.canvas.view_of[a].get_input("in").connected_ports()
+    assert len(graph.edges) == 2 and window.undo_stack.count() == undo_depth
+
+
+def test_error_turns_the_node_red_with_a_hint(window, qtbot) -> None:
+    window.open_path(Path("sample_graphs/cnn_classifier.json"), as_sample=True, ask=False)
+    graph = window.document.graph
+    pool = graph.by_name("pool2")
+    window.document.set_param(pool.id, "pool_size", [80, 80])
+    window.document.flush()
+    item = window.canvas.view_of[pool.id].view
+    assert item._error
+    assert "would shrink" in item.toolTip() and "Hint" in item.toolTip()
+    flatten = graph.by_name("flatten")
+    assert "waiting for pool2" in node_text(window, flatten.id)
+    window.summary.refresh()
+    assert window.summary.problems.count() >= 1
+    first = window.summary.problems.item(0)
+    window.summary.problems.itemClicked.emit(first)
+    assert window.canvas.selected_ids() == [pool.id]
+
+
+def test_undo_redo_every_kind_of_edit(window, qtbot) -> None:
+    a = add_from_palette(window, qtbot, "Input")
+    b = add_from_palette(window, qtbot, "Dense")
+    drag_wire(window, a, b)
+    window.document.set_param(b, "units", 7)
+    window.document.rename(b, "scores")
+    window.document.flush()
+    graph = window.document.graph
+    assert graph.nodes[b].name == "scores" and len(graph.edges) == 1
+    for _ in range(5):
+        window.undo_action.trigger()
+    window.document.flush()
+    assert len(graph) == 0 and not window.canvas.view_of
+    for _ in range(5):
+        window.redo_action.trigger()
+    window.document.flush()
+    assert graph.nodes[b].name == "scores" and graph.nodes[b].params["units"] == 7 and len(graph.edges) == 1
+    assert window.canvas.view_of[b].name() == "scores"
+    assert window.canvas.view_of[b].get_input("in").connected_ports()
+    # only the user's edits are undo steps: no selection or view bookkeeping in between
+    assert [window.undo_stack.text(i) for i in range(window.undo_stack.count())] == [
+        "add input_1",
+        "add dense_1",
+        "connect",
+        "set dense_1.units",
+        "rename dense_1 to scores",
+    ]
+
+
+def test_copy_paste_delete(window, qtbot) -> None:
+    window.open_path(Path("sample_graphs/two_branch.json"), as_sample=True, ask=False)
+    graph = window.document.graph
+    ids = [graph.by_name("context").id, graph.by_name("context_dense").id]
+    window.canvas.select_ids(ids, centre=False)
+    window.copy()
+    window.paste()
+    window.document.flush()
+    assert graph.by_name("context_1") is not None and graph.by_name("context_dense_1") is not None
+    pasted = graph.by_name("context_dense_1")
+    assert [graph.nodes[e.source].name for e in graph.input_edges(pasted.id).values()] == ["context_1"]
+    window.canvas.select_ids([pasted.id], centre=False)
+    window.delete_selected()
+    assert graph.by_name("context_dense_1") is None
+    QtWidgets.QApplication.clipboard().setText("rm -rf /")
+    count = len(graph)
+    window.paste()
+    assert len(graph) == count and "Nothing to paste" in window.statusBar().currentMessage()
+
+
+def test_save_reopen_and_title(window, qtbot, tmp_path: Path, monkeypatch) -> None:
+    add_from_palette(window, qtbot, "Input")
+    assert window.isWindowModified()
+    target = tmp_path / "mine.json"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert window.save_as()
+    assert not window.isWindowModified() and window.windowTitle().startswith("mine.json")
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", lambda *a, **k: QtWidgets.QMessageBox.Discard)
+    window.new_file()
+    assert len(window.document.graph) == 0
+    assert window.open_path(target)
+    assert [n.type for n in window.document.graph.nodes.values()] == ["Input"]
+    assert str(target) in [a.text() for a in window.recent_menu.actions()]
+
+
+def test_bad_file_is_explained_and_work_kept(window, qtbot, tmp_path: Path, monkeypatch) -> None:
+    add_from_palette(window, qtbot, "Dense")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "netdesigner-graph", "version": 7}')
+    shown = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    assert not window.open_path(bad, ask=False)
+    assert "newer netdesigner" in shown[0]
+    assert len(window.document.graph) == 1
+
+
+def test_unsaved_changes_prompt_can_cancel(window, qtbot, monkeypatch) -> None:
+    add_from_palette(window, qtbot, "Dense")
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", lambda *a, **k: QtWidgets.QMessageBox.Cancel)
+    window.new_file()
+    assert len(window.document.graph) == 1
+
+
+def test_autosave_and_recovery(window, qtbot, monkeypatch) -> None:
+    from netdesigner.gui.main_window import recovery_path
+
+    add_from_palette(window, qtbot, "Dense")
+    window.autosave()
+    assert recovery_path().is_file()
+    window.undo_stack.setClean()
+    window.new_file()
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", lambda *a, **k: QtWidgets.QMessageBox.Yes)
+    window.offer_recovery()
+    assert [n.type for n in window.document.graph.nodes.values()] == ["Dense"]
+    assert not recovery_path().exists() and window.isWindowModified()
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_every_sample_opens_valid(window, qtbot, path: Path) -> None:
+    action = next(a for a in window.samples_menu.actions() if a.text() == path.stem.replace("_", " "))
+    action.trigger()
+    assert len(window.canvas.view_of) == len(window.document.graph) > 0
+    assert window.status_label.text().startswith("✓ valid")
+    assert all(not v.view._error for v in window.canvas.view_of.values())
+
+
+def test_drop_from_palette_creates_node_at_drop_point(window, qtbot) -> None:
+    mime = window.palette.tree.mimeData([palette_item(window, "MaxPooling2D")])
+    assert bytes(mime.data(LAYER_MIME)).decode() == "MaxPooling2D"
+    window.canvas._on_node_data_dropped(mime, QtCore.QPoint(120, -40))
+    (node,) = window.document.graph.nodes.values()
+    assert node.type == "MaxPooling2D" and node.position == (120.0, -40.0)
+
+
+def test_palette_search_filters(window) -> None:
+    window.palette.search.setText("pool 2d")
+    visible = [t for t, item in window.palette.items.items() if not item.isHidden()]
+    assert "MaxPooling2D" in visible and "Dense" not in visible
+
+
+def test_code_view_shows_the_script(window, qtbot) -> None:
+    window.open_path(Path("sample_graphs/mlp_classifier.json"), as_sample=True, ask=False)
+    window.code_dock.raise_()
+    window.code_view.refresh()
+    text = window.code_view.editor.toPlainText()
+    assert "def build_model():" in text and 'name="hidden1"' in text
+
+
+def test_void_qt_calls_do_not_leak_none() -> None:
+    """PySide6 6.12.0 dropped a reference to None on each void call and aborted after ~5,000."""
+    from netdesigner.gui.app import make_application
+
+    make_application([])
+    label = QtWidgets.QLabel()
+    before = sys.getrefcount(None)
+    for i in range(10_000):
+        label.setText(str(i % 7))
+    assert sys.getrefcount(None) >= before - 100
+
+
+def test_tab_search_adds_the_chosen_layer(window, qtbot) -> None:
+    viewer = window.canvas.viewer()
+    viewer.setFocus()
+    QtTest.QTest.keyClick(viewer, QtCore.Qt.Key_Tab)
+    popup = window.quick_add
+    assert popup.isVisible()
+    QtTest.QTest.keyClicks(popup, "conv2d")
+    QtTest.QTest.keyClick(popup, QtCore.Qt.Key_Return)
+    (node,) = window.document.graph.nodes.values()
+    assert node.type == "Conv2D" and not popup.isVisible()

@@ -84,8 +84,10 @@ def main() -> None:
         window.close()
     shown = fresh_process_seconds(WINDOW_SHOWN)
     tensorflow = fresh_process_seconds(BARE_TENSORFLOW)
-    print(f"window shown after {shown:.2f} s; bare `import tensorflow` takes {tensorflow:.2f} s "
-          f"(window first by {tensorflow - shown:+.2f} s)")
+    print(
+        f"window shown after {shown:.2f} s; bare `import tensorflow` takes {tensorflow:.2f} s "
+        f"(window first by {tensorflow - shown:+.2f} s)"
+    )
 
 
 if __name__ == "__main__":

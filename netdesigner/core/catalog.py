@@ -29,6 +29,11 @@ class Outcome(NamedTuple):
 Rule = Callable[[Mapping[str, Any], Sequence[Shape]], Outcome]
 
 
+def same_shape(params: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    """The rule of element-wise layers (activations, dropout, rescaling): output = input."""
+    return Outcome(inputs[0])
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """Everything netdesigner knows about one layer type.

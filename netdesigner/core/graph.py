@@ -141,26 +141,20 @@ class Graph:
 
     def descendants(self, node_ids: Iterable[str]) -> set[str]:
         """The given nodes and everything downstream of them."""
-        seen: set[str] = set()
-        stack = [n for n in node_ids if n in self.nodes]
-        while stack:
-            nid = stack.pop()
-            if nid in seen:
-                continue
-            seen.add(nid)
-            stack.extend(e.target for e in self._outputs[nid])
-        return seen
+        return self._reach(node_ids, lambda nid: (e.target for e in self._outputs[nid]))
 
     def ancestors(self, node_ids: Iterable[str]) -> set[str]:
         """The given nodes and everything upstream of them."""
+        return self._reach(node_ids, lambda nid: (e.source for e in self._inputs[nid].values()))
+
+    def _reach(self, node_ids: Iterable[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
         seen: set[str] = set()
         stack = [n for n in node_ids if n in self.nodes]
         while stack:
             nid = stack.pop()
-            if nid in seen:
-                continue
-            seen.add(nid)
-            stack.extend(e.source for e in self._inputs[nid].values())
+            if nid not in seen:
+                seen.add(nid)
+                stack.extend(neighbours(nid))
         return seen
 
     def find_path(self, start: str, goal: str) -> list[str] | None:

@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
+from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register, same_shape
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import normalize_axis
-
-
-def _same(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
-    return Outcome(inputs[0])
 
 
 def _softmax(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -40,7 +36,7 @@ register(
         doc="Applies one activation function to every value. Handy after BatchNormalization, "
         "which is usually placed between a layer and its activation.",
         params=(common.activation("relu", required=True),),
-        rule=_same,
+        rule=same_shape,
         keras_class="Activation",
         key_params=("activation",),
     )
@@ -68,7 +64,7 @@ register(
                 "threshold", ParamKind.FLOAT, 0.0, "values below this count as negative", minimum=0.0, maximum=1e9
             ),
         ),
-        rule=_same,
+        rule=same_shape,
         keras_class="ReLU",
         key_params=("max_value",),
     )
@@ -82,7 +78,7 @@ register(
         doc="Like ReLU, but negative values are multiplied by a small slope instead of zeroed, "
         "so neurons never stop learning entirely.",
         params=(_slope(0.3),),
-        rule=_same,
+        rule=same_shape,
         keras_class="LeakyReLU",
         key_params=("negative_slope",),
     )
@@ -113,7 +109,7 @@ register(
                 "alpha", ParamKind.FLOAT, 1.0, "value approached for very negative inputs", minimum=0.0, maximum=1000.0
             ),
         ),
-        rule=_same,
+        rule=same_shape,
         keras_class="ELU",
         key_params=("alpha",),
     )

@@ -198,6 +198,20 @@ def _depth_multiplier() -> ParamSpec:
     )
 
 
+def _depthwise_params() -> tuple[ParamSpec, ...]:
+    """Parameters shared by DepthwiseConv2D and SeparableConv2D (which adds filters)."""
+    return (
+        common.kernel_size(2),
+        common.strides(2),
+        common.padding(),
+        _depth_multiplier(),
+        common.dilation_rate(2),
+        common.activation(),
+        common.use_bias(),
+        common.keras_options(),
+    )
+
+
 def _depthwise_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     layer = "DepthwiseConv2D"
     (x,) = inputs
@@ -222,16 +236,7 @@ register(
         summary="one spatial filter per input channel",
         doc="Filters every channel on its own, without mixing channels. Much cheaper than Conv2D; "
         "MobileNet pairs it with 1x1 convolutions that do the mixing.",
-        params=(
-            common.kernel_size(2),
-            common.strides(2),
-            common.padding(),
-            _depth_multiplier(),
-            common.dilation_rate(2),
-            common.activation(),
-            common.use_bias(),
-            common.keras_options(),
-        ),
+        params=_depthwise_params(),
         rule=_depthwise_rule,
         keras_class="DepthwiseConv2D",
         key_params=("kernel_size", "strides", "padding", "depth_multiplier"),
@@ -264,17 +269,7 @@ register(
         summary="depthwise filter then 1x1 mixing, in one layer",
         doc="A DepthwiseConv2D followed by a 1x1 convolution: nearly the power of Conv2D at a "
         "fraction of the weights and compute (Xception, MobileNet).",
-        params=(
-            common.filters(),
-            common.kernel_size(2),
-            common.strides(2),
-            common.padding(),
-            _depth_multiplier(),
-            common.dilation_rate(2),
-            common.activation(),
-            common.use_bias(),
-            common.keras_options(),
-        ),
+        params=(common.filters(), *_depthwise_params()),
         rule=_separable_rule,
         keras_class="SeparableConv2D",
         key_params=("filters", "kernel_size", "strides", "padding", "activation"),

@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
+from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register, same_shape
 from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod
-
-
-def _same(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
-    return Outcome(inputs[0])
-
 
 register(
     LayerSpec(
@@ -34,7 +29,7 @@ register(
             ),
             ParamSpec("offset", ParamKind.FLOAT, 0.0, "value added after scaling", minimum=-1e9, maximum=1e9),
         ),
-        rule=_same,
+        rule=same_shape,
         keras_class="Rescaling",
         key_params=("scale",),
     )

@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
+from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register, same_shape
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import require_rank
-
-
-def _same(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
-    return Outcome(inputs[0])
 
 
 def _spatial_same(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -38,7 +34,7 @@ register(
                 nullable=True,
             ),
         ),
-        rule=_same,
+        rule=same_shape,
         keras_class="Dropout",
         key_params=("rate",),
     )
@@ -76,7 +72,7 @@ register(
                 required=True,
             ),
         ),
-        rule=_same,
+        rule=same_shape,
         keras_class="GaussianNoise",
         key_params=("stddev",),
     )

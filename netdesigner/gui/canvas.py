@@ -121,7 +121,7 @@ class GraphCanvas(NodeGraph):
                 continue
             node, info = graph.nodes[node_id], result.infos[node_id]
             lines, tooltip = node_label(node, info, self.document.issues_of(node_id))
-            view.view.set_info(info_html(lines), info.error is not None, tooltip)
+            view.show_state(info_html(lines), info.error is not None, tooltip)
 
     # --- gestures, routed to the document -------------------------------------------------------
 
@@ -213,7 +213,8 @@ def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str
         shown = fmt(value) if isinstance(value, tuple) else str(value)
         lines.append((f"{key}: {shown}", theme.PARAM_TEXT))
     if info.error is not None:
-        lines.append(("✗ " + info.error.message[:60], "#ffd0d0"))
+        message = info.error.message
+        lines.append(("✗ " + (message if len(message) <= 90 else message[:87] + "…"), "#ffe0e0"))
     elif info.shape is None:
         lines.append((f"waiting for {info.blocked_by}", theme.BLOCKED_TEXT))
     else:

@@ -19,6 +19,7 @@ from netdesigner.gui import theme
 
 IDENTIFIER = "netdesigner"
 INFO_MARGIN = 8.0
+INFO_MAX_WIDTH = 190.0
 
 
 class LayerNodeItem(NodeItem):
@@ -41,7 +42,10 @@ class LayerNodeItem(NodeItem):
         self._info.setVisible(not mode)
 
     def set_info(self, text_html: str, error: bool, tooltip: str) -> None:
+        self._info.setTextWidth(-1)
         self._info.setHtml(text_html)
+        if self._info.boundingRect().width() > INFO_MAX_WIDTH:  # long messages wrap, the node stays narrow
+            self._info.setTextWidth(INFO_MAX_WIDTH)
         self._error = error
         self._tooltip = tooltip
         self.draw_node()
@@ -89,6 +93,15 @@ class LayerNode(BaseNode):
         # Not yet in a graph, so these go straight to model and view without an undo entry.
         self.set_color(*theme.CATEGORY_COLORS[spec.category])
         self.set_property("border_color", (*theme.BORDER, 255))
+
+    def show_state(self, text_html: str, error: bool, tooltip: str) -> None:
+        """Display-only state: info text, and red instead of the category colour on error.
+        The colour goes to model and view without an undo entry (NodeGraphQt re-reads the
+        view's colour from its model on several occasions)."""
+        rgb = theme.ERROR_COLOR if error else theme.CATEGORY_COLORS[self.SPEC.category]
+        self.model.color = (*rgb, 255)
+        self.view.color = (*rgb, 255)
+        self.view.set_info(text_html, error, tooltip)
 
     def set_input_count(self, count: int) -> None:
         """Grow or shrink the input ports of a merge (ports to remove are unconnected)."""

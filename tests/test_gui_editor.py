@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore, QtTest, QtWidgets
 
+from netdesigner.gui import theme
 from netdesigner.gui.canvas import LAYER_MIME
 from netdesigner.gui.node_items import port_name
 from tests.conftest import SAMPLES
@@ -103,7 +104,7 @@ def test_error_turns_the_node_red_with_a_hint(window, qtbot) -> None:
     window.document.set_param(pool.id, "pool_size", [80, 80])
     window.document.flush()
     item = window.canvas.view_of[pool.id].view
-    assert item._error
+    assert item._error and item.color[:3] == theme.ERROR_COLOR
     assert "would shrink" in item.toolTip() and "Hint" in item.toolTip()
     flatten = graph.by_name("flatten")
     assert "waiting for pool2" in node_text(window, flatten.id)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from NodeGraphQt import NodeGraph
 from NodeGraphQt.constants import PortTypeEnum
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 from netdesigner.core.graph import Edge, GraphEvent
 from netdesigner.core.inference import NodeInfo
@@ -24,6 +24,7 @@ from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.node_items import LayerNode, info_html, node_classes, port_name
 
 LAYER_MIME = "application/x-netdesigner-layer"
+PROGRESS_AFTER_MS = 500
 
 
 class GraphCanvas(NodeGraph):
@@ -56,13 +57,24 @@ class GraphCanvas(NodeGraph):
         self.view_of.clear()
         self.core_of.clear()
         graph = self.document.graph
-        for node_id in graph.nodes:
+        # About 4 ms a node: a large imported model shows progress instead of a frozen window.
+        progress = QtWidgets.QProgressDialog("Opening the graph…", "", 0, 2 * len(graph), self.widget)
+        progress.setCancelButton(None)
+        progress.setWindowModality(QtCore.Qt.WindowModal)
+        progress.setMinimumDuration(PROGRESS_AFTER_MS)
+        for i, node_id in enumerate(graph.nodes):
             self._add_view(node_id)
+            if i % 20 == 0:
+                progress.setValue(i)
         for edge in graph.edges:
             self._connect_view(edge)
         graph.subscribe(self._on_event)
         self._subscribed = graph
-        self.refresh_labels(set(graph.nodes))
+        ids = list(graph.nodes)
+        for start in range(0, len(ids), 20):
+            self.refresh_labels(set(ids[start : start + 20]))
+            progress.setValue(len(ids) + start)
+        progress.close()
 
     def _on_event(self, event: GraphEvent) -> None:
         kind, node_id = event.kind, event.node_id

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from netdesigner.core.errors import FormatError
+from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, load, save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
 
@@ -88,7 +88,77 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def parse_data_spec(text: str) -> dict[str, str | int]:
+    """``digits``, ``synthetic[:SAMPLES]``, ``PATH.npz`` or ``PATH.csv:TARGET[:FEATURE,FEATURE...]``."""
+    if text == "digits":
+        return {"source": "digits"}
+    if text.startswith("synthetic"):
+        _, _, samples = text.partition(":")
+        return {"source": "synthetic", "samples": int(samples)} if samples else {"source": "synthetic"}
+    if text.endswith(".npz"):
+        return {"source": "npz", "path": text}
+    path, _, rest = text.partition(".csv")
+    parts = rest.lstrip(":").split(":") if rest else []
+    if not text.startswith(path + ".csv") or not parts or not parts[0]:
+        raise ValueError(f"cannot understand --data {text!r}")
+    return {"source": "csv", "path": path + ".csv", "target": parts[0], "features": parts[1] if len(parts) > 1 else ""}
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from netdesigner.backend.data import DataError, load_dataset
+    from netdesigner.backend.reports import plot_history, write_history
+    from netdesigner.backend.training import TrainEvent, TrainingRun
+
+    doc = _load_or_none(args.graph)
+    if doc is None:
+        return EXIT_USAGE
+    try:
+        spec = parse_data_spec(args.data) if args.data else (doc.training.data or {"source": "synthetic"})
+    except ValueError as error:
+        print(f"netdesigner: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        data = load_dataset(doc.graph, dict(spec))
+    except (DataError, GraphError) as error:
+        print(f"netdesigner: {error}", file=sys.stderr)
+        return EXIT_INVALID
+
+    def show(event: TrainEvent) -> None:
+        if event.kind == "started":
+            print(f"{event.message}; {event.epochs} epoch(s) of {event.batches} batch(es)")
+        elif event.kind == "batch" and sys.stdout.isatty():
+            done = int(20 * event.batch / max(event.batches, 1))
+            print(
+                f"\repoch {event.epoch}/{event.epochs} [{'#' * done}{'.' * (20 - done)}] "
+                f"loss {event.logs.get('loss', float('nan')):.4f}",
+                end="",
+                flush=True,
+            )
+        elif event.kind == "epoch":
+            metrics = "  ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
+            print(f"\repoch {event.epoch}/{event.epochs}  {metrics}  ({event.seconds:.1f} s)", flush=True)
+        elif event.kind in ("finished", "stopped"):
+            print(f"{event.kind} after {event.seconds:.1f} s")
+
+    result = TrainingRun(doc, data, show, epochs=args.epochs, batch_size=args.batch_size).run()
+    if result.error:
+        print(f"netdesigner: {result.error}", file=sys.stderr)
+        return EXIT_INVALID
+    out = Path(args.out)
+    try:
+        written = write_history(result.history, out)
+        written.append(plot_history(result.history, out / "curves.png"))
+        result.model.save(out / "model.keras")
+        written.append(out / "model.keras")
+    except OSError as error:
+        print(f"netdesigner: cannot write to {out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INVALID
+    print("wrote " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "train": cmd_train,
     "check": cmd_check,
     "export": cmd_export,
     "import": cmd_import,
@@ -113,6 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="wrap model creation in a tf.distribute strategy scope",
     )
+    train = sub.add_parser("train", help="train the model without a window; writes history, curves, model")
+    train.add_argument("graph", help="graph file (.json)")
+    train.add_argument(
+        "--data", help="digits | synthetic[:SAMPLES] | PATH.npz | PATH.csv:TARGET[:F1,F2,...] (default: the graph's)"
+    )
+    train.add_argument("--epochs", type=int, default=None)
+    train.add_argument("--batch-size", type=int, default=None)
+    train.add_argument("--out", default="netdesigner-run", help="folder for history.csv/json, curves.png, model.keras")
     imp = sub.add_parser("import", help="turn a .keras file or Keras model JSON into a graph")
     imp.add_argument("model", help="MODEL.keras or MODEL.json (model.to_json())")
     imp.add_argument("-o", "--output", required=True, help="graph file to write (.json)")

@@ -1,0 +1,268 @@
+"""Data sources for training, matched to the graph's Input nodes and Output heads.
+
+A source is described by the plain dict saved in the graph file (``training.data``):
+
+* ``{"source": "synthetic", "samples": 256}`` (the default): a learnable toy problem made to
+  fit the graph, for any number of inputs and heads: targets are a fixed random function of
+  the inputs (classes for classification losses, values for regression losses);
+* ``{"source": "digits"}``: the 8x8 handwritten digits (1,797 images, shipped, offline);
+* ``{"source": "npz", "path": "data.npz"}``: arrays named after Input and Output nodes (or the
+  layer feeding the head), or ``x``/``y`` for a single input and head;
+* ``{"source": "csv", "path": "table.csv", "features": "a,b,c", "target": "label"}``.
+
+Before training, ``check_compatibility`` compares the arrays with the model and says, in
+words, what does not fit and how to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from netdesigner.core.errors import GraphError
+from netdesigner.core.graph import Graph
+from netdesigner.core.inference import infer
+from netdesigner.core.shapes import fmt
+
+DIGITS = Path(__file__).resolve().parent.parent.parent / "resources" / "datasets" / "digits.npz"
+CLASS_LOSSES = {"SparseCategoricalCrossentropy", "CategoricalCrossentropy", "KLDivergence", "CategoricalHinge"}
+BINARY_LOSSES = {"BinaryCrossentropy", "Hinge", "SquaredHinge"}
+UNKNOWN_SIZE = 8
+
+
+class DataError(GraphError):
+    """Data that cannot be loaded or does not fit the model, with the fix where there is one."""
+
+
+@dataclass
+class Dataset:
+    inputs: list[np.ndarray]  # one per Input node, in graph order
+    targets: list[np.ndarray]  # one per Output head, in graph order
+    description: str
+
+    @property
+    def samples(self) -> int:
+        return len(self.inputs[0]) if self.inputs else 0
+
+    def fit_arguments(self) -> tuple[Any, Any]:
+        """``x, y`` as ``model.fit`` takes them for this model's number of inputs and heads."""
+        x = self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+        y = self.targets[0] if len(self.targets) == 1 else list(self.targets)
+        return x, y
+
+
+def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
+    source = spec.get("source", "synthetic") or "synthetic"
+    loaders = {"synthetic": _synthetic, "digits": _digits, "npz": _npz, "csv": _csv}
+    if source not in loaders:
+        raise DataError(f"unknown data source {source!r}", "choose one of " + ", ".join(loaders))
+    dataset = loaders[source](graph, spec)
+    check_compatibility(graph, dataset)
+    return dataset
+
+
+def _nodes(graph: Graph, layer_type: str) -> list:
+    return [n for n in graph.nodes.values() if n.type == layer_type]
+
+
+def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
+    samples = int(spec.get("samples", 256))
+    rng = np.random.default_rng(int(spec.get("seed", 0)))
+    result = infer(graph)
+    inputs, signal = [], np.zeros(samples)
+    for node in _nodes(graph, "Input"):
+        shape = tuple(UNKNOWN_SIZE if d is None else d for d in node.params["shape"])
+        if node.params["dtype"].startswith("int"):
+            high = min(
+                [
+                    graph.nodes[e.target].params["input_dim"]
+                    for e in graph.output_edges(node.id)
+                    if graph.nodes[e.target].type == "Embedding"
+                ],
+                default=10,
+            )
+            array = rng.integers(0, high, size=(samples, *shape))
+        else:
+            array = rng.normal(size=(samples, *shape)).astype("float32")
+        inputs.append(array)
+        flat = array.reshape(samples, -1).astype("float64")
+        signal = signal + flat @ rng.normal(size=flat.shape[1]) / np.sqrt(flat.shape[1])
+    targets = []
+    for head in _nodes(graph, "Output"):
+        shape = result.infos[head.id].shape or (None, 1)
+        targets.append(_target_from_signal(head.params["loss"], shape, signal, rng))
+    return Dataset(inputs, targets, f"synthetic learnable data, {samples} samples")
+
+
+def _target_from_signal(loss: str, shape: tuple, signal: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Targets that depend on the inputs, so a model can actually learn them."""
+    samples = len(signal)
+    units = shape[-1] or 1
+    inner = tuple(UNKNOWN_SIZE if d is None else d for d in shape[1:-1])
+    ranks = np.argsort(np.argsort(signal)) / max(samples - 1, 1)  # 0..1, uniform
+    if loss in CLASS_LOSSES:
+        labels = np.minimum((ranks * units).astype(int), units - 1)
+        labels = np.broadcast_to(labels.reshape(samples, *(1,) * len(inner)), (samples, *inner))
+        if loss == "SparseCategoricalCrossentropy":
+            return labels.astype("int32")
+        return np.eye(units, dtype="float32")[labels]
+    full = (samples, *inner, units)
+    if loss in BINARY_LOSSES:
+        labels = (ranks > 0.5).astype("float32").reshape(samples, *(1,) * (len(full) - 1))
+        return np.broadcast_to(labels, full).copy()
+    values = (signal / (signal.std() or 1.0)).astype("float32").reshape(samples, *(1,) * (len(full) - 1))
+    values = np.broadcast_to(values, full) + 0.05 * rng.normal(size=full).astype("float32")
+    if loss in {"Poisson", "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError"}:
+        values = np.abs(values) + 0.5
+    return values.astype("float32")
+
+
+def _digits(graph: Graph, spec: dict[str, Any]) -> Dataset:
+    with np.load(DIGITS) as data:
+        images, labels = data["images"].astype("float32") / 16.0, data["target"].astype("int32")
+    inputs = _nodes(graph, "Input")
+    heads = _nodes(graph, "Output")
+    if len(inputs) != 1 or len(heads) != 1:
+        raise DataError(
+            "the digits data has one input (the image) and one target (the digit)",
+            "use a model with one Input and one Output head",
+        )
+    shape = inputs[0].params["shape"]
+    if tuple(shape) == (64,):
+        x = images.reshape(-1, 64)
+    elif tuple(shape) in ((8, 8), (8, 8, 1)):
+        x = images.reshape(-1, *shape)
+    else:
+        raise DataError(
+            f"digits are 8x8 images, but the Input expects {fmt((None, *shape))}",
+            "set the Input shape to (64,), (8, 8) or (8, 8, 1)",
+        )
+    loss = heads[0].params["loss"]
+    y = np.eye(10, dtype="float32")[labels] if loss == "CategoricalCrossentropy" else labels
+    return Dataset([x], [y], "8x8 handwritten digits, 1,797 samples")
+
+
+def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
+    path = Path(str(spec.get("path", "")))
+    try:
+        with np.load(path, allow_pickle=False) as data:  # never unpickle: data files run no code
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read {path}: {exc}") from None
+    inputs, heads = _nodes(graph, "Input"), _nodes(graph, "Output")
+
+    def pick(names: list[str], fallback: str, role: str) -> np.ndarray:
+        for name in names:
+            if name in arrays:
+                return arrays[name]
+        if fallback in arrays:
+            return arrays[fallback]
+        raise DataError(
+            f"{path} has no array for the {role} {names[0]!r}",
+            f"name the arrays after the nodes ({', '.join(sorted(arrays))} found)",
+        )
+
+    single_in, single_out = len(inputs) == 1, len(heads) == 1
+    x = [pick([n.name], "x" if single_in else "\0", "Input") for n in inputs]
+    y = []
+    for head in heads:
+        feeder = graph.input_edges(head.id).get(0)
+        names = [head.name] + ([graph.nodes[feeder.source].name] if feeder else [])
+        y.append(pick(names, "y" if single_out else "\0", "Output head"))
+    return Dataset(x, y, f"{path.name}, {len(x[0]) if x else 0} samples")
+
+
+def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
+    path = Path(str(spec.get("path", "")))
+    features = [f.strip() for f in str(spec.get("features", "")).split(",") if f.strip()]
+    target = str(spec.get("target", ""))
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"cannot read {path}: {exc}") from None
+    if not rows:
+        raise DataError(f"{path} has no data rows")
+    missing = [c for c in [*features, target] if c not in rows[0]]
+    if missing or not features or not target:
+        raise DataError(
+            f"{path}: columns {missing or '(none chosen)'} not found",
+            f"choose features and target among: {', '.join(rows[0])}",
+        )
+    try:
+        x = np.array([[float(r[c]) for c in features] for r in rows], dtype="float32")
+        raw = [r[target] for r in rows]
+        try:
+            y = np.array([float(v) for v in raw], dtype="float32")
+        except ValueError:
+            classes = sorted(set(raw))
+            y = np.array([classes.index(v) for v in raw], dtype="int32")
+    except ValueError as exc:
+        raise DataError(f"{path}: a feature value is not a number ({exc})", "clean or drop that column") from None
+    head = _nodes(graph, "Output")
+    if head and head[0].params["loss"] in CLASS_LOSSES | BINARY_LOSSES and y.dtype == np.float32:
+        y = y.astype("int32") if head[0].params["loss"] == "SparseCategoricalCrossentropy" else y
+    return Dataset([x], [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(rows)} rows")
+
+
+def check_compatibility(graph: Graph, data: Dataset) -> None:
+    """Raise ``DataError`` with a plain explanation and fix when the data does not fit."""
+    result = infer(graph)
+    inputs, heads = _nodes(graph, "Input"), _nodes(graph, "Output")
+    if len(data.inputs) != len(inputs) or len(data.targets) != len(heads):
+        raise DataError(
+            f"the data has {len(data.inputs)} input(s) and {len(data.targets)} target(s), "
+            f"the model {len(inputs)} Input(s) and {len(heads)} head(s)"
+        )
+    counts = {len(a) for a in [*data.inputs, *data.targets]}
+    if len(counts) > 1:
+        raise DataError(f"inputs and targets have different numbers of samples: {sorted(counts)}")
+    for node, array in zip(inputs, data.inputs, strict=True):
+        expected = node.params["shape"]
+        got = array.shape[1:]
+        if len(got) != len(expected) or any(e is not None and e != g for e, g in zip(expected, got, strict=False)):
+            raise DataError(
+                f"{node.name} expects samples of shape {fmt(tuple(expected))} but the data has {fmt(tuple(got))}",
+                "change the Input shape or reshape the data",
+            )
+    for head, array in zip(heads, data.targets, strict=True):
+        _check_target(head, result.infos[head.id].shape, array)
+
+
+def _check_target(head, shape: tuple | None, y: np.ndarray) -> None:
+    if shape is None:
+        return
+    loss, units = head.params["loss"], shape[-1]
+    integer = np.issubdtype(y.dtype, np.integer)
+    if loss == "SparseCategoricalCrossentropy":
+        if not integer and y.ndim == len(shape) and y.shape[-1] == units and units > 1:
+            raise DataError(
+                f"{head.name}: the labels are one-hot vectors but the loss is sparse",
+                "use CategoricalCrossentropy, or give integer labels",
+            )
+        if integer and units and y.size and int(y.max()) >= units:
+            raise DataError(
+                f"{head.name}: labels go up to {int(y.max())} but the head has {units} units",
+                f"set the last layer's units to {int(y.max()) + 1}",
+            )
+    elif loss == "CategoricalCrossentropy":
+        if integer or y.ndim < len(shape):
+            high = int(y.max()) if y.size else 0
+            raise DataError(
+                f"{head.name}: labels are integers 0..{high}, but CategoricalCrossentropy needs one-hot vectors",
+                "use SparseCategoricalCrossentropy or one-hot encode the labels",
+            )
+        if y.shape[-1] != units:
+            raise DataError(
+                f"{head.name}: one-hot labels have {y.shape[-1]} classes, the head {units} units",
+                f"set the last layer's units to {y.shape[-1]}",
+            )
+    elif y.ndim == len(shape) and units is not None and y.shape[-1] != units:
+        raise DataError(
+            f"{head.name}: targets have {y.shape[-1]} value(s) per sample, the head outputs {units}",
+            f"set the last layer's units to {y.shape[-1]}",
+        )

@@ -1,0 +1,189 @@
+"""The training driver shared by the editor's worker thread and ``netdesigner train``.
+
+It builds and compiles the model exactly as exported code does, fits it with one extra
+callback that reports batch and epoch events and honours a stop request at the end of the
+current batch, and turns every failure (a NaN loss, data that does not fit, an exception in
+Keras, running out of memory) into a ``failed`` event with a plain message instead of a crash.
+No Qt here: the GUI connects ``on_event`` to a signal.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from netdesigner.backend.data import Dataset
+from netdesigner.core.compile_plan import compile_plan
+from netdesigner.core.errors import GraphError
+from netdesigner.core.fileformat import Document
+
+
+@dataclass(frozen=True)
+class TrainEvent:
+    """``kind``: started, batch, epoch, finished, stopped or failed."""
+
+    kind: str
+    epoch: int = 0
+    epochs: int = 0
+    batch: int = 0
+    batches: int = 0
+    logs: dict[str, float] = field(default_factory=dict)
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class TrainResult:
+    history: dict[str, list[float]]
+    model: Any = None
+    stopped: bool = False
+    error: str = ""
+
+
+class TrainingRun:
+    def __init__(
+        self,
+        doc: Document,
+        data: Dataset,
+        on_event: Callable[[TrainEvent], None],
+        epochs: int | None = None,
+        batch_size: int | None = None,
+    ) -> None:
+        self.doc, self.data, self.on_event = doc, data, on_event
+        self.epochs = epochs or doc.training.epochs
+        self.batch_size = batch_size or doc.training.batch_size
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Ask training to end after the current batch; the weights trained so far are kept."""
+        self._stop.set()
+
+    def run(self) -> TrainResult:
+        started = time.perf_counter()
+        try:
+            return self._run(started)
+        except GraphError as error:
+            return self._fail(str(error), started)
+        except MemoryError:
+            return self._fail("out of memory: use a smaller batch size or a smaller model", started)
+        except Exception as error:  # any failure inside Keras is reported, never raised at the user
+            text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            if "OOM" in text or "out of memory" in text.lower():
+                text = f"out of memory ({text}): use a smaller batch size or a smaller model"
+            return self._fail(f"training failed: {text}", started)
+
+    def _fail(self, message: str, started: float) -> TrainResult:
+        self.on_event(TrainEvent("failed", message=message, seconds=time.perf_counter() - started))
+        return TrainResult({}, error=message)
+
+    def _run(self, started: float) -> TrainResult:
+        from netdesigner.backend.builder import build_model
+        from netdesigner.backend.compiler import compile_model
+
+        model = build_model(self.doc.graph)
+        compile_model(model, compile_plan(self.doc.graph, self.doc.training))
+        x, y = self.data.fit_arguments()
+        self._adapt_normalization(model, x)
+        validation = self.doc.training.validation_split if self.data.samples >= 10 else 0.0
+        train_samples = self.data.samples - int(self.data.samples * validation)
+        batches = max(1, math.ceil(train_samples / self.batch_size))
+        reporter = _reporter(self, batches, started)
+        self.on_event(
+            TrainEvent("started", epochs=self.epochs, batches=batches, message=f"training on {self.data.description}")
+        )
+        history = model.fit(
+            x,
+            y,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            validation_split=validation,
+            shuffle=self.doc.training.shuffle,
+            verbose=0,
+            callbacks=[reporter],
+        )
+        logs = {k: [float(v) for v in values] for k, values in history.history.items()}
+        seconds = time.perf_counter() - started
+        if reporter.nan_at is not None:
+            message = (
+                f"the loss became {reporter.nan_at} at epoch {reporter.epoch + 1}: training stopped. "
+                "Try a lower learning rate, normalized inputs, or a different loss"
+            )
+            self.on_event(TrainEvent("failed", message=message, seconds=seconds))
+            return TrainResult(logs, model, error=message)
+        kind = "stopped" if self._stop.is_set() else "finished"
+        self.on_event(
+            TrainEvent(
+                kind,
+                epoch=reporter.epoch + 1,
+                epochs=self.epochs,
+                seconds=seconds,
+                logs={k: v[-1] for k, v in logs.items()},
+            )
+        )
+        return TrainResult(logs, model, stopped=kind == "stopped")
+
+    @staticmethod
+    def _adapt_normalization(model: Any, x: Any) -> None:
+        """Normalization layers learn their mean and variance from the training inputs."""
+        import keras
+
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.Normalization) and len(model.inputs) == 1:
+                feeder = keras.Model(model.inputs, layer.input)
+                layer.adapt(feeder.predict(x, verbose=0))
+
+
+def _reporter(run: TrainingRun, batches: int, started: float) -> Any:
+    """A Keras callback that forwards progress and ends training at the end of a batch when
+    asked to stop or when the loss is no longer a finite number. (Defined here because the
+    Keras base class may only be imported lazily.)"""
+    import keras
+
+    class Reporter(keras.callbacks.Callback):
+        def __init__(self, run: TrainingRun, batches: int, started: float) -> None:
+            super().__init__()
+            self.run, self.batches, self.started = run, batches, started
+            self.epoch = 0
+            self.nan_at: str | None = None
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            logs = {k: float(v) for k, v in (logs or {}).items()}
+            loss = logs.get("loss")
+            if loss is not None and not math.isfinite(loss):
+                self.nan_at = "NaN" if math.isnan(loss) else "infinite"
+                self.model.stop_training = True
+            self.run.on_event(
+                TrainEvent(
+                    "batch",
+                    epoch=self.epoch + 1,
+                    epochs=self.run.epochs,
+                    batch=batch + 1,
+                    batches=self.batches,
+                    logs=logs,
+                    seconds=time.perf_counter() - self.started,
+                )
+            )
+            if self.run._stop.is_set():  # after the event: a stop asked while handling it counts now
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = {k: float(v) for k, v in (logs or {}).items()}
+            self.run.on_event(
+                TrainEvent(
+                    "epoch",
+                    epoch=epoch + 1,
+                    epochs=self.run.epochs,
+                    batches=self.batches,
+                    logs=logs,
+                    seconds=time.perf_counter() - self.started,
+                )
+            )
+
+    return Reporter(run, batches, started)

@@ -1,0 +1,160 @@
+"""The headless training driver (the same one the editor's worker will use) and ``train``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from netdesigner.backend.data import DataError, check_compatibility, load_dataset
+from netdesigner.cli import main, parse_data_spec
+from netdesigner.core.fileformat import Document, load
+from tests.conftest import ROOT
+from tests.graphs import GraphBuilder
+
+pytest.importorskip("keras")
+from netdesigner.backend.training import TrainingRun  # noqa: E402
+
+SAMPLE = ROOT / "sample_graphs"
+
+
+def run(doc: Document, spec: dict, epochs: int = 1, batch_size: int = 16, on_event=None):
+    events = []
+    data = load_dataset(doc.graph, spec)
+    training = TrainingRun(
+        doc,
+        data,
+        lambda e: (events.append(e), on_event and on_event(training, e)),
+        epochs=epochs,
+        batch_size=batch_size,
+    )
+    return training.run(), events
+
+
+def test_every_sample_graph_trains_offline(sample_path: Path) -> None:
+    doc = load(sample_path)
+    result, events = run(doc, {"source": "synthetic", "samples": 32})
+    assert result.error == "" and not result.stopped
+    assert [e.kind for e in events][0] == "started" and events[-1].kind == "finished"
+    assert any(e.kind == "batch" for e in events) and any(e.kind == "epoch" for e in events)
+    assert all(np.isfinite(v[-1]) for v in result.history.values())
+
+
+def test_loss_decreases_on_a_learnable_problem() -> None:
+    doc = load(SAMPLE / "mlp_classifier.json")
+    result, _ = run(doc, {"source": "digits"}, epochs=4, batch_size=64)
+    losses = result.history["loss"]
+    assert losses[-1] < 0.7 * losses[0]
+    assert result.history["val_accuracy"][-1] > 0.5
+
+
+def test_stop_ends_at_the_next_batch_and_keeps_the_weights() -> None:
+    doc = load(SAMPLE / "mlp_classifier.json")
+
+    def stop_after_three(training, event):
+        if event.kind == "batch" and event.batch == 3:
+            training.stop()
+
+    result, events = run(doc, {"source": "digits"}, epochs=5, batch_size=16, on_event=stop_after_three)
+    batches = [e for e in events if e.kind == "batch"]
+    assert result.stopped and events[-1].kind == "stopped"
+    assert len(batches) == 3 and batches[-1].epoch == 1
+    assert result.model is not None and result.model.count_params() == 6570
+
+
+def test_nan_loss_stops_with_a_message(tmp_path: Path) -> None:
+    doc = load(SAMPLE / "multi_head.json")
+    data = load_dataset(doc.graph, {"source": "synthetic", "samples": 32})
+    data.targets[1][5, 0] = np.nan  # one broken regression target
+    events = []
+    result = TrainingRun(doc, data, events.append, epochs=3, batch_size=8).run()
+    assert "the loss became NaN" in result.error and "lower learning rate" in result.error
+    assert events[-1].kind == "failed"
+
+
+def test_data_that_does_not_fit_is_explained() -> None:
+    doc = load(SAMPLE / "two_branch.json")
+    with pytest.raises(DataError, match="one input"):
+        load_dataset(doc.graph, {"source": "digits"})
+    b = GraphBuilder()
+    x = b("Input", "pixels", shape=[64])
+    d = b("Dense", "scores", x, units=10, activation="softmax")
+    b("Output", "digit", d, loss="CategoricalCrossentropy")
+    digits = load_dataset(b.graph, {"source": "digits"})
+    assert digits.targets[0].shape == (1797, 10)
+    digits.targets[0] = np.argmax(digits.targets[0], axis=1).astype("int32")
+    with pytest.raises(DataError, match=r"labels are integers 0\.\.9.*use SparseCategoricalCrossentropy"):
+        check_compatibility(b.graph, digits)
+    b.graph.set_param(d.id, "units", 5)
+    b.graph.set_param(b.graph.by_name("digit").id, "loss", "SparseCategoricalCrossentropy")
+    with pytest.raises(DataError, match="labels go up to 9 but the head has 5 units"):
+        check_compatibility(b.graph, digits)
+
+
+def test_npz_and_csv_sources(tmp_path: Path) -> None:
+    doc = load(SAMPLE / "two_branch.json")
+    rng = np.random.default_rng(1)
+    np.savez(
+        tmp_path / "d.npz",
+        measurements=rng.normal(size=(40, 16)),
+        context=rng.normal(size=(40, 8)),
+        category=rng.integers(0, 3, size=40),
+    )
+    result, _ = run(doc, {"source": "npz", "path": str(tmp_path / "d.npz")})
+    assert result.error == ""
+    b = GraphBuilder()
+    x = b("Input", "x", shape=[2])
+    d = b("Dense", "y", x, units=1)
+    b("Output", "value", d, loss="MeanSquaredError", metrics=["MeanAbsoluteError"])
+    (tmp_path / "t.csv").write_text("a,b,target\n" + "\n".join(f"{i},{i % 3},{2 * i}" for i in range(30)))
+    result, _ = run(
+        Document(b.graph), {"source": "csv", "path": str(tmp_path / "t.csv"), "features": "a,b", "target": "target"}
+    )
+    assert result.error == ""
+    with pytest.raises(DataError, match="columns"):
+        load_dataset(
+            b.graph, {"source": "csv", "path": str(tmp_path / "t.csv"), "features": "a,zz", "target": "target"}
+        )
+
+
+def test_parse_data_spec() -> None:
+    assert parse_data_spec("digits") == {"source": "digits"}
+    assert parse_data_spec("synthetic:64") == {"source": "synthetic", "samples": 64}
+    assert parse_data_spec("a/b.npz") == {"source": "npz", "path": "a/b.npz"}
+    assert parse_data_spec("t.csv:y:a,b") == {"source": "csv", "path": "t.csv", "target": "y", "features": "a,b"}
+    with pytest.raises(ValueError):
+        parse_data_spec("nonsense")
+
+
+def test_train_cli_writes_history_curves_and_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "train",
+            str(SAMPLE / "multi_head.json"),
+            "--data",
+            "synthetic:48",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "16",
+            "--out",
+            str(tmp_path / "run"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "epoch 2/2" in out
+    history = json.loads((tmp_path / "run" / "history.json").read_text())
+    assert len(history["loss"]) == 2 and "val_class_scores_loss" in history
+    assert (tmp_path / "run" / "curves.png").stat().st_size > 0
+    assert (tmp_path / "run" / "model.keras").stat().st_size > 0
+
+
+def test_train_cli_failures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", str(SAMPLE / "two_branch.json"), "--data", "digits", "--out", str(tmp_path)]) == 1
+    assert main(["train", str(SAMPLE / "two_branch.json"), "--data", "??", "--out", str(tmp_path)]) == 2
+    assert main(["train", str(tmp_path / "none.json"), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "one input" in err

@@ -52,10 +52,12 @@ class TrainingRun:
         on_event: Callable[[TrainEvent], None],
         epochs: int | None = None,
         batch_size: int | None = None,
+        device: str | None = None,
     ) -> None:
         self.doc, self.data, self.on_event = doc, data, on_event
         self.epochs = epochs or doc.training.epochs
         self.batch_size = batch_size or doc.training.batch_size
+        self.device = device  # e.g. "cpu:0" to leave a GPU alone; None lets Keras choose
         self._stop = threading.Event()
 
     def stop(self) -> None:
@@ -81,6 +83,14 @@ class TrainingRun:
         return TrainResult({}, error=message)
 
     def _run(self, started: float) -> TrainResult:
+        import keras
+
+        if self.device is None:
+            return self._fit(started)
+        with keras.device(self.device):
+            return self._fit(started)
+
+    def _fit(self, started: float) -> TrainResult:
         from netdesigner.backend.builder import build_model
         from netdesigner.backend.compiler import compile_model
 
@@ -187,3 +197,24 @@ def _reporter(run: TrainingRun, batches: int, started: float) -> Any:
             )
 
     return Reporter(run, batches, started)
+
+
+def available_devices() -> list[str]:
+    """Devices Keras can train on, GPUs first (e.g. ["gpu:0", "cpu:0"])."""
+    import keras
+
+    devices = keras.distribution.list_devices()
+    return sorted(devices, key=lambda d: not d.lower().startswith("gpu"))
+
+
+def evaluate(model: Any, data: Dataset, validation_split: float) -> dict[str, float]:
+    """Loss and metrics on the held-out part of the data (all of it when nothing was held out)."""
+    x, y = data.fit_arguments()
+    held = int(data.samples * validation_split) if data.samples >= 10 else 0
+
+    def tail(value: Any) -> Any:
+        return [v[-held:] for v in value] if isinstance(value, list) else value[-held:]
+
+    if held:
+        x, y = tail(x), tail(y)
+    return {k: float(v) for k, v in model.evaluate(x, y, verbose=0, return_dict=True).items()}

@@ -23,6 +23,7 @@ from netdesigner.gui.palette import Palette
 from netdesigner.gui.properties import PropertiesPanel
 from netdesigner.gui.quick_add import QuickAdd
 from netdesigner.gui.summary import SummaryDock
+from netdesigner.gui.training_panel import TrainingPanel
 from netdesigner.samples import sample_paths
 
 FILE_FILTER = "netdesigner graphs (*.json);;All files (*)"
@@ -51,12 +52,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.properties = PropertiesPanel(self.document, self.show_message)
         self.summary = SummaryDock(self.document, self.select_and_centre)
         self.code_view = CodeView(self.document, self.export_code)
+        self.training = TrainingPanel(self.document, self.show_message)
         self.palette_dock = self._dock("Layers", self.palette, QtCore.Qt.LeftDockWidgetArea)
         self.properties_dock = self._dock("Properties", self.properties, QtCore.Qt.RightDockWidgetArea)
         self.summary_dock = self._dock("Problems and summary", self.summary, QtCore.Qt.BottomDockWidgetArea)
         self.code_dock = self._dock("Python code", self.code_view, QtCore.Qt.RightDockWidgetArea)
+        self.training_dock = self._dock("Training", self.training, QtCore.Qt.BottomDockWidgetArea)
         self.tabifyDockWidget(self.properties_dock, self.code_dock)
+        self.tabifyDockWidget(self.summary_dock, self.training_dock)
         self.properties_dock.raise_()
+        self.summary_dock.raise_()
 
         self.status_label = QtWidgets.QLabel()
         self.backend_label = QtWidgets.QLabel("Loading Keras in the background…")
@@ -66,7 +71,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document.replaced.connect(self._update_status)
         self.undo_stack.cleanChanged.connect(self._update_title)
 
-        self.resizeDocks([self.summary_dock], [190], QtCore.Qt.Vertical)
+        self.resizeDocks([self.summary_dock], [240], QtCore.Qt.Vertical)
         self.resizeDocks([self.palette_dock, self.properties_dock], [230, 340], QtCore.Qt.Horizontal)
         self._make_actions()
         self._update_title()
@@ -147,7 +152,7 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self._action(view, "Add Layer by &Name…", self.open_quick_add, "Tab", canvas_only=True)
         view.addSeparator()
-        for dock in (self.palette_dock, self.properties_dock, self.summary_dock, self.code_dock):
+        for dock in (self.palette_dock, self.properties_dock, self.summary_dock, self.code_dock, self.training_dock):
             view.addAction(dock.toggleViewAction())
 
     def zoom(self, step: float) -> None:
@@ -304,6 +309,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self.maybe_save():
+            self.training.shutdown()
             recovery_path().unlink(missing_ok=True)
             event.accept()
         else:

@@ -1,0 +1,92 @@
+"""Live training curves: one matplotlib axes per metric (loss first), train and validation per
+epoch, plus a smoothed per-batch training curve. Redraws are throttled so that plotting never
+holds training up, however fast events arrive."""
+
+from __future__ import annotations
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6 import QtCore, QtWidgets
+
+from netdesigner.backend.reports import metric_pairs
+
+REDRAW_MS = 250
+SMOOTHING = 0.9
+
+
+class LivePlots(QtWidgets.QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.figure = Figure(figsize=(6, 3), tight_layout=True)
+        self.figure.patch.set_facecolor("#2b2d31")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas)
+        self.epochs: dict[str, list[float]] = {}
+        self.batch_x: list[float] = []
+        self.batch_loss: list[float] = []
+        self._smoothed: float | None = None
+        self._dirty = False
+        self._timer = QtCore.QTimer(self, interval=REDRAW_MS)
+        self._timer.timeout.connect(self._redraw)
+        self._timer.start()
+        self.redraws = 0
+
+    def clear(self) -> None:
+        self.epochs, self.batch_x, self.batch_loss, self._smoothed = {}, [], [], None
+        self._dirty = True
+
+    def add_batch(self, position: float, loss: float) -> None:
+        self._smoothed = loss if self._smoothed is None else SMOOTHING * self._smoothed + (1 - SMOOTHING) * loss
+        self.batch_x.append(position)
+        self.batch_loss.append(self._smoothed)
+        self._dirty = True
+
+    def add_epoch(self, logs: dict[str, float]) -> None:
+        for key, value in logs.items():
+            self.epochs.setdefault(key, []).append(value)
+        self._dirty = True
+
+    def points(self) -> int:
+        return sum(len(v) for v in self.epochs.values()) + len(self.batch_loss)
+
+    def _redraw(self) -> None:
+        if not self._dirty or not self.isVisible():
+            return
+        self._dirty = False
+        self.redraws += 1
+        self.figure.clear()
+        pairs = metric_pairs(self.epochs) or [("loss", None)]
+        for index, (key, val_key) in enumerate(pairs, start=1):
+            axes = self.figure.add_subplot(1, len(pairs), index)
+            axes.set_facecolor("#1f2023")
+            axes.tick_params(colors="#c8c8c8", labelsize=7)
+            for spine in axes.spines.values():
+                spine.set_color("#55585e")
+            if key == "loss" and self.batch_loss:
+                axes.plot(self.batch_x, self.batch_loss, color="#82aaff", alpha=0.35, linewidth=1, label="batches")
+            values = self.epochs.get(key, [])
+            epochs = range(1, len(values) + 1)
+            if values:
+                axes.plot(epochs, values, "o-", color="#82aaff", markersize=3, label="train")
+            if val_key:
+                axes.plot(
+                    range(1, len(self.epochs[val_key]) + 1),
+                    self.epochs[val_key],
+                    "o-",
+                    color="#ffb86c",
+                    markersize=3,
+                    label="validation",
+                )
+            axes.set_title(key, color="#e6e6e6", fontsize=9)
+            axes.set_xlabel("epoch", color="#c8c8c8", fontsize=8)
+            axes.grid(alpha=0.2)
+            if values or self.batch_loss:
+                axes.legend(fontsize=7)
+        self.canvas.draw_idle()
+
+    def save_png(self, path: str) -> None:
+        self._dirty = True
+        self._redraw()
+        self.figure.savefig(path, dpi=110, facecolor=self.figure.get_facecolor())

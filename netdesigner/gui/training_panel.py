@@ -1,0 +1,360 @@
+"""The training dock: data, epochs and batch size, Train / Stop, a progress bar with ETA, the
+device in use, live curves, then evaluation, saving the model and exporting curves/history.
+
+Training runs on a worker thread through the same driver as ``netdesigner train``; this
+panel only receives its events (as queued Qt signals) and redraws at a bounded rate.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from netdesigner.backend.data import DataError, load_dataset
+from netdesigner.backend.training import TrainEvent, TrainingRun, TrainResult, available_devices, evaluate
+from netdesigner.core.fileformat import Document, dumps, loads
+from netdesigner.core.settings import FIT_PARAMS
+from netdesigner.gui.document import EditorDocument
+from netdesigner.gui.plots import LivePlots
+
+SOURCES = [
+    ("synthetic", "Synthetic (fits any model)"),
+    ("digits", "Digits 8×8 (built in)"),
+    ("npz", "NumPy .npz file…"),
+    ("csv", "CSV file…"),
+]
+
+
+class TrainingWorker(QtCore.QObject):
+    """Loads the data and trains on a plain thread; reports through queued signals."""
+
+    event = QtCore.Signal(object)
+    finished = QtCore.Signal(object)  # TrainResult
+    evaluated = QtCore.Signal(object)  # dict of metrics, or an error string
+
+    def __init__(self, doc: Document, spec: dict[str, Any], device: str | None) -> None:
+        super().__init__()
+        self.doc, self.spec, self.device = doc, spec, device
+        self.training: TrainingRun | None = None
+        self.data = None
+        self.result: TrainResult | None = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="netdesigner-training", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.data = load_dataset(self.doc.graph, self.spec)
+        except DataError as error:
+            self.event.emit(TrainEvent("failed", message=str(error)))
+            self.result = TrainResult({}, error=str(error))
+            self.finished.emit(self.result)
+            return
+        self.training = TrainingRun(self.doc, self.data, self.event.emit, device=self.device)
+        self.result = self.training.run()
+        self.finished.emit(self.result)
+
+    def stop(self) -> None:
+        if self.training is not None:
+            self.training.stop()
+
+    def evaluate(self) -> None:
+        def work() -> None:
+            try:
+                self.evaluated.emit(evaluate(self.result.model, self.data, self.doc.training.validation_split))
+            except Exception as error:  # reported in the panel, never raised
+                self.evaluated.emit(f"evaluation failed: {error}")
+
+        threading.Thread(target=work, name="netdesigner-evaluate", daemon=True).start()
+
+
+class TrainingPanel(QtWidgets.QWidget):
+    def __init__(self, document: EditorDocument, message) -> None:
+        super().__init__()
+        self.document = document
+        self.message = message
+        self.worker: TrainingWorker | None = None
+        self.plots = LivePlots()
+        self._build_ui()
+        document.replaced.connect(self.load_settings)
+        self.load_settings()
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        controls = QtWidgets.QFormLayout()
+        self.source = QtWidgets.QComboBox()
+        for key, label in SOURCES:
+            self.source.addItem(label, key)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        self.path = QtWidgets.QLineEdit()
+        self.path.setPlaceholderText("data file")
+        browse = QtWidgets.QPushButton("…")
+        browse.setFixedWidth(28)
+        browse.clicked.connect(self._browse)
+        path_row = QtWidgets.QHBoxLayout()
+        path_row.addWidget(self.path)
+        path_row.addWidget(browse)
+        self.path_box = QtWidgets.QWidget()
+        self.path_box.setLayout(path_row)
+        path_row.setContentsMargins(0, 0, 0, 0)
+        self.target = QtWidgets.QLineEdit()
+        self.target.setPlaceholderText("CSV: target column")
+        self.features = QtWidgets.QLineEdit()
+        self.features.setPlaceholderText("CSV: feature columns, comma separated")
+        controls.addRow("data", self.source)
+        controls.addRow("", self.path_box)
+        controls.addRow("", self.target)
+        controls.addRow("", self.features)
+        self.fit_fields: dict[str, QtWidgets.QWidget] = {}
+        for spec in FIT_PARAMS:
+            if spec.name == "shuffle":
+                field = QtWidgets.QCheckBox()
+                field.toggled.connect(self._store_settings)
+            elif spec.kind.value == "int":
+                field = QtWidgets.QSpinBox()
+                field.setRange(int(spec.minimum), 1_000_000)
+                field.valueChanged.connect(self._store_settings)
+            else:
+                field = QtWidgets.QDoubleSpinBox()
+                field.setRange(0.0, 0.9)
+                field.setSingleStep(0.05)
+                field.valueChanged.connect(self._store_settings)
+            field.setToolTip(spec.doc)
+            controls.addRow(spec.name.replace("_", " "), field)
+            self.fit_fields[spec.name] = field
+        self.cpu_only = QtWidgets.QCheckBox("use the CPU even if a GPU is present")
+        controls.addRow("device", self.cpu_only)
+        self.device_label = QtWidgets.QLabel("device: found when training starts")
+
+        buttons = QtWidgets.QHBoxLayout()
+        self.train_button = QtWidgets.QPushButton("▶ Train")
+        self.train_button.clicked.connect(self.start)
+        self.stop_button = QtWidgets.QPushButton("■ Stop")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setEnabled(False)
+        self.evaluate_button = QtWidgets.QPushButton("Evaluate")
+        self.evaluate_button.clicked.connect(self.evaluate)
+        self.save_button = QtWidgets.QPushButton("Save…")
+        self.save_button.setToolTip("save the trained model as a .keras file")
+        self.save_button.clicked.connect(self.save_model)
+        self.export_button = QtWidgets.QPushButton("Export…")
+        self.export_button.setToolTip("write the curves (PNG) and the history (CSV) to a folder")
+        self.export_button.clicked.connect(self.export_curves)
+        for button in (self.train_button, self.stop_button, self.evaluate_button, self.save_button, self.export_button):
+            buttons.addWidget(button)
+        for button in (self.evaluate_button, self.save_button, self.export_button):
+            button.setEnabled(False)
+
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setFormat("ready")
+        self.progress.setValue(0)
+        self.status = QtWidgets.QLabel()
+        self.status.setWordWrap(True)
+        self.results = QtWidgets.QTableWidget(0, 2)
+        self.results.setHorizontalHeaderLabels(["metric", "value"])
+        self.results.verticalHeader().setVisible(False)
+        self.results.horizontalHeader().setStretchLastSection(True)
+        self.results.setMaximumHeight(120)
+
+        left = QtWidgets.QVBoxLayout()
+        left.addLayout(controls)
+        left.addLayout(buttons)
+        left.addWidget(self.progress)
+        left.addWidget(self.device_label)
+        left.addWidget(self.status)
+        left.addWidget(self.results)
+        left.addStretch()
+        left_box = QtWidgets.QWidget()
+        left_box.setLayout(left)
+        left_box.setMaximumWidth(430)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.addWidget(left_box)
+        layout.addWidget(self.plots, 1)
+        self._source_changed()
+
+    # --- settings <-> document ---------------------------------------------------------------------
+
+    def load_settings(self) -> None:
+        training = self.document.doc.training
+        for name, field in self.fit_fields.items():
+            value = getattr(training, name)
+            blocker = QtCore.QSignalBlocker(field)
+            if isinstance(field, QtWidgets.QCheckBox):
+                field.setChecked(bool(value))
+            else:
+                field.setValue(value)
+            del blocker
+        data = training.data
+        index = max(0, self.source.findData(data.get("source", "synthetic")))
+        self.source.setCurrentIndex(index)
+        self.path.setText(str(data.get("path", "")))
+        self.target.setText(str(data.get("target", "")))
+        self.features.setText(str(data.get("features", "")))
+
+    def _store_settings(self) -> None:
+        training = self.document.doc.training
+        for name, field in self.fit_fields.items():
+            value = field.isChecked() if isinstance(field, QtWidgets.QCheckBox) else field.value()
+            if getattr(training, name) != value:
+                setattr(training, name, value)
+                self.document.undo_stack.resetClean()  # the document now differs from its file
+
+    def data_spec(self) -> dict[str, Any]:
+        source = self.source.currentData()
+        spec: dict[str, Any] = {"source": source}
+        if source in ("npz", "csv"):
+            spec["path"] = self.path.text().strip()
+        if source == "csv":
+            spec["target"] = self.target.text().strip()
+            spec["features"] = self.features.text().strip()
+        return spec
+
+    def _source_changed(self) -> None:
+        source = self.source.currentData()
+        self.path_box.setVisible(source in ("npz", "csv"))
+        self.target.setVisible(source == "csv")
+        self.features.setVisible(source == "csv")
+
+    def _browse(self) -> None:
+        pattern = "NumPy archives (*.npz)" if self.source.currentData() == "npz" else "CSV files (*.csv)"
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Training data", "", pattern)
+        if path:
+            self.path.setText(path)
+
+    # --- running -------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.running:
+            return
+        errors = [i for i in self.document.issues if i.severity == "error"]
+        if errors:
+            self._show_error(f"Fix the graph first: {errors[0]}")
+            return
+        self._store_settings()
+        spec = self.data_spec()
+        if self.document.doc.training.data != spec:
+            self.document.doc.training.data = spec
+            self.document.undo_stack.resetClean()
+        snapshot = loads(dumps(self.document.doc))  # the graph may be edited while training runs
+        self.worker = TrainingWorker(snapshot, spec, "cpu:0" if self.cpu_only.isChecked() else None)
+        self.worker.event.connect(self._on_event)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.evaluated.connect(self._on_evaluated)
+        self.plots.clear()
+        self.results.setRowCount(0)
+        self.status.setText("Loading data and building the model…")
+        self.progress.setRange(0, 0)
+        self._set_running(True)
+        self.worker.start()
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None and self.worker.thread is not None and self.worker.thread.is_alive()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.status.setText("Stopping at the end of this batch…")
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Stop a running training and wait for it (used when the window closes)."""
+        if self.running:
+            self.worker.stop()
+            self.worker.thread.join(timeout)
+
+    def _set_running(self, running: bool) -> None:
+        self.train_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        has_model = not running and self.worker is not None and bool(self.worker.result and self.worker.result.model)
+        for button in (self.evaluate_button, self.save_button):
+            button.setEnabled(has_model)
+        self.export_button.setEnabled(not running and bool(self.plots.epochs))
+
+    def _on_event(self, event: TrainEvent) -> None:
+        if event.kind == "started":
+            self.progress.setRange(0, event.epochs * event.batches)
+            self.status.setText(event.message)
+            self.device_label.setText(f"device: {self._device_text()}")
+        elif event.kind == "batch":
+            done = (event.epoch - 1) * event.batches + event.batch
+            total = max(self.progress.maximum(), 1)
+            eta = event.seconds / done * (total - done) if done else 0
+            self.progress.setValue(min(done, total))
+            self.progress.setFormat(
+                f"epoch {event.epoch}/{event.epochs} · batch {event.batch}/{event.batches} · ETA {eta:.0f} s"
+            )
+            if "loss" in event.logs:
+                self.plots.add_batch(event.epoch - 1 + event.batch / event.batches, event.logs["loss"])
+        elif event.kind == "epoch":
+            self.plots.add_epoch(event.logs)
+        elif event.kind in ("finished", "stopped"):
+            self.progress.setFormat(f"{event.kind} after {event.seconds:.1f} s")
+            self.status.setText(
+                "Training finished." if event.kind == "finished" else "Stopped; the weights trained so far are kept."
+            )
+        elif event.kind == "failed":
+            self._show_error(event.message)
+
+    def _device_text(self) -> str:
+        if self.cpu_only.isChecked():
+            return "CPU (forced)"
+        devices = available_devices()
+        return devices[0].upper() if devices else "CPU"
+
+    def _on_finished(self, result: TrainResult) -> None:
+        self.progress.setRange(0, max(self.progress.maximum(), 1))
+        if result.error:
+            self.progress.setFormat("failed")
+        self._set_running(False)
+
+    def _show_error(self, text: str) -> None:
+        self.status.setText(f"<span style='color:#ff8a80'>✗ {text}</span>")
+        self.message(text)
+
+    # --- after training ---------------------------------------------------------------------------
+
+    def evaluate(self) -> None:
+        if self.worker is not None and self.worker.result and self.worker.result.model:
+            self.status.setText("Evaluating on the validation data…")
+            self.worker.evaluate()
+
+    def _on_evaluated(self, outcome: Any) -> None:
+        if isinstance(outcome, str):
+            self._show_error(outcome)
+            return
+        self.results.setRowCount(len(outcome))
+        for row, (key, value) in enumerate(outcome.items()):
+            self.results.setItem(row, 0, QtWidgets.QTableWidgetItem(key))
+            self.results.setItem(row, 1, QtWidgets.QTableWidgetItem(f"{value:.4f}"))
+        self.status.setText("Evaluated on the held-out validation data.")
+
+    def save_model(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Save trained model", "model.keras", "Keras models (*.keras)"
+        )
+        if path:
+            try:
+                self.worker.result.model.save(path if path.endswith(".keras") else path + ".keras")
+            except Exception as error:  # reported, never raised
+                self._show_error(f"could not save the model: {error}")
+                return
+            self.message(f"Saved {path}")
+
+    def export_curves(self) -> None:
+        from netdesigner.backend.reports import write_history
+
+        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Folder for curves.png and history.csv")
+        if folder:
+            try:
+                self.plots.save_png(str(Path(folder) / "curves.png"))
+                write_history(self.plots.epochs, Path(folder))
+            except OSError as error:
+                self._show_error(f"could not write to {folder}: {error.strerror or error}")
+                return
+            self.message(f"Wrote curves.png and history.csv to {folder}")

@@ -1,0 +1,59 @@
+"""The training dock driven like a user: pick data, press Train, watch curves, Stop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("keras")
+
+SAMPLE = Path("sample_graphs")
+
+
+def press_train(window, sample: str, source: str, epochs: int, batch_size: int = 32) -> None:
+    window.open_path(SAMPLE / sample, as_sample=True, ask=False)
+    panel = window.training
+    window.training_dock.raise_()
+    panel.source.setCurrentIndex(panel.source.findData(source))
+    panel.fit_fields["epochs"].setValue(epochs)
+    panel.fit_fields["batch_size"].setValue(batch_size)
+    panel.train_button.click()
+
+
+def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot) -> None:
+    press_train(window, "mlp_classifier.json", "digits", epochs=3)
+    panel = window.training
+    assert panel.stop_button.isEnabled() and not panel.train_button.isEnabled()
+    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=120_000)
+    assert panel.plots.epochs["loss"][-1] < panel.plots.epochs["loss"][0]
+    assert len(panel.plots.epochs["val_accuracy"]) == 3 and panel.plots.points() > 3
+    assert "finished" in panel.progress.format()
+    assert window.document.doc.training.epochs == 3 and window.isWindowModified()
+    panel.evaluate_button.click()
+    qtbot.waitUntil(lambda: panel.results.rowCount() > 0, timeout=60_000)
+    keys = [panel.results.item(r, 0).text() for r in range(panel.results.rowCount())]
+    assert "loss" in keys and "accuracy" in keys
+
+
+def test_stop_mid_training_keeps_the_app_responsive(window, qtbot) -> None:
+    press_train(window, "mlp_classifier.json", "digits", epochs=200, batch_size=8)
+    panel = window.training
+    qtbot.waitUntil(lambda: panel.plots.points() > 0, timeout=120_000)
+    panel.stop_button.click()
+    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    assert "stopped" in panel.progress.format()
+    assert len(panel.plots.epochs.get("loss", [])) < 200
+    assert panel.save_button.isEnabled()
+
+
+def test_errors_reach_the_user(window, qtbot) -> None:
+    press_train(window, "two_branch.json", "digits", epochs=1)
+    panel = window.training
+    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    assert "one input" in panel.status.text() and panel.train_button.isEnabled()
+    graph = window.document.graph
+    window.document.delete([graph.by_name("join").id])
+    window.document.flush()
+    panel.train_button.click()
+    assert "Fix the graph first" in panel.status.text() and not panel.running

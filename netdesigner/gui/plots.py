@@ -10,14 +10,14 @@ from PySide6 import QtCore, QtWidgets
 
 from netdesigner.backend.reports import metric_pairs
 
-REDRAW_MS = 250
+REDRAW_MS = 500  # two frames a second: curves stay live, drawing stays a small share of the GUI thread
 SMOOTHING = 0.9
 
 
 class LivePlots(QtWidgets.QWidget):
     def __init__(self) -> None:
         super().__init__()
-        self.figure = Figure(figsize=(6, 3), tight_layout=True)
+        self.figure = Figure(figsize=(6, 3))
         self.figure.patch.set_facecolor("#2b2d31")
         self.canvas = FigureCanvasQTAgg(self.figure)
         layout = QtWidgets.QVBoxLayout(self)
@@ -27,6 +27,8 @@ class LivePlots(QtWidgets.QWidget):
         self.batch_x: list[float] = []
         self.batch_loss: list[float] = []
         self._smoothed: float | None = None
+        self._pairs: list[tuple[str, str | None]] = []
+        self._lines: dict = {}
         self._dirty = False
         self._timer = QtCore.QTimer(self, interval=REDRAW_MS)
         self._timer.timeout.connect(self._redraw)
@@ -56,35 +58,47 @@ class LivePlots(QtWidgets.QWidget):
             return
         self._dirty = False
         self.redraws += 1
-        self.figure.clear()
         pairs = metric_pairs(self.epochs) or [("loss", None)]
+        if pairs != self._pairs:  # new metrics: lay the axes out again (rare)
+            self._build_axes(pairs)
+        for key, val_key in pairs:
+            lines = self._lines[key]
+            values = self.epochs.get(key, [])
+            lines["train"].set_data(range(1, len(values) + 1), values)
+            if val_key:
+                val = self.epochs.get(val_key, [])
+                lines["validation"].set_data(range(1, len(val) + 1), val)
+            if "batches" in lines:
+                lines["batches"].set_data(self.batch_x, self.batch_loss)
+            axes = lines["train"].axes
+            axes.relim()
+            axes.autoscale_view()
+        self.canvas.draw_idle()
+
+    def _build_axes(self, pairs: list[tuple[str, str | None]]) -> None:
+        """Create one axes per metric with empty lines; later redraws only move line data."""
+        self.figure.clear()
+        self._pairs = pairs
+        self._lines = {}
         for index, (key, val_key) in enumerate(pairs, start=1):
             axes = self.figure.add_subplot(1, len(pairs), index)
             axes.set_facecolor("#1f2023")
             axes.tick_params(colors="#c8c8c8", labelsize=7)
             for spine in axes.spines.values():
                 spine.set_color("#55585e")
-            if key == "loss" and self.batch_loss:
-                axes.plot(self.batch_x, self.batch_loss, color="#82aaff", alpha=0.35, linewidth=1, label="batches")
-            values = self.epochs.get(key, [])
-            epochs = range(1, len(values) + 1)
-            if values:
-                axes.plot(epochs, values, "o-", color="#82aaff", markersize=3, label="train")
+            lines = {}
+            if key == "loss":
+                (lines["batches"],) = axes.plot([], [], color="#82aaff", alpha=0.35, linewidth=1, label="batches")
+            (lines["train"],) = axes.plot([], [], "o-", color="#82aaff", markersize=3, label="train")
             if val_key:
-                axes.plot(
-                    range(1, len(self.epochs[val_key]) + 1),
-                    self.epochs[val_key],
-                    "o-",
-                    color="#ffb86c",
-                    markersize=3,
-                    label="validation",
-                )
+                (lines["validation"],) = axes.plot([], [], "o-", color="#ffb86c", markersize=3, label="validation")
             axes.set_title(key, color="#e6e6e6", fontsize=9)
             axes.set_xlabel("epoch", color="#c8c8c8", fontsize=8)
             axes.grid(alpha=0.2)
-            if values or self.batch_loss:
-                axes.legend(fontsize=7)
-        self.canvas.draw_idle()
+            axes.legend(fontsize=7, loc="upper right")
+            self._lines[key] = lines
+        # Laid out once here: tight_layout on every draw would cost more than the drawing.
+        self.figure.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.16, wspace=0.25)
 
     def save_png(self, path: str) -> None:
         self._dirty = True

@@ -1,0 +1,141 @@
+"""Training throughput of the app's driver (with its progress callback and the panel's plot
+events) beside plain ``model.fit`` on the same model, data and epochs, in one run; then the
+GUI event-loop latency while the training dock trains (goal: ratio >= 0.95, p99 < 50 ms).
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_training.py [--epochs 5] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def plain_fit(doc, data, epochs: int) -> float:
+    from netdesigner.backend.builder import build_model
+    from netdesigner.backend.compiler import compile_model
+    from netdesigner.core.compile_plan import compile_plan
+
+    model = build_model(doc.graph)
+    compile_model(model, compile_plan(doc.graph, doc.training))
+    x, y = data.fit_arguments()
+    start = time.perf_counter()
+    model.fit(
+        x,
+        y,
+        epochs=epochs,
+        batch_size=doc.training.batch_size,
+        validation_split=doc.training.validation_split,
+        shuffle=True,
+        verbose=0,
+    )
+    return time.perf_counter() - start
+
+
+def driver_fit(doc, data, epochs: int) -> float:
+    from netdesigner.backend.training import TrainingRun
+    from netdesigner.gui.plots import LivePlots
+
+    plots = LivePlots()  # the panel's plot sink receives every event, as in the app
+
+    def on_event(event) -> None:
+        if event.kind == "batch" and "loss" in event.logs:
+            plots.add_batch(event.batch, event.logs["loss"])
+        elif event.kind == "epoch":
+            plots.add_epoch(event.logs)
+
+    start = time.perf_counter()
+    marks: list[float] = []
+    TrainingRun(
+        doc,
+        data,
+        lambda e: (marks.append(time.perf_counter()) if e.kind == "started" else None, on_event(e)),
+        epochs=epochs,
+    ).run()
+    return time.perf_counter() - (marks[0] if marks else start)
+
+
+def gui_latency(seconds: float = 8.0) -> list[float]:
+    """Delays of a 10 ms timer on the GUI thread while the training dock trains."""
+    from PySide6 import QtCore, QtWidgets
+
+    from netdesigner.gui.app import make_application
+    from netdesigner.gui.main_window import MainWindow
+
+    app = make_application([])
+    window = MainWindow(load_backend=False)
+    window.show()
+    window.open_path(ROOT / "sample_graphs" / "mlp_classifier.json", as_sample=True, ask=False)
+    panel = window.training
+    panel.source.setCurrentIndex(panel.source.findData("digits"))
+    panel.fit_fields["epochs"].setValue(10_000)
+    panel.fit_fields["batch_size"].setValue(16)
+    panel.train_button.click()
+    while panel.plots.points() == 0:
+        app.processEvents()
+    delays: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        delays.append(max(0.0, now - last[0] - 0.010))
+        last[0] = now
+
+    timer = QtCore.QTimer(interval=10)
+    timer.timeout.connect(tick)
+    timer.start()
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents(QtCore.QEventLoop.AllEvents, 50)
+        QtWidgets.QApplication.sendPostedEvents()
+    timer.stop()
+    panel.stop()
+    panel.shutdown()
+    window.undo_stack.setClean()
+    window.close()
+    return delays
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    from PySide6 import QtWidgets
+
+    from netdesigner.backend.data import load_dataset
+    from netdesigner.core.fileformat import load
+
+    QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    doc = load(ROOT / "sample_graphs" / "mlp_classifier.json")
+    data = load_dataset(doc.graph, {"source": "digits"})
+    plain_fit(doc, data, 1)  # warm-up
+    plain, driver = [], []
+    for _ in range(args.repeat):
+        plain.append(plain_fit(doc, data, args.epochs))
+        driver.append(driver_fit(doc, data, args.epochs))
+    samples = data.samples * (1 - doc.training.validation_split) * args.epochs
+    best_plain, best_driver = min(plain), min(driver)
+    print(
+        f"plain model.fit: {samples / best_plain:,.0f} samples/s   app driver: {samples / best_driver:,.0f} "
+        f"samples/s   throughput ratio {best_plain / best_driver:.3f} (goal >= 0.95)"
+    )
+    delays = sorted(gui_latency())
+    p99 = delays[int(0.99 * (len(delays) - 1))] * 1e3
+    print(
+        f"GUI event loop while training: {len(delays)} ticks, median {statistics.median(delays) * 1e3:.1f} ms late, "
+        f"p99 {p99:.1f} ms late (goal < 50 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -82,3 +82,9 @@ def test_coherent_heads_get_no_warning() -> None:
     assert head("linear", 10, loss="CategoricalCrossentropy", from_logits=True) == []
     assert head("sigmoid", 1, loss="BinaryCrossentropy", metrics=["accuracy", "AUC"]) == []
     assert head("linear", 3, loss="Huber", metrics=["MeanAbsoluteError"]) == []
+
+
+def test_every_loss_declares_its_targets() -> None:
+    from netdesigner.core.compile_options import LOSS_TARGETS, LOSSES
+
+    assert set(LOSS_TARGETS) == set(LOSSES)

@@ -23,14 +23,16 @@ from typing import Any
 
 import numpy as np
 
+from netdesigner.core.compile_options import losses_expecting
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
 
 DIGITS = Path(__file__).resolve().parent.parent.parent / "resources" / "datasets" / "digits.npz"
-CLASS_LOSSES = {"SparseCategoricalCrossentropy", "CategoricalCrossentropy", "KLDivergence", "CategoricalHinge"}
-BINARY_LOSSES = {"BinaryCrossentropy", "Hinge", "SquaredHinge"}
+CLASS_LOSSES = losses_expecting("one_hot", "class_index")
+BINARY_LOSSES = losses_expecting("binary")
+POSITIVE_LOSSES = losses_expecting("positive_values")
 UNKNOWN_SIZE = 8
 
 
@@ -116,7 +118,7 @@ def _target_from_signal(loss: str, shape: tuple, signal: np.ndarray, rng: np.ran
         return np.broadcast_to(labels, full).copy()
     values = (signal / (signal.std() or 1.0)).astype("float32").reshape(samples, *(1,) * (len(full) - 1))
     values = np.broadcast_to(values, full) + 0.05 * rng.normal(size=full).astype("float32")
-    if loss in {"Poisson", "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError"}:
+    if loss in POSITIVE_LOSSES:
         values = np.abs(values) + 0.5
     return values.astype("float32")
 

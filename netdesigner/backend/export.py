@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from netdesigner import __version__
 from netdesigner.backend.pysource import INDENT, Call, Expr, Kw, Namespace, Seq, literal, render
+from netdesigner.core.compile_options import LOSS_TARGETS
 from netdesigner.core.compile_plan import CompilePlan, KerasObject, compile_plan
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
@@ -329,13 +330,14 @@ def _id_limit(graph: Graph, node: Node) -> int:
 def _target_expr(loss: str, shape: tuple[int | None, ...]) -> str:
     units = shape[-1] or 1
     inner = shape[1:-1]
-    if loss == "SparseCategoricalCrossentropy":
+    kind = LOSS_TARGETS[loss]
+    if kind == "class_index":
         return f"rng.integers(0, {units}, size={_sample_shape(inner)})"
-    if loss in ("CategoricalCrossentropy", "KLDivergence", "CategoricalHinge"):
+    if kind == "one_hot":
         return f'np.eye({units}, dtype="float32")[rng.integers(0, {units}, size={_sample_shape(inner)})]'
-    if loss in ("BinaryCrossentropy", "Hinge", "SquaredHinge"):
+    if kind == "binary":
         return f'rng.integers(0, 2, size={_sample_shape(shape[1:])}).astype("float32")'
-    if loss in ("Poisson", "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError"):
+    if kind == "positive_values":
         return f'rng.random({_sample_shape(shape[1:])}, dtype="float32") + 0.5'
     return f'rng.normal(size={_sample_shape(shape[1:])}).astype("float32")'
 

@@ -28,6 +28,30 @@ LOSSES: tuple[str, ...] = (
     "CategoricalHinge",
 )
 
+# What each loss expects as targets; stand-in data, data checks and head warnings read this.
+LOSS_TARGETS: dict[str, str] = {
+    "CategoricalCrossentropy": "one_hot",
+    "SparseCategoricalCrossentropy": "class_index",
+    "BinaryCrossentropy": "binary",
+    "MeanSquaredError": "values",
+    "MeanAbsoluteError": "values",
+    "MeanAbsolutePercentageError": "positive_values",
+    "MeanSquaredLogarithmicError": "positive_values",
+    "Huber": "values",
+    "LogCosh": "values",
+    "KLDivergence": "one_hot",
+    "CosineSimilarity": "values",
+    "Poisson": "positive_values",
+    "Hinge": "binary",
+    "SquaredHinge": "binary",
+    "CategoricalHinge": "one_hot",
+}
+
+
+def losses_expecting(*targets: str) -> frozenset[str]:
+    return frozenset(loss for loss, kind in LOSS_TARGETS.items() if kind in targets)
+
+
 # Losses that accept ``from_logits`` (the head outputs raw scores instead of probabilities).
 LOGIT_LOSSES: frozenset[str] = frozenset(
     {"CategoricalCrossentropy", "SparseCategoricalCrossentropy", "BinaryCrossentropy"}

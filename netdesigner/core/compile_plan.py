@@ -10,22 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from netdesigner.core.compile_options import LOGIT_LOSSES, OPTIMIZERS
+from netdesigner.core.compile_options import LOGIT_LOSSES, OPTIMIZERS, losses_expecting
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult
 from netdesigner.core.settings import TrainingSettings
 
-REGRESSION_LOSSES = frozenset(
-    {
-        "MeanSquaredError",
-        "MeanAbsoluteError",
-        "MeanAbsolutePercentageError",
-        "MeanSquaredLogarithmicError",
-        "Huber",
-        "LogCosh",
-    }
-)
-CLASS_LOSSES = frozenset({"CategoricalCrossentropy", "SparseCategoricalCrossentropy"})
+REGRESSION_LOSSES = losses_expecting("values", "positive_values")
+CLASS_LOSSES = losses_expecting("one_hot", "class_index") & LOGIT_LOSSES  # the class crossentropies
 
 
 @dataclass(frozen=True)

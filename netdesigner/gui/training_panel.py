@@ -8,6 +8,7 @@ panel only receives its events (as queued Qt signals) and redraws at a bounded r
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from netdesigner.core.settings import FIT_PARAMS
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.plots import LivePlots
 
+BATCH_EVENT_SECONDS = 0.05
 SOURCES = [
     ("synthetic", "Synthetic (fits any model)"),
     ("digits", "Digits 8×8 (built in)"),
@@ -42,6 +44,7 @@ class TrainingWorker(QtCore.QObject):
         self.data = None
         self.result: TrainResult | None = None
         self.thread: threading.Thread | None = None
+        self._last_batch = 0.0
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self._run, name="netdesigner-training", daemon=True)
@@ -55,9 +58,20 @@ class TrainingWorker(QtCore.QObject):
             self.result = TrainResult({}, error=str(error))
             self.finished.emit(self.result)
             return
-        self.training = TrainingRun(self.doc, self.data, self.event.emit, device=self.device)
+        self.training = TrainingRun(self.doc, self.data, self._forward, device=self.device)
         self.result = self.training.run()
         self.finished.emit(self.result)
+
+    def _forward(self, event: TrainEvent) -> None:
+        """Pass events to the GUI thread, batch events at most every BATCH_EVENT_SECONDS: small
+        batches finish every few milliseconds, faster than a window needs to hear of them.
+        (Keras's batch logs are running means, so skipping some loses no information.)"""
+        now = time.perf_counter()
+        if event.kind == "batch" and event.batch != event.batches and now - self._last_batch < BATCH_EVENT_SECONDS:
+            return
+        if event.kind == "batch":
+            self._last_batch = now
+        self.event.emit(event)
 
     def stop(self) -> None:
         if self.training is not None:

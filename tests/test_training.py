@@ -158,3 +158,39 @@ def test_train_cli_failures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["train", str(tmp_path / "none.json"), "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "one input" in err
+
+
+def test_image_folder_source_trains(tmp_path: Path) -> None:
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for label, colour in (("cats", 40), ("dogs", 200)):
+        (tmp_path / label).mkdir()
+        for i in range(6):
+            pixels = np.clip(rng.normal(colour, 20, size=(20, 24, 3)), 0, 255).astype("uint8")
+            Image.fromarray(pixels).save(tmp_path / label / f"{i}.png")
+    b = GraphBuilder()
+    x = b("Input", "photo", shape=[16, 16, 3])
+    x = b("Rescaling", "scale", x)
+    x = b("Conv2D", "conv", x, filters=4)
+    x = b("GlobalAveragePooling2D", "gap", x)
+    x = b("Dense", "animal", x, units=2, activation="softmax")
+    b("Output", "head", x, loss="SparseCategoricalCrossentropy")
+    data = load_dataset(b.graph, {"source": "image_folder", "path": str(tmp_path)})
+    assert data.inputs[0].shape == (12, 16, 16, 3) and sorted(set(data.targets[0].tolist())) == [0, 1]
+    result, _ = run(Document(b.graph), {"source": "image_folder", "path": str(tmp_path)}, batch_size=4)
+    assert result.error == ""
+    with pytest.raises(DataError, match="not a folder"):
+        load_dataset(b.graph, {"source": "image_folder", "path": str(tmp_path / "nope")})
+
+
+def test_keras_dataset_without_network_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keras
+
+    def offline():
+        raise Exception("URL fetch failure: Name or service not known")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    doc = load(SAMPLE / "mlp_classifier.json")
+    with pytest.raises(DataError, match="needs the network; offline, use the built-in digits"):
+        load_dataset(doc.graph, {"source": "keras", "name": "mnist"})

@@ -8,7 +8,11 @@ A source is described by the plain dict saved in the graph file (``training.data
 * ``{"source": "digits"}``: the 8x8 handwritten digits (1,797 images, shipped, offline);
 * ``{"source": "npz", "path": "data.npz"}``: arrays named after Input and Output nodes (or the
   layer feeding the head), or ``x``/``y`` for a single input and head;
-* ``{"source": "csv", "path": "table.csv", "features": "a,b,c", "target": "label"}``.
+* ``{"source": "csv", "path": "table.csv", "features": "a,b,c", "target": "label"}``;
+* ``{"source": "keras", "name": "mnist"}``: a Keras dataset, downloaded once and cached by
+  Keras (needs the network the first time; without it the message says so);
+* ``{"source": "image_folder", "path": "photos/"}``: one sub-folder per class, read with
+  Keras's ``image_dataset_from_directory`` at the Input node's image size.
 
 Before training, ``check_compatibility`` compares the arrays with the model and says, in
 words, what does not fit and how to fix it.
@@ -59,7 +63,14 @@ class Dataset:
 
 def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     source = spec.get("source", "synthetic") or "synthetic"
-    loaders = {"synthetic": _synthetic, "digits": _digits, "npz": _npz, "csv": _csv}
+    loaders = {
+        "synthetic": _synthetic,
+        "digits": _digits,
+        "npz": _npz,
+        "csv": _csv,
+        "keras": _keras_dataset,
+        "image_folder": _image_folder,
+    }
     if source not in loaders:
         raise DataError(f"unknown data source {source!r}", "choose one of " + ", ".join(loaders))
     dataset = loaders[source](graph, spec)
@@ -209,6 +220,65 @@ def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
     if head and head[0].params["loss"] in CLASS_LOSSES | BINARY_LOSSES and y.dtype == np.float32:
         y = y.astype("int32") if head[0].params["loss"] == "SparseCategoricalCrossentropy" else y
     return Dataset([x], [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(rows)} rows")
+
+
+KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100")
+
+
+def _keras_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
+    import keras
+
+    name = str(spec.get("name", ""))
+    if name not in KERAS_DATASETS:
+        raise DataError(f"unknown Keras dataset {name!r}", "choose one of " + ", ".join(KERAS_DATASETS))
+    try:
+        (x, y), _ = getattr(keras.datasets, name).load_data()
+    except Exception as exc:  # no network, a proxy, a broken cache: all mean "not available"
+        raise DataError(
+            f"could not get the Keras dataset {name} ({type(exc).__name__}: {str(exc)[:120]})",
+            "it is downloaded on first use and needs the network; offline, use the built-in digits or a .npz file",
+        ) from None
+    inputs = _nodes(graph, "Input")
+    shape = tuple(inputs[0].params["shape"]) if len(inputs) == 1 else ()
+    x = x.astype("float32") / 255.0
+    if x.ndim == 3 and len(shape) == 3 and shape[-1] == 1:
+        x = x[..., None]
+    elif len(shape) == 1 and shape[0] == int(np.prod(x.shape[1:])):
+        x = x.reshape(len(x), -1)
+    return Dataset([x], [y.reshape(len(y)).astype("int32")], f"Keras {name}, {len(x):,} samples")
+
+
+def _image_folder(graph: Graph, spec: dict[str, Any]) -> Dataset:
+    import keras
+
+    inputs = _nodes(graph, "Input")
+    shape = inputs[0].params["shape"] if len(inputs) == 1 else ()
+    if len(shape) != 3 or None in shape[:2] or shape[2] not in (1, 3):
+        raise DataError(
+            "an image folder needs one Input of shape (height, width, 1 or 3)",
+            "set the Input shape to the image size, e.g. (64, 64, 3)",
+        )
+    path = Path(str(spec.get("path", "")))
+    if not path.is_dir():
+        raise DataError(f"{path} is not a folder", "choose a folder with one sub-folder of images per class")
+    try:
+        dataset = keras.utils.image_dataset_from_directory(
+            path,
+            image_size=tuple(shape[:2]),
+            color_mode="grayscale" if shape[2] == 1 else "rgb",
+            batch_size=None,
+            shuffle=True,
+            seed=0,
+            verbose=False,
+        )
+        pairs = list(dataset.as_numpy_iterator())
+    except Exception as exc:  # unreadable images or an empty folder
+        raise DataError(f"cannot read images from {path}: {exc}") from None
+    if not pairs:
+        raise DataError(f"{path} holds no images", "put images in one sub-folder per class")
+    x = np.stack([p[0] for p in pairs]).astype("float32")
+    y = np.array([p[1] for p in pairs], dtype="int32")
+    return Dataset([x], [y], f"{path.name}: {len(x)} images in {len(dataset.class_names)} classes")
 
 
 def check_compatibility(graph: Graph, data: Dataset) -> None:

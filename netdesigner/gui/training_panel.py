@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from netdesigner.backend.data import DataError, load_dataset
+from netdesigner.backend.data import KERAS_DATASETS, DataError, load_dataset
 from netdesigner.backend.training import TrainEvent, TrainingRun, TrainResult, available_devices, evaluate
 from netdesigner.core.fileformat import Document, dumps, loads
 from netdesigner.core.settings import FIT_PARAMS
@@ -27,6 +27,8 @@ SOURCES = [
     ("digits", "Digits 8×8 (built in)"),
     ("npz", "NumPy .npz file…"),
     ("csv", "CSV file…"),
+    ("image_folder", "Image folder (one sub-folder per class)…"),
+    ("keras", "Keras dataset (downloads once)"),
 ]
 
 
@@ -121,7 +123,10 @@ class TrainingPanel(QtWidgets.QWidget):
         self.target.setPlaceholderText("CSV: target column")
         self.features = QtWidgets.QLineEdit()
         self.features.setPlaceholderText("CSV: feature columns, comma separated")
+        self.keras_name = QtWidgets.QComboBox()
+        self.keras_name.addItems(list(KERAS_DATASETS))
         controls.addRow("data", self.source)
+        controls.addRow("", self.keras_name)
         controls.addRow("", self.path_box)
         controls.addRow("", self.target)
         controls.addRow("", self.features)
@@ -210,6 +215,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.path.setText(str(data.get("path", "")))
         self.target.setText(str(data.get("target", "")))
         self.features.setText(str(data.get("features", "")))
+        if data.get("name") in KERAS_DATASETS:
+            self.keras_name.setCurrentText(str(data["name"]))
 
     def _store_settings(self) -> None:
         training = self.document.doc.training
@@ -222,8 +229,10 @@ class TrainingPanel(QtWidgets.QWidget):
     def data_spec(self) -> dict[str, Any]:
         source = self.source.currentData()
         spec: dict[str, Any] = {"source": source}
-        if source in ("npz", "csv"):
+        if source in ("npz", "csv", "image_folder"):
             spec["path"] = self.path.text().strip()
+        if source == "keras":
+            spec["name"] = self.keras_name.currentText()
         if source == "csv":
             spec["target"] = self.target.text().strip()
             spec["features"] = self.features.text().strip()
@@ -231,11 +240,17 @@ class TrainingPanel(QtWidgets.QWidget):
 
     def _source_changed(self) -> None:
         source = self.source.currentData()
-        self.path_box.setVisible(source in ("npz", "csv"))
+        self.path_box.setVisible(source in ("npz", "csv", "image_folder"))
+        self.keras_name.setVisible(source == "keras")
         self.target.setVisible(source == "csv")
         self.features.setVisible(source == "csv")
 
     def _browse(self) -> None:
+        if self.source.currentData() == "image_folder":
+            folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Image folder")
+            if folder:
+                self.path.setText(folder)
+            return
         pattern = "NumPy archives (*.npz)" if self.source.currentData() == "npz" else "CSV files (*.csv)"
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Training data", "", pattern)
         if path:

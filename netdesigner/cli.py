@@ -140,11 +140,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         elif event.kind in ("finished", "stopped"):
             print(f"{event.kind} after {event.seconds:.1f} s")
 
-    result = TrainingRun(doc, data, show, epochs=args.epochs, batch_size=args.batch_size).run()
+    out = Path(args.out)
+    result = TrainingRun(doc, data, show, epochs=args.epochs, batch_size=args.batch_size, out_dir=out).run()
     if result.error:
         print(f"netdesigner: {result.error}", file=sys.stderr)
         return EXIT_INVALID
-    out = Path(args.out)
     try:
         written = write_history(result.history, out)
         written.append(plot_history(result.history, out / "curves.png"))

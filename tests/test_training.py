@@ -194,3 +194,14 @@ def test_keras_dataset_without_network_says_so(monkeypatch: pytest.MonkeyPatch) 
     doc = load(SAMPLE / "mlp_classifier.json")
     with pytest.raises(DataError, match="needs the network; offline, use the built-in digits"):
         load_dataset(doc.graph, {"source": "keras", "name": "mnist"})
+
+
+def test_optional_keras_callbacks(tmp_path: Path) -> None:
+    doc = load(SAMPLE / "mlp_classifier.json")
+    training = doc.training
+    training.early_stopping = training.checkpoint = training.tensorboard = training.reduce_lr_on_plateau = True
+    training.patience = 1
+    data = load_dataset(doc.graph, {"source": "digits"})
+    result = TrainingRun(doc, data, lambda e: None, epochs=3, batch_size=128, out_dir=tmp_path).run()
+    assert result.error == ""
+    assert (tmp_path / "best.keras").is_file() and any((tmp_path / "logs").iterdir())

@@ -9,11 +9,13 @@ No Qt here: the GUI connects ``on_event`` to a signal.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from netdesigner.backend.data import Dataset
@@ -53,11 +55,13 @@ class TrainingRun:
         epochs: int | None = None,
         batch_size: int | None = None,
         device: str | None = None,
+        out_dir: Path | None = None,
     ) -> None:
         self.doc, self.data, self.on_event = doc, data, on_event
         self.epochs = epochs or doc.training.epochs
         self.batch_size = batch_size or doc.training.batch_size
         self.device = device  # e.g. "cpu:0" to leave a GPU alone; None lets Keras choose
+        self.out_dir = out_dir  # where checkpoints and TensorBoard logs go, when asked for
         self._stop = threading.Event()
 
     def stop(self) -> None:
@@ -112,8 +116,8 @@ class TrainingRun:
             batch_size=self.batch_size,
             validation_split=validation,
             shuffle=self.doc.training.shuffle,
+            callbacks=[reporter, *self._optional_callbacks(validation > 0)],
             verbose=0,
-            callbacks=[reporter],
         )
         logs = {k: [float(v) for v in values] for k, values in history.history.items()}
         seconds = time.perf_counter() - started
@@ -135,6 +139,35 @@ class TrainingRun:
             )
         )
         return TrainResult(logs, model, stopped=kind == "stopped")
+
+    def _optional_callbacks(self, validating: bool) -> list[Any]:
+        """The plain Keras callbacks the settings ask for."""
+        import keras
+
+        settings = self.doc.training
+        monitor = "val_loss" if validating else "loss"
+        callbacks: list[Any] = []
+        if settings.early_stopping:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(monitor=monitor, patience=settings.patience, restore_best_weights=True)
+            )
+        if settings.reduce_lr_on_plateau:
+            callbacks.append(
+                keras.callbacks.ReduceLROnPlateau(monitor=monitor, patience=max(1, settings.patience // 2))
+            )
+        if self.out_dir is not None and (settings.checkpoint or settings.tensorboard):
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            if settings.checkpoint:
+                callbacks.append(
+                    keras.callbacks.ModelCheckpoint(
+                        str(self.out_dir / "best.keras"), monitor=monitor, save_best_only=True
+                    )
+                )
+            if settings.tensorboard:
+                if importlib.util.find_spec("tensorboard") is None:
+                    raise GraphError("TensorBoard logs need the tensorboard package", "pip install tensorboard")
+                callbacks.append(keras.callbacks.TensorBoard(log_dir=str(self.out_dir / "logs")))
+        return callbacks
 
     @staticmethod
     def _adapt_normalization(model: Any, x: Any) -> None:

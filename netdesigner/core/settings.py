@@ -26,6 +26,18 @@ FIT_PARAMS: tuple[ParamSpec, ...] = (
         exclusive_maximum=True,
     ),
     ParamSpec("shuffle", ParamKind.BOOL, True, "shuffle the training data before each epoch"),
+    ParamSpec(
+        "early_stopping",
+        ParamKind.BOOL,
+        False,
+        "stop when the validation loss stops improving, keeping the best weights",
+    ),
+    ParamSpec("reduce_lr_on_plateau", ParamKind.BOOL, False, "lower the learning rate when progress stalls"),
+    ParamSpec(
+        "patience", ParamKind.INT, 5, "epochs without improvement before those two act", minimum=1, maximum=10_000
+    ),
+    ParamSpec("checkpoint", ParamKind.BOOL, False, "save the best model seen so far (best.keras) in the run folder"),
+    ParamSpec("tensorboard", ParamKind.BOOL, False, "write TensorBoard logs in the run folder"),
 )
 
 DataValue = str | int | float | bool | None
@@ -39,6 +51,11 @@ class TrainingSettings:
     batch_size: int = 32
     validation_split: float = 0.2
     shuffle: bool = True
+    early_stopping: bool = False
+    reduce_lr_on_plateau: bool = False
+    patience: int = 5
+    checkpoint: bool = False
+    tensorboard: bool = False
     data: dict[str, DataValue] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -17,6 +17,7 @@ from PySide6 import QtCore, QtWidgets
 from netdesigner.backend.data import KERAS_DATASETS, DataError, load_dataset
 from netdesigner.backend.training import TrainEvent, TrainingRun, TrainResult, available_devices, evaluate
 from netdesigner.core.fileformat import Document, dumps, loads
+from netdesigner.core.params import ParamKind
 from netdesigner.core.settings import FIT_PARAMS
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.plots import LivePlots
@@ -32,6 +33,12 @@ SOURCES = [
 ]
 
 
+def run_folder() -> Path:
+    """A fresh folder for one run's checkpoint and TensorBoard logs (made only if used)."""
+    base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation) or str(Path.home())
+    return Path(base) / "runs" / time.strftime("%Y%m%d-%H%M%S")
+
+
 class TrainingWorker(QtCore.QObject):
     """Loads the data and trains on a plain thread; reports through queued signals."""
 
@@ -39,9 +46,9 @@ class TrainingWorker(QtCore.QObject):
     finished = QtCore.Signal(object)  # TrainResult
     evaluated = QtCore.Signal(object)  # dict of metrics, or an error string
 
-    def __init__(self, doc: Document, spec: dict[str, Any], device: str | None) -> None:
+    def __init__(self, doc: Document, spec: dict[str, Any], device: str | None, out_dir: Path) -> None:
         super().__init__()
-        self.doc, self.spec, self.device = doc, spec, device
+        self.doc, self.spec, self.device, self.out_dir = doc, spec, device, out_dir
         self.training: TrainingRun | None = None
         self.data = None
         self.result: TrainResult | None = None
@@ -60,7 +67,7 @@ class TrainingWorker(QtCore.QObject):
             self.result = TrainResult({}, error=str(error))
             self.finished.emit(self.result)
             return
-        self.training = TrainingRun(self.doc, self.data, self._forward, device=self.device)
+        self.training = TrainingRun(self.doc, self.data, self._forward, device=self.device, out_dir=self.out_dir)
         self.result = self.training.run()
         self.finished.emit(self.result)
 
@@ -132,10 +139,10 @@ class TrainingPanel(QtWidgets.QWidget):
         controls.addRow("", self.features)
         self.fit_fields: dict[str, QtWidgets.QWidget] = {}
         for spec in FIT_PARAMS:
-            if spec.name == "shuffle":
+            if spec.kind is ParamKind.BOOL:
                 field = QtWidgets.QCheckBox()
                 field.toggled.connect(self._store_settings)
-            elif spec.kind.value == "int":
+            elif spec.kind is ParamKind.INT:
                 field = QtWidgets.QSpinBox()
                 field.setRange(int(spec.minimum), 1_000_000)
                 field.valueChanged.connect(self._store_settings)
@@ -271,7 +278,7 @@ class TrainingPanel(QtWidgets.QWidget):
             self.document.doc.training.data = spec
             self.document.undo_stack.resetClean()
         snapshot = loads(dumps(self.document.doc))  # the graph may be edited while training runs
-        self.worker = TrainingWorker(snapshot, spec, "cpu:0" if self.cpu_only.isChecked() else None)
+        self.worker = TrainingWorker(snapshot, spec, "cpu:0" if self.cpu_only.isChecked() else None, run_folder())
         self.worker.event.connect(self._on_event)
         self.worker.finished.connect(self._on_finished)
         self.worker.evaluated.connect(self._on_evaluated)

@@ -34,6 +34,12 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot) -> None:
     qtbot.waitUntil(lambda: panel.results.rowCount() > 0, timeout=60_000)
     keys = [panel.results.item(r, 0).text() for r in range(panel.results.rowCount())]
     assert "loss" in keys and "accuracy" in keys
+    panel.predict_button.click()
+    qtbot.waitUntil(lambda: panel.predictions_view is not None, timeout=60_000)
+    view = panel.predictions_view
+    assert view.summary.startswith("359 held-out samples, accuracy")
+    assert len(view.figure.axes) == 13  # the confusion matrix and 12 digit images
+    view.close()
 
 
 def test_stop_mid_training_keeps_the_app_responsive(window, qtbot) -> None:
@@ -57,3 +63,16 @@ def test_errors_reach_the_user(window, qtbot) -> None:
     window.document.flush()
     panel.train_button.click()
     assert "Fix the graph first" in panel.status.text() and not panel.running
+
+
+def test_regression_predictions_scatter(qtbot) -> None:
+    import numpy as np
+
+    from netdesigner.backend.training import Predictions
+    from netdesigner.gui.predictions import PredictionsView
+
+    true = np.linspace(0, 1, 20, dtype="float32").reshape(20, 1)
+    view = PredictionsView(Predictions(np.zeros((20, 3)), true, true + 0.1, "MeanSquaredError"))
+    qtbot.addWidget(view)
+    assert view.summary == "20 held-out values, mean absolute error 0.1000"
+    assert view.figure.axes[0].get_title() == "predicted vs true"

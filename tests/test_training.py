@@ -205,3 +205,13 @@ def test_optional_keras_callbacks(tmp_path: Path) -> None:
     result = TrainingRun(doc, data, lambda e: None, epochs=3, batch_size=128, out_dir=tmp_path).run()
     assert result.error == ""
     assert (tmp_path / "best.keras").is_file() and any((tmp_path / "logs").iterdir())
+
+
+def test_predictions_on_held_out_data() -> None:
+    from netdesigner.backend.training import predict
+
+    doc = load(SAMPLE / "multi_head.json")
+    data = load_dataset(doc.graph, {"source": "synthetic", "samples": 50})
+    result = TrainingRun(doc, data, lambda e: None, epochs=1).run()
+    predictions = predict(result.model, data, 0.2, "SparseCategoricalCrossentropy")
+    assert predictions.x.shape == (10, 20) and predictions.y_pred.shape == (10, 5)

@@ -240,14 +240,37 @@ def available_devices() -> list[str]:
     return sorted(devices, key=lambda d: not d.lower().startswith("gpu"))
 
 
-def evaluate(model: Any, data: Dataset, validation_split: float) -> dict[str, float]:
-    """Loss and metrics on the held-out part of the data (all of it when nothing was held out)."""
+def holdout(data: Dataset, validation_split: float) -> tuple[Any, Any]:
+    """The ``x, y`` that ``fit(validation_split=...)`` held out (all data when none was)."""
     x, y = data.fit_arguments()
     held = int(data.samples * validation_split) if data.samples >= 10 else 0
+    if not held:
+        return x, y
 
     def tail(value: Any) -> Any:
         return [v[-held:] for v in value] if isinstance(value, list) else value[-held:]
 
-    if held:
-        x, y = tail(x), tail(y)
+    return tail(x), tail(y)
+
+
+def evaluate(model: Any, data: Dataset, validation_split: float) -> dict[str, float]:
+    """Loss and metrics on the held-out part of the data."""
+    x, y = holdout(data, validation_split)
     return {k: float(v) for k, v in model.evaluate(x, y, verbose=0, return_dict=True).items()}
+
+
+@dataclass
+class Predictions:
+    """The first input and first head on the held-out data: what the predictions view shows."""
+
+    x: Any
+    y_true: Any
+    y_pred: Any
+    loss: str
+
+
+def predict(model: Any, data: Dataset, validation_split: float, loss: str, batch_size: int = 256) -> Predictions:
+    x, y = holdout(data, validation_split)
+    outputs = model.predict(x, batch_size=batch_size, verbose=0)
+    first = lambda value: value[0] if isinstance(value, list) else value  # noqa: E731
+    return Predictions(first(x), first(y), first(outputs), loss)

@@ -15,12 +15,20 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from netdesigner.backend.data import KERAS_DATASETS, DataError, load_dataset
-from netdesigner.backend.training import TrainEvent, TrainingRun, TrainResult, available_devices, evaluate
+from netdesigner.backend.training import (
+    TrainEvent,
+    TrainingRun,
+    TrainResult,
+    available_devices,
+    evaluate,
+    predict,
+)
 from netdesigner.core.fileformat import Document, dumps, loads
 from netdesigner.core.params import ParamKind
 from netdesigner.core.settings import FIT_PARAMS
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.plots import LivePlots
+from netdesigner.gui.predictions import PredictionsView
 
 BATCH_EVENT_SECONDS = 0.05
 SOURCES = [
@@ -45,6 +53,7 @@ class TrainingWorker(QtCore.QObject):
     event = QtCore.Signal(object)
     finished = QtCore.Signal(object)  # TrainResult
     evaluated = QtCore.Signal(object)  # dict of metrics, or an error string
+    predicted = QtCore.Signal(object)  # Predictions, or an error string
 
     def __init__(self, doc: Document, spec: dict[str, Any], device: str | None, out_dir: Path) -> None:
         super().__init__()
@@ -94,6 +103,18 @@ class TrainingWorker(QtCore.QObject):
                 self.evaluated.emit(f"evaluation failed: {error}")
 
         threading.Thread(target=work, name="netdesigner-evaluate", daemon=True).start()
+
+    def predict(self) -> None:
+        def work() -> None:
+            heads = [n for n in self.doc.graph.nodes.values() if n.type == "Output"]
+            try:
+                self.predicted.emit(
+                    predict(self.result.model, self.data, self.doc.training.validation_split, heads[0].params["loss"])
+                )
+            except Exception as error:  # reported in the panel, never raised
+                self.predicted.emit(f"prediction failed: {error}")
+
+        threading.Thread(target=work, name="netdesigner-predict", daemon=True).start()
 
 
 class TrainingPanel(QtWidgets.QWidget):
@@ -166,15 +187,26 @@ class TrainingPanel(QtWidgets.QWidget):
         self.stop_button.setEnabled(False)
         self.evaluate_button = QtWidgets.QPushButton("Evaluate")
         self.evaluate_button.clicked.connect(self.evaluate)
+        self.predict_button = QtWidgets.QPushButton("Predictions")
+        self.predict_button.setToolTip("confusion matrix and samples, or predicted vs true, on the validation data")
+        self.predict_button.clicked.connect(self.show_predictions)
+        self.predictions_view: QtWidgets.QWidget | None = None
         self.save_button = QtWidgets.QPushButton("Save…")
         self.save_button.setToolTip("save the trained model as a .keras file")
         self.save_button.clicked.connect(self.save_model)
         self.export_button = QtWidgets.QPushButton("Export…")
         self.export_button.setToolTip("write the curves (PNG) and the history (CSV) to a folder")
         self.export_button.clicked.connect(self.export_curves)
-        for button in (self.train_button, self.stop_button, self.evaluate_button, self.save_button, self.export_button):
+        for button in (
+            self.train_button,
+            self.stop_button,
+            self.evaluate_button,
+            self.predict_button,
+            self.save_button,
+            self.export_button,
+        ):
             buttons.addWidget(button)
-        for button in (self.evaluate_button, self.save_button, self.export_button):
+        for button in (self.evaluate_button, self.predict_button, self.save_button, self.export_button):
             button.setEnabled(False)
 
         self.progress = QtWidgets.QProgressBar()
@@ -282,6 +314,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.worker.event.connect(self._on_event)
         self.worker.finished.connect(self._on_finished)
         self.worker.evaluated.connect(self._on_evaluated)
+        self.worker.predicted.connect(self._on_predicted)
         self.plots.clear()
         self.results.setRowCount(0)
         self.status.setText("Loading data and building the model…")
@@ -308,7 +341,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.train_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
         has_model = not running and self.worker is not None and bool(self.worker.result and self.worker.result.model)
-        for button in (self.evaluate_button, self.save_button):
+        for button in (self.evaluate_button, self.predict_button, self.save_button):
             button.setEnabled(has_model)
         self.export_button.setEnabled(not running and bool(self.plots.epochs))
 
@@ -369,6 +402,20 @@ class TrainingPanel(QtWidgets.QWidget):
             self.results.setItem(row, 0, QtWidgets.QTableWidgetItem(key))
             self.results.setItem(row, 1, QtWidgets.QTableWidgetItem(f"{value:.4f}"))
         self.status.setText("Evaluated on the held-out validation data.")
+
+    def show_predictions(self) -> None:
+        if self.worker is not None and self.worker.result and self.worker.result.model:
+            self.status.setText("Predicting on the validation data…")
+            self.worker.predict()
+
+    def _on_predicted(self, outcome: Any) -> None:
+        if isinstance(outcome, str):
+            self._show_error(outcome)
+            return
+        self.predictions_view = PredictionsView(outcome)
+        self.predictions_view.resize(1000, 480)
+        self.predictions_view.show()
+        self.status.setText(self.predictions_view.summary)
 
     def save_model(self) -> None:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(

@@ -21,7 +21,7 @@ def press_train(window, sample: str, source: str, epochs: int, batch_size: int =
     panel.train_button.click()
 
 
-def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot) -> None:
+def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path) -> None:
     press_train(window, "mlp_classifier.json", "digits", epochs=3)
     panel = window.training
     assert panel.stop_button.isEnabled() and not panel.train_button.isEnabled()
@@ -37,9 +37,18 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot) -> None:
     panel.predict_button.click()
     qtbot.waitUntil(lambda: panel.predictions_view is not None, timeout=60_000)
     view = panel.predictions_view
-    assert view.summary.startswith("359 held-out samples, accuracy")
+    assert view.summary.startswith("359 held-out samples, accuracy") and "predicted (true)" in view.summary
     assert len(view.figure.axes) == 13  # the confusion matrix and 12 digit images
     view.close()
+    import numpy as np
+
+    np.savez(tmp_path / "new.npz", pixels=np.random.default_rng(0).random((5, 64), dtype="float32"))
+    panel.predict_file(str(tmp_path / "new.npz"))
+    with np.load(tmp_path / "new_predictions.npz") as saved:
+        assert saved["digit_head"].shape == (5, 10)
+    assert "Predictions saved" in panel.status.text()
+    panel.predict_file(str(tmp_path / "missing.npz"))
+    assert "cannot read" in panel.status.text()
 
 
 def test_stop_mid_training_keeps_the_app_responsive(window, qtbot) -> None:

@@ -259,6 +259,35 @@ def evaluate(model: Any, data: Dataset, validation_split: float) -> dict[str, fl
     return {k: float(v) for k, v in model.evaluate(x, y, verbose=0, return_dict=True).items()}
 
 
+def predict_file(model: Any, graph: Any, source: Path, batch_size: int = 256) -> Path:
+    """Predictions for the arrays of a ``.npz`` file (named after the Input nodes, or ``x``),
+    computed in batches and saved beside it as ``<name>_predictions.npz``, one array per head."""
+    import numpy as np
+
+    from netdesigner.backend.data import DataError
+
+    inputs = [n for n in graph.nodes.values() if n.type == "Input"]
+    heads = [n for n in graph.nodes.values() if n.type == "Output"]
+    try:
+        with np.load(source, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read {source}: {exc}") from None
+    names = [n.name if n.name in arrays else "x" for n in inputs]
+    missing = [n for n in names if n not in arrays]
+    if missing:
+        raise DataError(
+            f"{source.name} has no array for {', '.join(n.name for n in inputs)}",
+            f"name the arrays after the Input nodes ({', '.join(sorted(arrays))} found)",
+        )
+    x = [arrays[n] for n in names]
+    outputs = model.predict(x[0] if len(x) == 1 else x, batch_size=batch_size, verbose=0)
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    target = source.with_name(f"{source.stem}_predictions.npz")
+    np.savez(target, **{head.name: out for head, out in zip(heads, outputs, strict=True)})
+    return target
+
+
 @dataclass
 class Predictions:
     """The first input and first head on the held-out data: what the predictions view shows."""

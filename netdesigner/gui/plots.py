@@ -1,5 +1,5 @@
 """Live training curves: one matplotlib axes per metric (loss first), train and validation per
-epoch, plus a smoothed per-batch training curve. Redraws are throttled so that plotting never
+epoch, plus the training loss during each epoch (Keras's running mean, reported per batch). Redraws are throttled so that plotting never
 holds training up, however fast events arrive."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from PySide6 import QtCore, QtWidgets
 from netdesigner.backend.reports import metric_pairs
 
 REDRAW_MS = 500  # two frames a second: curves stay live, drawing stays a small share of the GUI thread
-SMOOTHING = 0.9
 
 
 class LivePlots(QtWidgets.QWidget):
@@ -26,7 +25,6 @@ class LivePlots(QtWidgets.QWidget):
         self.epochs: dict[str, list[float]] = {}
         self.batch_x: list[float] = []
         self.batch_loss: list[float] = []
-        self._smoothed: float | None = None
         self._pairs: list[tuple[str, str | None]] = []
         self._lines: dict = {}
         self._dirty = False
@@ -36,13 +34,13 @@ class LivePlots(QtWidgets.QWidget):
         self.redraws = 0
 
     def clear(self) -> None:
-        self.epochs, self.batch_x, self.batch_loss, self._smoothed = {}, [], [], None
+        self.epochs, self.batch_x, self.batch_loss = {}, [], []
         self._dirty = True
 
     def add_batch(self, position: float, loss: float) -> None:
-        self._smoothed = loss if self._smoothed is None else SMOOTHING * self._smoothed + (1 - SMOOTHING) * loss
+        """``loss`` is Keras's running mean over the epoch so far: already smooth, no lag added."""
         self.batch_x.append(position)
-        self.batch_loss.append(self._smoothed)
+        self.batch_loss.append(loss)
         self._dirty = True
 
     def add_epoch(self, logs: dict[str, float]) -> None:
@@ -88,7 +86,7 @@ class LivePlots(QtWidgets.QWidget):
                 spine.set_color("#55585e")
             lines = {}
             if key == "loss":
-                (lines["batches"],) = axes.plot([], [], color="#82aaff", alpha=0.35, linewidth=1, label="batches")
+                (lines["batches"],) = axes.plot([], [], color="#82aaff", alpha=0.35, linewidth=1, label="during epoch")
             (lines["train"],) = axes.plot([], [], "o-", color="#82aaff", markersize=3, label="train")
             if val_key:
                 (lines["validation"],) = axes.plot([], [], "o-", color="#ffb86c", markersize=3, label="validation")

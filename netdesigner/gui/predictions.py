@@ -76,11 +76,15 @@ class PredictionsView(QtWidgets.QWidget):
                 fontsize=7,
                 color="white" if count > matrix.max() / 2 else "black",
             )
+        axes.set_xticks(range(len(matrix)))
+        axes.set_yticks(range(len(matrix)))
         axes.set_xlabel("predicted")
         axes.set_ylabel("true")
         axes.set_title("confusion matrix")
         accuracy = float((true == predicted).mean()) if len(true) else 0.0
         self.summary = f"{len(true)} held-out samples, accuracy {accuracy:.1%}"
+        if images is not None:
+            self.summary += " · sample titles: predicted (true), red where wrong"
         if images is None:
             return
         grid = self.figure.add_gridspec(3, 8)

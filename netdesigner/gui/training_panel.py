@@ -22,7 +22,9 @@ from netdesigner.backend.training import (
     available_devices,
     evaluate,
     predict,
+    predict_file,
 )
+from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document, dumps, loads
 from netdesigner.core.params import ParamKind
 from netdesigner.core.settings import FIT_PARAMS
@@ -191,22 +193,33 @@ class TrainingPanel(QtWidgets.QWidget):
         self.predict_button.setToolTip("confusion matrix and samples, or predicted vs true, on the validation data")
         self.predict_button.clicked.connect(self.show_predictions)
         self.predictions_view: QtWidgets.QWidget | None = None
+        self.predict_file_button = QtWidgets.QPushButton("Predict file…")
+        self.predict_file_button.setToolTip("run the trained model on a .npz file; saves <file>_predictions.npz")
+        self.predict_file_button.clicked.connect(self.predict_file)
         self.save_button = QtWidgets.QPushButton("Save…")
         self.save_button.setToolTip("save the trained model as a .keras file")
         self.save_button.clicked.connect(self.save_model)
         self.export_button = QtWidgets.QPushButton("Export…")
         self.export_button.setToolTip("write the curves (PNG) and the history (CSV) to a folder")
         self.export_button.clicked.connect(self.export_curves)
+        buttons.addWidget(self.train_button)
+        buttons.addWidget(self.stop_button)
+        after = QtWidgets.QHBoxLayout()  # what can be done with a trained model
         for button in (
-            self.train_button,
-            self.stop_button,
             self.evaluate_button,
             self.predict_button,
+            self.predict_file_button,
             self.save_button,
             self.export_button,
         ):
-            buttons.addWidget(button)
-        for button in (self.evaluate_button, self.predict_button, self.save_button, self.export_button):
+            after.addWidget(button)
+        for button in (
+            self.evaluate_button,
+            self.predict_button,
+            self.predict_file_button,
+            self.save_button,
+            self.export_button,
+        ):
             button.setEnabled(False)
 
         self.progress = QtWidgets.QProgressBar()
@@ -223,6 +236,7 @@ class TrainingPanel(QtWidgets.QWidget):
         left = QtWidgets.QVBoxLayout()
         left.addLayout(controls)
         left.addLayout(buttons)
+        left.addLayout(after)
         left.addWidget(self.progress)
         left.addWidget(self.device_label)
         left.addWidget(self.status)
@@ -341,7 +355,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.train_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
         has_model = not running and self.worker is not None and bool(self.worker.result and self.worker.result.model)
-        for button in (self.evaluate_button, self.predict_button, self.save_button):
+        for button in (self.evaluate_button, self.predict_button, self.predict_file_button, self.save_button):
             button.setEnabled(has_model)
         self.export_button.setEnabled(not running and bool(self.plots.epochs))
 
@@ -416,6 +430,22 @@ class TrainingPanel(QtWidgets.QWidget):
         self.predictions_view.resize(1000, 480)
         self.predictions_view.show()
         self.status.setText(self.predictions_view.summary)
+
+    def predict_file(self, path: str | None = None) -> None:
+        """Predict in batches on a chosen .npz file (on the GUI thread: inference is quick)."""
+        if path is None:
+            path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Inputs to predict", "", "NumPy archives (*.npz)")
+        if not path:
+            return
+        try:
+            target = predict_file(self.worker.result.model, self.worker.doc.graph, Path(path))
+        except GraphError as error:
+            self._show_error(str(error))
+            return
+        except Exception as error:  # shapes Keras refuses, and the like
+            self._show_error(f"prediction failed: {error}")
+            return
+        self.status.setText(f"Predictions saved to {target}")
 
     def save_model(self) -> None:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(

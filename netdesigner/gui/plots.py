@@ -1,6 +1,7 @@
-"""Live training curves: one matplotlib axes per metric (loss first), train and validation per
-epoch, plus the training loss during each epoch (Keras's running mean, reported per batch). Redraws are throttled so that plotting never
-holds training up, however fast events arrive."""
+"""Live training curves: one matplotlib axes per metric (loss first), train and validation
+per epoch, plus the training loss during each epoch (Keras's running mean, reported per
+batch). Redraws are throttled so that plotting never holds training up, however fast events
+arrive."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,25 +99,25 @@ class TrainingWorker(QtCore.QObject):
             self.training.stop()
 
     def evaluate(self) -> None:
-        def work() -> None:
-            try:
-                self.evaluated.emit(evaluate(self.result.model, self.data, self.doc.training.validation_split))
-            except Exception as error:  # reported in the panel, never raised
-                self.evaluated.emit(f"evaluation failed: {error}")
-
-        threading.Thread(target=work, name="netdesigner-evaluate", daemon=True).start()
+        split = self.doc.training.validation_split
+        self._in_background(lambda: evaluate(self.result.model, self.data, split), self.evaluated, "evaluation")
 
     def predict(self) -> None:
-        def work() -> None:
-            heads = [n for n in self.doc.graph.nodes.values() if n.type == "Output"]
-            try:
-                self.predicted.emit(
-                    predict(self.result.model, self.data, self.doc.training.validation_split, heads[0].params["loss"])
-                )
-            except Exception as error:  # reported in the panel, never raised
-                self.predicted.emit(f"prediction failed: {error}")
+        split = self.doc.training.validation_split
+        loss = next(n for n in self.doc.graph.nodes.values() if n.type == "Output").params["loss"]
+        self._in_background(lambda: predict(self.result.model, self.data, split, loss), self.predicted, "prediction")
 
-        threading.Thread(target=work, name="netdesigner-predict", daemon=True).start()
+    @staticmethod
+    def _in_background(job: Callable[[], Any], done: QtCore.SignalInstance, what: str) -> None:
+        """Run ``job`` off the GUI thread; ``done`` receives its result or a message."""
+
+        def work() -> None:
+            try:
+                done.emit(job())
+            except Exception as error:  # reported in the panel, never raised
+                done.emit(f"{what} failed: {error}")
+
+        threading.Thread(target=work, name=f"netdesigner-{what}", daemon=True).start()
 
 
 class TrainingPanel(QtWidgets.QWidget):
@@ -354,7 +355,7 @@ class TrainingPanel(QtWidgets.QWidget):
     def _set_running(self, running: bool) -> None:
         self.train_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
-        has_model = not running and self.worker is not None and bool(self.worker.result and self.worker.result.model)
+        has_model = not running and self.has_model
         for button in (self.evaluate_button, self.predict_button, self.predict_file_button, self.save_button):
             button.setEnabled(has_model)
         self.export_button.setEnabled(not running and bool(self.plots.epochs))
@@ -402,8 +403,12 @@ class TrainingPanel(QtWidgets.QWidget):
 
     # --- after training ---------------------------------------------------------------------------
 
+    @property
+    def has_model(self) -> bool:
+        return self.worker is not None and self.worker.result is not None and self.worker.result.model is not None
+
     def evaluate(self) -> None:
-        if self.worker is not None and self.worker.result and self.worker.result.model:
+        if self.has_model:
             self.status.setText("Evaluating on the validation data…")
             self.worker.evaluate()
 
@@ -418,7 +423,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.status.setText("Evaluated on the held-out validation data.")
 
     def show_predictions(self) -> None:
-        if self.worker is not None and self.worker.result and self.worker.result.model:
+        if self.has_model:
             self.status.setText("Predicting on the validation data…")
             self.worker.predict()
 

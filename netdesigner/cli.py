@@ -117,6 +117,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"netdesigner: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.validation:
+        spec = {**spec, "validation_path": args.validation}
     try:
         data = load_dataset(doc.graph, dict(spec))
     except (DataError, GraphError) as error:
@@ -188,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--data", help="digits | synthetic[:SAMPLES] | PATH.npz | PATH.csv:TARGET[:F1,F2,...] (default: the graph's)"
     )
+    train.add_argument("--validation", help="a separate validation file or folder, of the same kind as --data")
     train.add_argument("--epochs", type=int, default=None)
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--out", default="netdesigner-run", help="folder for history.csv/json, curves.png, model.keras")

@@ -215,3 +215,35 @@ def test_predictions_on_held_out_data() -> None:
     result = TrainingRun(doc, data, lambda e: None, epochs=1).run()
     predictions = predict(result.model, data, 0.2, "SparseCategoricalCrossentropy")
     assert predictions.x.shape == (10, 20) and predictions.y_pred.shape == (10, 5)
+
+
+def test_separate_validation_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = np.random.default_rng(3)
+    for name, count in (("train", 40), ("val", 12)):
+        np.savez(
+            tmp_path / f"{name}.npz",
+            x=rng.normal(size=(count, 20)).astype("float32"),
+            class_head=rng.integers(0, 5, size=count),
+            value_head=rng.normal(size=(count, 1)),
+        )
+    doc = load(SAMPLE / "multi_head.json")
+    spec = {"source": "npz", "path": str(tmp_path / "train.npz"), "validation_path": str(tmp_path / "val.npz")}
+    data = load_dataset(doc.graph, spec)
+    assert data.validation is not None and data.validation.samples == 12
+    result = TrainingRun(doc, data, lambda e: None, epochs=1, batch_size=8).run()
+    assert result.error == "" and "val_loss" in result.history
+    code = main(
+        [
+            "train",
+            str(SAMPLE / "multi_head.json"),
+            "--data",
+            str(tmp_path / "train.npz"),
+            "--validation",
+            str(tmp_path / "val.npz"),
+            "--epochs",
+            "1",
+            "--out",
+            str(tmp_path / "run"),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err

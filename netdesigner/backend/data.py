@@ -14,6 +14,9 @@ A source is described by the plain dict saved in the graph file (``training.data
 * ``{"source": "image_folder", "path": "photos/"}``: one sub-folder per class, read with
   Keras's ``image_dataset_from_directory`` at the Input node's image size.
 
+A file source may name a separate validation file or folder (``"validation_path"``) of the
+same kind; without one, the last ``validation_split`` of the data is held out.
+
 Before training, ``check_compatibility`` compares the arrays with the model and says, in
 words, what does not fit and how to fix it.
 """
@@ -49,6 +52,7 @@ class Dataset:
     inputs: list[np.ndarray]  # one per Input node, in graph order
     targets: list[np.ndarray]  # one per Output head, in graph order
     description: str
+    validation: Dataset | None = None  # a separate validation set, when the source names one
 
     @property
     def samples(self) -> int:
@@ -75,6 +79,12 @@ def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
         raise DataError(f"unknown data source {source!r}", "choose one of " + ", ".join(loaders))
     dataset = loaders[source](graph, spec)
     check_compatibility(graph, dataset)
+    validation_path = spec.get("validation_path")
+    if validation_path:
+        if source not in ("npz", "csv", "image_folder"):
+            raise DataError(f"a separate validation file only goes with file sources, not {source!r}")
+        dataset.validation = loaders[source](graph, {**spec, "path": validation_path})
+        check_compatibility(graph, dataset.validation)
     return dataset
 
 

@@ -103,6 +103,8 @@ class TrainingRun:
         x, y = self.data.fit_arguments()
         self._adapt_normalization(model, x)
         validation = self.doc.training.validation_split if self.data.samples >= 10 else 0.0
+        if self.data.validation is not None:
+            validation = 0.0
         train_samples = self.data.samples - int(self.data.samples * validation)
         batches = max(1, math.ceil(train_samples / self.batch_size))
         reporter = _reporter(self, batches, started)
@@ -115,8 +117,9 @@ class TrainingRun:
             epochs=self.epochs,
             batch_size=self.batch_size,
             validation_split=validation,
+            validation_data=self.data.validation.fit_arguments() if self.data.validation is not None else None,
             shuffle=self.doc.training.shuffle,
-            callbacks=[reporter, *self._optional_callbacks(validation > 0)],
+            callbacks=[reporter, *self._optional_callbacks(validation > 0 or self.data.validation is not None)],
             verbose=0,
         )
         logs = {k: [float(v) for v in values] for k, values in history.history.items()}
@@ -241,7 +244,10 @@ def available_devices() -> list[str]:
 
 
 def holdout(data: Dataset, validation_split: float) -> tuple[Any, Any]:
-    """The ``x, y`` that ``fit(validation_split=...)`` held out (all data when none was)."""
+    """The validation ``x, y``: the separate set, else what ``fit(validation_split=...)`` held
+    out (all data when none was)."""
+    if data.validation is not None:
+        return data.validation.fit_arguments()
     x, y = data.fit_arguments()
     held = int(data.samples * validation_split) if data.samples >= 10 else 0
     if not held:

@@ -159,6 +159,9 @@ class TrainingPanel(QtWidgets.QWidget):
         controls.addRow("data", self.source)
         controls.addRow("", self.keras_name)
         controls.addRow("", self.path_box)
+        self.validation_path = QtWidgets.QLineEdit()
+        self.validation_path.setPlaceholderText("separate validation file (optional)")
+        controls.addRow("", self.validation_path)
         controls.addRow("", self.target)
         controls.addRow("", self.features)
         self.fit_fields: dict[str, QtWidgets.QWidget] = {}
@@ -269,6 +272,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.path.setText(str(data.get("path", "")))
         self.target.setText(str(data.get("target", "")))
         self.features.setText(str(data.get("features", "")))
+        self.validation_path.setText(str(data.get("validation_path", "")))
         if data.get("name") in KERAS_DATASETS:
             self.keras_name.setCurrentText(str(data["name"]))
 
@@ -285,6 +289,8 @@ class TrainingPanel(QtWidgets.QWidget):
         spec: dict[str, Any] = {"source": source}
         if source in ("npz", "csv", "image_folder"):
             spec["path"] = self.path.text().strip()
+            if self.validation_path.text().strip():
+                spec["validation_path"] = self.validation_path.text().strip()
         if source == "keras":
             spec["name"] = self.keras_name.currentText()
         if source == "csv":
@@ -296,6 +302,7 @@ class TrainingPanel(QtWidgets.QWidget):
         source = self.source.currentData()
         self.path_box.setVisible(source in ("npz", "csv", "image_folder"))
         self.keras_name.setVisible(source == "keras")
+        self.validation_path.setVisible(source in ("npz", "csv", "image_folder"))
         self.target.setVisible(source == "csv")
         self.features.setVisible(source == "csv")
 

@@ -41,14 +41,6 @@ class BuiltModel:
     tensors: dict[str, Any]
 
 
-def input_ids(graph: Graph) -> list[str]:
-    return [nid for nid in graph.nodes if graph.nodes[nid].type == "Input"]
-
-
-def head_ids(graph: Graph) -> list[str]:
-    return [nid for nid in graph.nodes if graph.nodes[nid].type == "Output"]
-
-
 @contextmanager
 def recursion_room(depth: int) -> Iterator[None]:
     """Keras walks the layer graph recursively (``Function._build_map_helper``), a few frames
@@ -81,7 +73,8 @@ def _build(graph: Graph, name: str) -> BuiltModel:
     issues = [i for i in validate(graph) if i.severity == "error"]
     if issues:
         raise BuildError(issues)
-    heads = head_ids(graph)
+    heads = [n.id for n in graph.of_type("Output")]
+    inputs = [n.id for n in graph.of_type("Input")]
     needed = graph.ancestors(heads)
     tensors: dict[str, Any] = {}
     for nid in graph.topological_order():
@@ -92,20 +85,20 @@ def _build(graph: Graph, name: str) -> BuiltModel:
         if node.type == "Input":
             tensors[nid] = make_input(node.params, node.name)
             continue
-        inputs = [tensors[e.source] for _, e in sorted(graph.input_edges(nid).items())]
+        arguments = [tensors[e.source] for _, e in sorted(graph.input_edges(nid).items())]
         if node.type == "Output":
-            tensors[nid] = inputs[0]
+            tensors[nid] = arguments[0]
             continue
         layer = make_layer(spec, node.params, node.name)
-        tensors[nid] = layer(inputs if spec.takes_list else inputs[0])
-    ins = [tensors[nid] for nid in input_ids(graph)]
+        tensors[nid] = layer(arguments if spec.takes_list else arguments[0])
+    ins = [tensors[nid] for nid in inputs]
     outs = [tensors[nid] for nid in heads]
     model = keras.Model(
         inputs=ins[0] if len(ins) == 1 else ins,
         outputs=outs[0] if len(outs) == 1 else outs,
         name=name,
     )
-    return BuiltModel(model, input_ids(graph), heads, tensors)
+    return BuiltModel(model, inputs, heads, tensors)
 
 
 def build_model(graph: Graph, name: str = "model") -> Any:

@@ -88,16 +88,12 @@ def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     return dataset
 
 
-def _nodes(graph: Graph, layer_type: str) -> list:
-    return [n for n in graph.nodes.values() if n.type == layer_type]
-
-
 def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
     samples = int(spec.get("samples", 256))
     rng = np.random.default_rng(int(spec.get("seed", 0)))
     result = infer(graph)
     inputs, signal = [], np.zeros(samples)
-    for node in _nodes(graph, "Input"):
+    for node in graph.of_type("Input"):
         shape = tuple(UNKNOWN_SIZE if d is None else d for d in node.params["shape"])
         if node.params["dtype"].startswith("int"):
             high = min(
@@ -115,7 +111,7 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
         flat = array.reshape(samples, -1).astype("float64")
         signal = signal + flat @ rng.normal(size=flat.shape[1]) / np.sqrt(flat.shape[1])
     targets = []
-    for head in _nodes(graph, "Output"):
+    for head in graph.of_type("Output"):
         shape = result.infos[head.id].shape or (None, 1)
         targets.append(_target_from_signal(head.params["loss"], shape, signal, rng))
     return Dataset(inputs, targets, f"synthetic learnable data, {samples} samples")
@@ -147,8 +143,8 @@ def _target_from_signal(loss: str, shape: tuple, signal: np.ndarray, rng: np.ran
 def _digits(graph: Graph, spec: dict[str, Any]) -> Dataset:
     with np.load(DIGITS) as data:
         images, labels = data["images"].astype("float32") / 16.0, data["target"].astype("int32")
-    inputs = _nodes(graph, "Input")
-    heads = _nodes(graph, "Output")
+    inputs = graph.of_type("Input")
+    heads = graph.of_type("Output")
     if len(inputs) != 1 or len(heads) != 1:
         raise DataError(
             "the digits data has one input (the image) and one target (the digit)",
@@ -176,7 +172,7 @@ def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
             arrays = {k: data[k] for k in data.files}
     except (OSError, ValueError) as exc:
         raise DataError(f"cannot read {path}: {exc}") from None
-    inputs, heads = _nodes(graph, "Input"), _nodes(graph, "Output")
+    inputs, heads = graph.of_type("Input"), graph.of_type("Output")
 
     def pick(names: list[str], fallback: str, role: str) -> np.ndarray:
         for name in names:
@@ -226,7 +222,7 @@ def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
             y = np.array([classes.index(v) for v in raw], dtype="int32")
     except ValueError as exc:
         raise DataError(f"{path}: a feature value is not a number ({exc})", "clean or drop that column") from None
-    head = _nodes(graph, "Output")
+    head = graph.of_type("Output")
     if head and head[0].params["loss"] in CLASS_LOSSES | BINARY_LOSSES and y.dtype == np.float32:
         y = y.astype("int32") if head[0].params["loss"] == "SparseCategoricalCrossentropy" else y
     return Dataset([x], [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(rows)} rows")
@@ -248,7 +244,7 @@ def _keras_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
             f"could not get the Keras dataset {name} ({type(exc).__name__}: {str(exc)[:120]})",
             "it is downloaded on first use and needs the network; offline, use the built-in digits or a .npz file",
         ) from None
-    inputs = _nodes(graph, "Input")
+    inputs = graph.of_type("Input")
     shape = tuple(inputs[0].params["shape"]) if len(inputs) == 1 else ()
     x = x.astype("float32") / 255.0
     if x.ndim == 3 and len(shape) == 3 and shape[-1] == 1:
@@ -261,7 +257,7 @@ def _keras_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
 def _image_folder(graph: Graph, spec: dict[str, Any]) -> Dataset:
     import keras
 
-    inputs = _nodes(graph, "Input")
+    inputs = graph.of_type("Input")
     shape = inputs[0].params["shape"] if len(inputs) == 1 else ()
     if len(shape) != 3 or None in shape[:2] or shape[2] not in (1, 3):
         raise DataError(
@@ -294,7 +290,7 @@ def _image_folder(graph: Graph, spec: dict[str, Any]) -> Dataset:
 def check_compatibility(graph: Graph, data: Dataset) -> None:
     """Raise ``DataError`` with a plain explanation and fix when the data does not fit."""
     result = infer(graph)
-    inputs, heads = _nodes(graph, "Input"), _nodes(graph, "Output")
+    inputs, heads = graph.of_type("Input"), graph.of_type("Output")
     if len(data.inputs) != len(inputs) or len(data.targets) != len(heads):
         raise DataError(
             f"the data has {len(data.inputs)} input(s) and {len(data.targets)} target(s), "

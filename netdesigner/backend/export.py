@@ -75,8 +75,8 @@ class Section:
 
 def is_chain(graph: Graph) -> bool:
     """One Input, one head, and every node feeding exactly the next: Sequential can express it."""
-    inputs = [n for n in graph.nodes.values() if n.type == "Input"]
-    heads = [n for n in graph.nodes.values() if n.type == "Output"]
+    inputs = graph.of_type("Input")
+    heads = graph.of_type("Output")
     if len(inputs) != 1 or len(heads) != 1:
         return False
     return all(len(graph.input_edges(nid)) <= 1 and len(graph.output_edges(nid)) <= 1 for nid in graph.nodes)
@@ -224,8 +224,8 @@ def _functional(graph: Graph, names: Namespace) -> str:
         sources = [variable[e.source] for _, e in sorted(graph.input_edges(nid).items())]
         argument = f"[{', '.join(sources)}]" if node.spec.takes_list else sources[0]
         lines += render(_layer_call(node, argument), prefix=f"{var} = ")
-    inputs = [variable[n.id] for n in graph.nodes.values() if n.type == "Input"]
-    outputs = [variable[graph.input_edges(n.id)[0].source] for n in graph.nodes.values() if n.type == "Output"]
+    inputs = [variable[n.id] for n in graph.of_type("Input")]
+    outputs = [variable[graph.input_edges(n.id)[0].source] for n in graph.of_type("Output")]
     model = Call(
         "keras.Model",
         (Kw("inputs", _one_or_list(inputs)), Kw("outputs", _one_or_list(outputs)), Kw("name", '"model"')),
@@ -286,9 +286,7 @@ def _stand_in_data(graph: Graph, result: InferenceResult, names: Namespace) -> s
         f"{INDENT}rng = np.random.default_rng(0)",
     ]
     xs, ys = [], []
-    for node in graph.nodes.values():
-        if node.type != "Input":
-            continue
+    for node in graph.of_type("Input"):
         var = names.name(f"data:{node.id}", f"{node.name}_data")
         shape = _sample_shape(node.params["shape"])
         if node.params["dtype"].startswith("int"):
@@ -298,9 +296,7 @@ def _stand_in_data(graph: Graph, result: InferenceResult, names: Namespace) -> s
             expr = f'rng.random({shape}, dtype="float32")'
         lines.append(f"{INDENT}{var} = {expr}")
         xs.append(var)
-    for node in graph.nodes.values():
-        if node.type != "Output":
-            continue
+    for node in graph.of_type("Output"):
         var = names.name(f"data:{node.id}", f"{node.name}_target")
         shape = result.infos[node.id].shape or (None, 1)
         lines.append(f"{INDENT}{var} = {_target_expr(node.params['loss'], shape)}")

@@ -272,8 +272,8 @@ def predict_file(model: Any, graph: Any, source: Path, batch_size: int = 256) ->
 
     from netdesigner.backend.data import DataError
 
-    inputs = [n for n in graph.nodes.values() if n.type == "Input"]
-    heads = [n for n in graph.nodes.values() if n.type == "Output"]
+    inputs = graph.of_type("Input")
+    heads = graph.of_type("Output")
     try:
         with np.load(source, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}

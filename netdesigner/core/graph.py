@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,8 +117,9 @@ class Graph:
     def output_edges(self, node_id: str) -> list[Edge]:
         return self._outputs[node_id]
 
-    def successors(self, node_id: str) -> Iterator[str]:
-        return (e.target for e in self._outputs[node_id])
+    def of_type(self, layer_type: str) -> list[Node]:
+        """Nodes of one type in graph order: the model's Inputs, its Output heads."""
+        return [n for n in self.nodes.values() if n.type == layer_type]
 
     def topological_order(self) -> list[str]:
         """Node ids, every node after all its inputs; among ready nodes the earliest added comes

@@ -104,7 +104,7 @@ class TrainingWorker(QtCore.QObject):
 
     def predict(self) -> None:
         split = self.doc.training.validation_split
-        loss = next(n for n in self.doc.graph.nodes.values() if n.type == "Output").params["loss"]
+        loss = self.doc.graph.of_type("Output")[0].params["loss"]
         self._in_background(lambda: predict(self.result.model, self.data, split, loss), self.predicted, "prediction")
 
     @staticmethod

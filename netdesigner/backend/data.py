@@ -35,12 +35,12 @@ from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
+from netdesigner.core.stand_in import concrete, id_limit
 
 DIGITS = Path(__file__).resolve().parent.parent.parent / "resources" / "datasets" / "digits.npz"
 CLASS_LOSSES = losses_expecting("one_hot", "class_index")
 BINARY_LOSSES = losses_expecting("binary")
 POSITIVE_LOSSES = losses_expecting("positive_values")
-UNKNOWN_SIZE = 8
 
 
 class DataError(GraphError):
@@ -94,16 +94,9 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
     result = infer(graph)
     inputs, signal = [], np.zeros(samples)
     for node in graph.of_type("Input"):
-        shape = tuple(UNKNOWN_SIZE if d is None else d for d in node.params["shape"])
+        shape = concrete(node.params["shape"])
         if node.params["dtype"].startswith("int"):
-            high = min(
-                [
-                    graph.nodes[e.target].params["input_dim"]
-                    for e in graph.output_edges(node.id)
-                    if graph.nodes[e.target].type == "Embedding"
-                ],
-                default=10,
-            )
+            high = id_limit(graph, node)
             array = rng.integers(0, high, size=(samples, *shape))
         else:
             array = rng.normal(size=(samples, *shape)).astype("float32")
@@ -121,7 +114,7 @@ def _target_from_signal(loss: str, shape: tuple, signal: np.ndarray, rng: np.ran
     """Targets that depend on the inputs, so a model can actually learn them."""
     samples = len(signal)
     units = shape[-1] or 1
-    inner = tuple(UNKNOWN_SIZE if d is None else d for d in shape[1:-1])
+    inner = concrete(shape[1:-1])
     ranks = np.argsort(np.argsort(signal)) / max(samples - 1, 1)  # 0..1, uniform
     if loss in CLASS_LOSSES:
         labels = np.minimum((ranks * units).astype(int), units - 1)

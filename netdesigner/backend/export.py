@@ -18,6 +18,7 @@ from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.inference import InferenceResult, infer
+from netdesigner.core.stand_in import concrete, id_limit
 from netdesigner.core.validation import validate
 
 STYLES = ("functional", "sequential")
@@ -52,7 +53,6 @@ RESERVED = (
     "SAMPLES",
 )
 STAND_IN_SAMPLES = 256
-UNKNOWN_SIZE = 8  # stand-in length of a dimension the model leaves open (e.g. sequence steps)
 
 
 class ExportError(GraphError):
@@ -290,7 +290,7 @@ def _stand_in_data(graph: Graph, result: InferenceResult, names: Namespace) -> s
         var = names.name(f"data:{node.id}", f"{node.name}_data")
         shape = _sample_shape(node.params["shape"])
         if node.params["dtype"].startswith("int"):
-            high = _id_limit(graph, node)
+            high = id_limit(graph, node)
             expr = f"rng.integers(0, {high}, size={shape})"
         else:
             expr = f'rng.random({shape}, dtype="float32")'
@@ -308,19 +308,7 @@ def _stand_in_data(graph: Graph, result: InferenceResult, names: Namespace) -> s
 
 
 def _sample_shape(dims: tuple[int | None, ...]) -> str:
-    return literal(tuple(["samples", *(UNKNOWN_SIZE if d is None else d for d in dims)])).replace(
-        '"samples"', "samples"
-    )
-
-
-def _id_limit(graph: Graph, node: Node) -> int:
-    """Integer inputs feed Embeddings: stand-in ids must stay below their input_dim."""
-    limits = [
-        graph.nodes[e.target].params["input_dim"]
-        for e in graph.output_edges(node.id)
-        if graph.nodes[e.target].type == "Embedding"
-    ]
-    return min(limits, default=10)
+    return literal(tuple(["samples", *concrete(dims)])).replace('"samples"', "samples")
 
 
 def _target_expr(loss: str, shape: tuple[int | None, ...]) -> str:

@@ -47,7 +47,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from netdesigner.backend.export import ExportError, ExportOptions, export_notebook, export_script
+    from netdesigner.backend.export import ExportError, ExportOptions, export_for_suffix
 
     doc = _load_or_none(args.graph)
     if doc is None:
@@ -58,7 +58,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     options = ExportOptions(style=args.style, distribute=args.distribute)
     try:
-        text = (export_notebook if out.suffix == ".ipynb" else export_script)(doc, options)
+        text = export_for_suffix(doc, out.suffix, options)
     except ExportError as error:
         print(f"netdesigner: {args.graph}: {error}", file=sys.stderr)
         return EXIT_INVALID

@@ -126,6 +126,11 @@ def export_script(doc: Document, options: ExportOptions = ExportOptions()) -> st
     return f"{header}\n{body}{footer}"
 
 
+def export_for_suffix(doc: Document, suffix: str, options: ExportOptions = ExportOptions()) -> str:
+    """The export for a file name's suffix: ``.ipynb`` a notebook, anything else a script."""
+    return (export_notebook if suffix == ".ipynb" else export_script)(doc, options)
+
+
 def export_notebook(doc: Document, options: ExportOptions = ExportOptions()) -> str:
     sections = export_sections(doc, options)
     cells = [_markdown_cell(f"# {doc.name or 'Model'}\n\nExported from netdesigner {__version__}.")]

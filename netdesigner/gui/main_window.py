@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from netdesigner.core.errors import FormatError, GraphError
-from netdesigner.core.fileformat import Document, dumps, load, save
+from netdesigner.core.errors import FormatError
+from netdesigner.core.fileformat import Document, dumps, load, save, write_text_atomic
 from netdesigner.core.fragments import copy_fragment, paste_fragment
 from netdesigner.core.graph import Graph
 from netdesigner.core.layout import layered_positions
@@ -277,7 +277,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def export_code(self) -> None:
-        from netdesigner.backend.export import ExportError, export_notebook, export_script
+        from netdesigner.backend.export import ExportError, export_for_suffix
 
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
             self, "Export code", self._last_dir(), "Python script (*.py);;Jupyter notebook (*.ipynb)"
@@ -286,8 +286,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         target = Path(path)
         try:
-            text = (export_notebook if target.suffix == ".ipynb" else export_script)(self.document.doc)
-            target.write_text(text, encoding="utf-8")
+            write_text_atomic(target, export_for_suffix(self.document.doc, target.suffix))
         except (ExportError, OSError) as error:
             QtWidgets.QMessageBox.warning(self, "Cannot export", str(error))
             return
@@ -384,7 +383,3 @@ class MainWindow(QtWidgets.QMainWindow):
             f"{state}   ·   {result.total_params:,} params   ·   {human_count(result.total_macs)} MACs/sample"
         )
         self.status_label.setStyleSheet(f"color: {'#ff8a80' if errors else '#9ccc65'}")
-
-
-def report_error(parent: QtWidgets.QWidget, error: GraphError) -> None:
-    QtWidgets.QMessageBox.warning(parent, "netdesigner", str(error))

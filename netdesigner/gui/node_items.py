@@ -111,8 +111,6 @@ class LayerNode(BaseNode):
             ports = self.input_ports()
         for i in range(len(ports), count):
             self.add_input(port_name(i, count))
-        if count == 1 and ports:
-            return
         self.view.draw_node()
 
 

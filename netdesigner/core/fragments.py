@@ -26,23 +26,15 @@ def paste_fragment(text: str, graph: Graph, offset: tuple[float, float]) -> tupl
     """Nodes (fresh ids, free names, shifted) and edges ready to insert into ``graph``.
     Raises ``FormatError`` when ``text`` is not a graph fragment."""
     fragment = loads(text).graph
-    taken_ids = set(graph.nodes)
-    taken_names = {n.name for n in graph.nodes.values()}
+    present = {n.name for n in graph.nodes.values()}
     new_id: dict[str, str] = {}
+    names: set[str] = set()
     nodes: list[Node] = []
-    counter = len(graph.nodes) + 1
     for node in fragment.nodes.values():
-        while f"n{counter}" in taken_ids:
-            counter += 1
-        new_id[node.id] = f"n{counter}"
-        taken_ids.add(f"n{counter}")
-        name = node.name
-        if name in taken_names:
-            i = 1
-            while f"{node.name}_{i}" in taken_names:
-                i += 1
-            name = f"{node.name}_{i}"
-        taken_names.add(name)
+        new_id[node.id] = graph.new_id(reserved=set(new_id.values()))
+        free = node.name not in present and node.name not in names
+        name = node.name if free else graph.unique_name(node.name, reserved=names)
+        names.add(name)
         x, y = node.position
         nodes.append(Node(new_id[node.id], node.type, name, dict(node.params), (x + offset[0], y + offset[1])))
     edges = [Edge(new_id[e.source], new_id[e.target], e.port) for e in fragment.edges]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,13 +183,14 @@ class Graph:
     def unsubscribe(self, listener: Listener) -> None:
         self._listeners.remove(listener)
 
-    def new_id(self) -> str:
-        while f"n{self._next_id}" in self.nodes:
+    def new_id(self, reserved: Collection[str] = ()) -> str:
+        """A free id; ``reserved`` holds ids handed out but not inserted yet (a paste)."""
+        while f"n{self._next_id}" in self.nodes or f"n{self._next_id}" in reserved:
             self._next_id += 1
         return f"n{self._next_id}"
 
-    def unique_name(self, stem: str) -> str:
-        taken = {n.name for n in self.nodes.values()}
+    def unique_name(self, stem: str, reserved: Collection[str] = ()) -> str:
+        taken = {n.name for n in self.nodes.values()} | set(reserved)
         i = 1
         while f"{stem}_{i}" in taken:
             i += 1

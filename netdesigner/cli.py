@@ -105,8 +105,9 @@ def parse_data_spec(text: str) -> dict[str, str | int]:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from netdesigner.backend.curves import plot_history
     from netdesigner.backend.data import DataError, load_dataset
-    from netdesigner.backend.reports import plot_history, write_history
+    from netdesigner.backend.reports import write_history
     from netdesigner.backend.training import TrainEvent, TrainingRun
 
     doc = _load_or_none(args.graph)

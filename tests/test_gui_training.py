@@ -21,6 +21,18 @@ def press_train(window, sample: str, source: str, epochs: int, batch_size: int =
     panel.train_button.click()
 
 
+def shows_train_curve(plots) -> bool:
+    """The widget on screen holds pixels of the train curve's colour (its markers are solid)."""
+    from PySide6 import QtGui
+
+    from netdesigner.backend.curves import DARK
+
+    image = plots.grab().toImage()
+    colour = QtGui.QColor(DARK.train).rgb()
+    step = max(1, image.width() // 400)
+    return any(image.pixel(x, y) == colour for y in range(0, image.height(), 2) for x in range(0, image.width(), step))
+
+
 def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path) -> None:
     press_train(window, "mlp_classifier.json", "digits", epochs=3)
     panel = window.training
@@ -29,6 +41,7 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path
     assert panel.plots.epochs["loss"][-1] < panel.plots.epochs["loss"][0]
     assert len(panel.plots.epochs["val_accuracy"]) == 3 and panel.plots.points() > 3
     assert "finished" in panel.progress.format()
+    qtbot.waitUntil(lambda: shows_train_curve(panel.plots), timeout=10_000)
     assert window.document.doc.training.epochs == 3 and window.isWindowModified()
     panel.evaluate_button.click()
     qtbot.waitUntil(lambda: panel.results.rowCount() > 0, timeout=60_000)

@@ -1,4 +1,5 @@
-"""What a finished training run leaves behind: history as CSV and JSON, and the curves as PNG."""
+"""What a finished training run leaves behind: the history as CSV and JSON (its curves are
+drawn by ``curves``)."""
 
 from __future__ import annotations
 
@@ -27,25 +28,3 @@ def metric_pairs(history: dict[str, list[float]]) -> list[tuple[str, str | None]
     train = [k for k in history if not k.startswith("val_")]
     train.sort(key=lambda k: (k != "loss", not k.endswith("loss"), k))
     return [(k, f"val_{k}" if f"val_{k}" in history else None) for k in train]
-
-
-def plot_history(history: dict[str, list[float]], path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-
-    pairs = metric_pairs(history)
-    figure = Figure(figsize=(4.2 * min(len(pairs), 3), 3.2 * ((len(pairs) + 2) // 3)), tight_layout=True)
-    for index, (key, val_key) in enumerate(pairs, start=1):
-        axes = figure.add_subplot((len(pairs) + 2) // 3, min(len(pairs), 3), index)
-        epochs = range(1, len(history[key]) + 1)
-        axes.plot(epochs, history[key], marker="o", label="train")
-        if val_key:
-            axes.plot(range(1, len(history[val_key]) + 1), history[val_key], marker="o", label="validation")
-        axes.set_title(key)
-        axes.set_xlabel("epoch")
-        axes.legend()
-        axes.grid(alpha=0.3)
-    figure.savefig(path, dpi=100)
-    return path

@@ -1,38 +1,58 @@
-"""Live training curves: one matplotlib axes per metric (loss first), train and validation
-per epoch, plus the training loss during each epoch (Keras's running mean, reported per
-batch). Redraws are throttled so that plotting never holds training up, however fast events
-arrive."""
+"""Live training curves in the training dock.
+
+The figure is drawn by ``backend.curves`` on a helper thread and the finished picture is
+handed to this widget, which only paints it. Drawing a matplotlib figure takes tens of
+milliseconds, more while a training thread competes for the interpreter; on the GUI thread
+that would be felt as a stutter twice a second. Frames are throttled (two a second) and
+never queued behind one another, so plotting never holds training up either.
+"""
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
-from PySide6 import QtCore, QtWidgets
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
-from netdesigner.backend.reports import metric_pairs
+from PySide6 import QtCore, QtGui, QtWidgets
 
-REDRAW_MS = 500  # two frames a second: curves stay live, drawing stays a small share of the GUI thread
+from netdesigner.backend.curves import DARK, CurvesFigure
+
+REDRAW_MS = 500
+log = logging.getLogger(__name__)
+
+# One drawing thread for every plot widget: each figure is only ever touched by it.
+_DRAWING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="curves")
+
+
+@dataclass(frozen=True)
+class _Frame:
+    epochs: dict[str, list[float]]
+    batch_x: list[float]
+    batch_loss: list[float]
+    size: QtCore.QSize  # device pixels
+    ratio: float  # device pixels per logical pixel
+    dpi: float
 
 
 class LivePlots(QtWidgets.QWidget):
+    _drawn = QtCore.Signal(QtGui.QImage)
+
     def __init__(self) -> None:
         super().__init__()
-        self.figure = Figure(figsize=(6, 3))
-        self.figure.patch.set_facecolor("#2b2d31")
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.canvas)
+        self.setMinimumHeight(160)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Expanding)
         self.epochs: dict[str, list[float]] = {}
         self.batch_x: list[float] = []
         self.batch_loss: list[float] = []
-        self._pairs: list[tuple[str, str | None]] = []
-        self._lines: dict = {}
-        self._dirty = False
-        self._timer = QtCore.QTimer(self, interval=REDRAW_MS)
-        self._timer.timeout.connect(self._redraw)
-        self._timer.start()
         self.redraws = 0
+        self._curves = CurvesFigure(DARK)  # drawn on the drawing thread only
+        self._image: QtGui.QImage | None = None
+        self._dirty = True
+        self._drawing = False
+        self._drawn.connect(self._show)
+        self._timer = QtCore.QTimer(self, interval=REDRAW_MS)
+        self._timer.timeout.connect(self._request)
+        self._timer.start()
 
     def clear(self) -> None:
         self.epochs, self.batch_x, self.batch_loss = {}, [], []
@@ -52,54 +72,71 @@ class LivePlots(QtWidgets.QWidget):
     def points(self) -> int:
         return sum(len(v) for v in self.epochs.values()) + len(self.batch_loss)
 
-    def _redraw(self) -> None:
-        if not self._dirty or not self.isVisible():
-            return
-        self._dirty = False
-        self.redraws += 1
-        pairs = metric_pairs(self.epochs) or [("loss", None)]
-        if pairs != self._pairs:  # new metrics: lay the axes out again (rare)
-            self._build_axes(pairs)
-        for key, val_key in pairs:
-            lines = self._lines[key]
-            values = self.epochs.get(key, [])
-            lines["train"].set_data(range(1, len(values) + 1), values)
-            if val_key:
-                val = self.epochs.get(val_key, [])
-                lines["validation"].set_data(range(1, len(val) + 1), val)
-            if "batches" in lines:
-                lines["batches"].set_data(self.batch_x, self.batch_loss)
-            axes = lines["train"].axes
-            axes.relim()
-            axes.autoscale_view()
-        self.canvas.draw_idle()
-
-    def _build_axes(self, pairs: list[tuple[str, str | None]]) -> None:
-        """Create one axes per metric with empty lines; later redraws only move line data."""
-        self.figure.clear()
-        self._pairs = pairs
-        self._lines = {}
-        for index, (key, val_key) in enumerate(pairs, start=1):
-            axes = self.figure.add_subplot(1, len(pairs), index)
-            axes.set_facecolor("#1f2023")
-            axes.tick_params(colors="#c8c8c8", labelsize=7)
-            for spine in axes.spines.values():
-                spine.set_color("#55585e")
-            lines = {}
-            if key == "loss":
-                (lines["batches"],) = axes.plot([], [], color="#82aaff", alpha=0.35, linewidth=1, label="during epoch")
-            (lines["train"],) = axes.plot([], [], "o-", color="#82aaff", markersize=3, label="train")
-            if val_key:
-                (lines["validation"],) = axes.plot([], [], "o-", color="#ffb86c", markersize=3, label="validation")
-            axes.set_title(key, color="#e6e6e6", fontsize=9)
-            axes.set_xlabel("epoch", color="#c8c8c8", fontsize=8)
-            axes.grid(alpha=0.2)
-            axes.legend(fontsize=7, loc="upper right")
-            self._lines[key] = lines
-        # Laid out once here: tight_layout on every draw would cost more than the drawing.
-        self.figure.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.16, wspace=0.25)
-
     def save_png(self, path: str) -> None:
+        """A fresh figure on this thread: the live one may be mid-frame on the drawing thread."""
+        curves = CurvesFigure(DARK, size_inches=(max(self.width(), 480) / 100, max(self.height(), 240) / 100))
+        curves.show(self.epochs, self.batch_x, self.batch_loss)
+        curves.save(path)
+
+    def _request(self) -> None:
+        if not self._dirty or self._drawing or not self.isVisible():
+            return
+        ratio = self.devicePixelRatioF()
+        size = self.size() * ratio
+        if size.isEmpty():
+            return
+        self._dirty, self._drawing = False, True
+        frame = _Frame(
+            {k: list(v) for k, v in self.epochs.items()},
+            list(self.batch_x),
+            list(self.batch_loss),
+            size,
+            ratio,
+            self.logicalDpiX() * ratio,
+        )
+        _DRAWING.submit(self._draw, frame).add_done_callback(self._deliver)
+
+    def _draw(self, frame: _Frame) -> QtGui.QImage:
+        """On the drawing thread."""
+        self._curves.show(frame.epochs, frame.batch_x, frame.batch_loss)
+        width, height = frame.size.width(), frame.size.height()
+        buffer = self._curves.render(width, height, frame.dpi)
+        image = QtGui.QImage(buffer, width, height, QtGui.QImage.Format.Format_RGBA8888).copy()
+        image.setDevicePixelRatio(frame.ratio)
+        return image
+
+    def _deliver(self, future: Future) -> None:
+        """On the drawing thread: the signal carries the picture over to the GUI thread. A frame
+        that failed to draw is logged and the last picture stays up."""
+        if future.exception() is not None:
+            log.error("could not draw the training curves", exc_info=future.exception())
+        image = future.result() if future.exception() is None else QtGui.QImage()
+        try:
+            self._drawn.emit(image)
+        except RuntimeError:  # the widget went away while its frame was drawn
+            pass
+
+    def _show(self, image: QtGui.QImage) -> None:
+        self._drawing = False
+        if image.isNull():
+            return
+        self._image = image
+        self.redraws += 1
+        self.update()
+        if image.size() != self.size() * self.devicePixelRatioF():
+            self._dirty = True  # resized meanwhile: draw again at the new size right away
+            self._request()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         self._dirty = True
-        self._redraw()
-        self.figure.savefig(path, dpi=110, facecolor=self.figure.get_facecolor())
+        super().resizeEvent(event)
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        self._request()
+        super().showEvent(event)
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        painter = QtGui.QPainter(self)
+        painter.fillRect(self.rect(), QtGui.QColor(DARK.background))
+        if self._image is not None:
+            painter.drawImage(self.rect(), self._image)

@@ -1,6 +1,7 @@
 """Save a screenshot of the editor on a graph, as a user would see it.
 
 xvfb-run -s "-screen 0 1600x1000x24" python -m netdesigner.gui.screenshot OUT.png [GRAPH] [--select NAME]
+    [--code] [--train EPOCHS]
 """
 
 from __future__ import annotations
@@ -22,12 +23,23 @@ def settle(app: QtWidgets.QApplication, milliseconds: int = 300) -> None:
     app.processEvents()
 
 
+def train(app: QtWidgets.QApplication, window: MainWindow, epochs: int) -> None:
+    panel = window.training
+    window.training_dock.raise_()
+    panel.fit_fields["epochs"].setValue(epochs)
+    panel.train_button.click()
+    while not panel.train_button.isEnabled():
+        settle(app, 100)
+    settle(app, 1200)  # the last frame of the curves
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("output")
     parser.add_argument("graph", nargs="?")
     parser.add_argument("--select", help="name of a node to select (shows its properties)")
     parser.add_argument("--code", action="store_true", help="show the code dock instead of properties")
+    parser.add_argument("--train", type=int, metavar="EPOCHS", help="train this many epochs first (shows the curves)")
     parser.add_argument("--size", default="1600x1000")
     args = parser.parse_args()
     app = make_application([])
@@ -45,6 +57,8 @@ def main() -> None:
             window.properties.show_node(node.id)
     if args.code:
         window.code_dock.raise_()
+    if args.train:
+        train(app, window, args.train)
     settle(app, 500)
     window.grab().save(args.output)
     print(f"saved {args.output}")

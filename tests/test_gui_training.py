@@ -57,17 +57,26 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path
 
     np.savez(tmp_path / "new.npz", pixels=np.random.default_rng(0).random((5, 64), dtype="float32"))
     panel.predict_file(str(tmp_path / "new.npz"))
+    qtbot.waitUntil(lambda: "Predictions saved" in panel.status.text(), timeout=60_000)
     with np.load(tmp_path / "new_predictions.npz") as saved:
         assert saved["digit_head"].shape == (5, 10)
-    assert "Predictions saved" in panel.status.text()
     panel.predict_file(str(tmp_path / "missing.npz"))
-    assert "cannot read" in panel.status.text()
+    qtbot.waitUntil(lambda: "cannot read" in panel.status.text(), timeout=60_000)
 
 
-def test_stop_mid_training_keeps_the_app_responsive(window, qtbot) -> None:
+def test_pause_resume_and_stop_mid_training(window, qtbot) -> None:
     press_train(window, "mlp_classifier.json", "digits", epochs=200, batch_size=8)
     panel = window.training
     qtbot.waitUntil(lambda: panel.plots.points() > 0, timeout=120_000)
+    panel.pause_button.click()
+    qtbot.waitUntil(lambda: panel.progress.format().startswith("paused"), timeout=30_000)
+    assert panel.pause_button.text() == "▶ Resume" and "Paused" in panel.status.text()
+    held = panel.progress.value()
+    qtbot.wait(400)
+    assert panel.progress.value() == held and panel.running
+    panel.pause_button.click()
+    qtbot.waitUntil(lambda: panel.progress.value() > held, timeout=30_000)
+    assert panel.pause_button.text() == "⏸ Pause"
     panel.stop_button.click()
     qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
     assert "stopped" in panel.progress.format()

@@ -64,6 +64,44 @@ def test_stop_ends_at_the_next_batch_and_keeps_the_weights() -> None:
     assert result.model is not None and result.model.count_params() == 6570
 
 
+def test_pause_holds_between_batches_until_resumed_and_leaves_the_pause_out_of_the_time() -> None:
+    import threading
+    import time
+
+    doc = load(SAMPLE / "mlp_classifier.json")
+    resumed_after = []
+
+    def pause_at_two(training, event):
+        if event.kind == "batch" and event.epoch == 1 and event.batch == 2:
+            training.pause()
+            resumed_after.append(time.perf_counter())
+            threading.Timer(0.5, training.resume).start()
+
+    result, events = run(doc, {"source": "digits"}, epochs=1, batch_size=64, on_event=pause_at_two)
+    kinds = [e.kind for e in events]
+    assert result.error == "" and not result.stopped and kinds[-1] == "finished"
+    paused, resumed = kinds.index("paused"), kinds.index("resumed")
+    assert resumed == paused + 1 and (events[paused].epoch, events[paused].batch) == (1, 2)
+    assert events[paused + 2].kind == "batch" and events[paused + 2].batch == 3  # carries on where it was
+    assert events[resumed].seconds - events[paused].seconds < 0.25  # the half-second pause is not counted
+
+
+def test_stop_while_paused_ends_the_run() -> None:
+    doc = load(SAMPLE / "mlp_classifier.json")
+
+    def pause_then_stop(training, event):
+        if event.kind == "batch" and event.batch == 1:
+            training.pause()
+            __import__("threading").Timer(0.2, training.stop).start()
+
+    result, events = run(doc, {"source": "digits"}, epochs=3, batch_size=64, on_event=pause_then_stop)
+    kinds = [e.kind for e in events]
+    after_pause = kinds[kinds.index("paused") + 1 :]
+    assert (
+        result.stopped and after_pause[-1] == "stopped" and "batch" not in after_pause and "resumed" not in after_pause
+    )
+
+
 def test_nan_loss_stops_with_a_message(tmp_path: Path) -> None:
     doc = load(SAMPLE / "multi_head.json")
     data = load_dataset(doc.graph, {"source": "synthetic", "samples": 32})

@@ -26,7 +26,8 @@ from netdesigner.core.fileformat import Document
 
 @dataclass(frozen=True)
 class TrainEvent:
-    """``kind``: started, batch, epoch, finished, stopped or failed."""
+    """``kind``: started, batch, epoch, paused, resumed, finished, stopped or failed.
+    ``seconds`` counts training time only: time spent paused is left out."""
 
     kind: str
     epoch: int = 0
@@ -63,38 +64,73 @@ class TrainingRun:
         self.device = device  # e.g. "cpu:0" to leave a GPU alone; None lets Keras choose
         self.out_dir = out_dir  # where checkpoints and TensorBoard logs go, when asked for
         self._stop = threading.Event()
+        self._go = threading.Event()  # cleared while paused
+        self._go.set()
+        self._started = 0.0
+        self._paused_seconds = 0.0
 
     def stop(self) -> None:
-        """Ask training to end after the current batch; the weights trained so far are kept."""
+        """Ask training to end after the current batch; the weights trained so far are kept.
+        A paused run ends too."""
         self._stop.set()
+        self._go.set()
+
+    def pause(self) -> None:
+        """Hold training at the end of the current batch until ``resume`` or ``stop``."""
+        if not self._stop.is_set():
+            self._go.clear()
+
+    def resume(self) -> None:
+        self._go.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._go.is_set()
+
+    def elapsed(self) -> float:
+        """Seconds spent training so far, pauses left out."""
+        return time.perf_counter() - self._started - self._paused_seconds
+
+    def _hold_if_paused(self, epoch: int, batch: int, batches: int) -> None:
+        """Called between batches on the training thread: wait, without holding the
+        interpreter, while the user has paused."""
+        if self._go.is_set():
+            return
+        where = {"epoch": epoch, "epochs": self.epochs, "batch": batch, "batches": batches}
+        self.on_event(TrainEvent("paused", **where, seconds=self.elapsed()))
+        waiting_since = time.perf_counter()
+        self._go.wait()
+        self._paused_seconds += time.perf_counter() - waiting_since
+        if not self._stop.is_set():
+            self.on_event(TrainEvent("resumed", **where, seconds=self.elapsed()))
 
     def run(self) -> TrainResult:
-        started = time.perf_counter()
+        self._started = time.perf_counter()
         try:
-            return self._run(started)
+            return self._run()
         except GraphError as error:
-            return self._fail(str(error), started)
+            return self._fail(str(error))
         except MemoryError:
-            return self._fail("out of memory: use a smaller batch size or a smaller model", started)
+            return self._fail("out of memory: use a smaller batch size or a smaller model")
         except Exception as error:  # any failure inside Keras is reported, never raised at the user
             text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             if "OOM" in text or "out of memory" in text.lower():
                 text = f"out of memory ({text}): use a smaller batch size or a smaller model"
-            return self._fail(f"training failed: {text}", started)
+            return self._fail(f"training failed: {text}")
 
-    def _fail(self, message: str, started: float) -> TrainResult:
-        self.on_event(TrainEvent("failed", message=message, seconds=time.perf_counter() - started))
+    def _fail(self, message: str) -> TrainResult:
+        self.on_event(TrainEvent("failed", message=message, seconds=self.elapsed()))
         return TrainResult({}, error=message)
 
-    def _run(self, started: float) -> TrainResult:
+    def _run(self) -> TrainResult:
         import keras
 
         if self.device is None:
-            return self._fit(started)
+            return self._fit()
         with keras.device(self.device):
-            return self._fit(started)
+            return self._fit()
 
-    def _fit(self, started: float) -> TrainResult:
+    def _fit(self) -> TrainResult:
         from netdesigner.backend.builder import build_model
         from netdesigner.backend.compiler import compile_model
 
@@ -107,7 +143,7 @@ class TrainingRun:
             validation = 0.0
         train_samples = self.data.samples - int(self.data.samples * validation)
         batches = max(1, math.ceil(train_samples / self.batch_size))
-        reporter = _reporter(self, batches, started)
+        reporter = _reporter(self, batches)
         self.on_event(
             TrainEvent("started", epochs=self.epochs, batches=batches, message=f"training on {self.data.description}")
         )
@@ -123,7 +159,7 @@ class TrainingRun:
             verbose=0,
         )
         logs = {k: [float(v) for v in values] for k, values in history.history.items()}
-        seconds = time.perf_counter() - started
+        seconds = self.elapsed()
         if reporter.nan_at is not None:
             message = (
                 f"the loss became {reporter.nan_at} at epoch {reporter.epoch + 1}: training stopped. "
@@ -183,16 +219,16 @@ class TrainingRun:
                 layer.adapt(feeder.predict(x, verbose=0))
 
 
-def _reporter(run: TrainingRun, batches: int, started: float) -> Any:
+def _reporter(run: TrainingRun, batches: int) -> Any:
     """A Keras callback that forwards progress and ends training at the end of a batch when
     asked to stop or when the loss is no longer a finite number. (Defined here because the
     Keras base class may only be imported lazily.)"""
     import keras
 
     class Reporter(keras.callbacks.Callback):
-        def __init__(self, run: TrainingRun, batches: int, started: float) -> None:
+        def __init__(self, run: TrainingRun, batches: int) -> None:
             super().__init__()
-            self.run, self.batches, self.started = run, batches, started
+            self.run, self.batches = run, batches
             self.epoch = 0
             self.nan_at: str | None = None
 
@@ -213,10 +249,11 @@ def _reporter(run: TrainingRun, batches: int, started: float) -> Any:
                     batch=batch + 1,
                     batches=self.batches,
                     logs=logs,
-                    seconds=time.perf_counter() - self.started,
+                    seconds=self.run.elapsed(),
                 )
             )
-            if self.run._stop.is_set():  # after the event: a stop asked while handling it counts now
+            self.run._hold_if_paused(self.epoch + 1, batch + 1, self.batches)
+            if self.run._stop.is_set():  # after the event and any pause: a stop asked meanwhile counts now
                 self.model.stop_training = True
 
         def on_epoch_end(self, epoch, logs=None):
@@ -228,11 +265,11 @@ def _reporter(run: TrainingRun, batches: int, started: float) -> Any:
                     epochs=self.run.epochs,
                     batches=self.batches,
                     logs=logs,
-                    seconds=time.perf_counter() - self.started,
+                    seconds=self.run.elapsed(),
                 )
             )
 
-    return Reporter(run, batches, started)
+    return Reporter(run, batches)
 
 
 def available_devices() -> list[str]:

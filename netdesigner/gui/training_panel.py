@@ -25,7 +25,6 @@ from netdesigner.backend.training import (
     predict,
     predict_file,
 )
-from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document, dumps, loads
 from netdesigner.core.params import ParamKind
 from netdesigner.core.settings import FIT_PARAMS
@@ -44,6 +43,10 @@ SOURCES = [
 ]
 
 
+def _position(event: TrainEvent) -> str:
+    return f"epoch {event.epoch}/{event.epochs} · batch {event.batch}/{event.batches}"
+
+
 def run_folder() -> Path:
     """A fresh folder for one run's checkpoint and TensorBoard logs (made only if used)."""
     base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation) or str(Path.home())
@@ -57,6 +60,7 @@ class TrainingWorker(QtCore.QObject):
     finished = QtCore.Signal(object)  # TrainResult
     evaluated = QtCore.Signal(object)  # dict of metrics, or an error string
     predicted = QtCore.Signal(object)  # Predictions, or an error string
+    file_predicted = QtCore.Signal(object)  # the Path written, or an error string
 
     def __init__(self, doc: Document, spec: dict[str, Any], device: str | None, out_dir: Path) -> None:
         super().__init__()
@@ -106,6 +110,10 @@ class TrainingWorker(QtCore.QObject):
         split = self.doc.training.validation_split
         loss = self.doc.graph.of_type("Output")[0].params["loss"]
         self._in_background(lambda: predict(self.result.model, self.data, split, loss), self.predicted, "prediction")
+
+    def predict_file(self, source: Path) -> None:
+        model, graph = self.result.model, self.doc.graph
+        self._in_background(lambda: predict_file(model, graph, source), self.file_predicted, "prediction")
 
     @staticmethod
     def _in_background(job: Callable[[], Any], done: QtCore.SignalInstance, what: str) -> None:
@@ -191,6 +199,11 @@ class TrainingPanel(QtWidgets.QWidget):
         self.stop_button = QtWidgets.QPushButton("■ Stop")
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
+        self.pause_button = QtWidgets.QPushButton("⏸ Pause")
+        self.pause_button.setToolTip("hold training after this batch; Resume carries on where it stopped")
+        self.pause_button.setCheckable(True)
+        self.pause_button.toggled.connect(self._pause_toggled)
+        self.pause_button.setEnabled(False)
         self.evaluate_button = QtWidgets.QPushButton("Evaluate")
         self.evaluate_button.clicked.connect(self.evaluate)
         self.predict_button = QtWidgets.QPushButton("Predictions")
@@ -207,6 +220,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.export_button.setToolTip("write the curves (PNG) and the history (CSV) to a folder")
         self.export_button.clicked.connect(self.export_curves)
         buttons.addWidget(self.train_button)
+        buttons.addWidget(self.pause_button)
         buttons.addWidget(self.stop_button)
         after = QtWidgets.QHBoxLayout()  # what can be done with a trained model
         for button in (
@@ -217,13 +231,6 @@ class TrainingPanel(QtWidgets.QWidget):
             self.export_button,
         ):
             after.addWidget(button)
-        for button in (
-            self.evaluate_button,
-            self.predict_button,
-            self.predict_file_button,
-            self.save_button,
-            self.export_button,
-        ):
             button.setEnabled(False)
 
         self.progress = QtWidgets.QProgressBar()
@@ -337,6 +344,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.worker.finished.connect(self._on_finished)
         self.worker.evaluated.connect(self._on_evaluated)
         self.worker.predicted.connect(self._on_predicted)
+        self.worker.file_predicted.connect(self._on_file_predicted)
         self.plots.clear()
         self.results.setRowCount(0)
         self.status.setText("Loading data and building the model…")
@@ -353,6 +361,17 @@ class TrainingPanel(QtWidgets.QWidget):
             self.worker.stop()
             self.status.setText("Stopping at the end of this batch…")
 
+    def _pause_toggled(self, pause: bool) -> None:
+        training = self.worker.training if self.worker is not None else None
+        if training is None:
+            return
+        if pause:
+            training.pause()
+            self.status.setText("Pausing at the end of this batch…")
+        else:
+            training.resume()
+        self.pause_button.setText("▶ Resume" if pause else "⏸ Pause")
+
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop a running training and wait for it (used when the window closes)."""
         if self.running:
@@ -362,6 +381,9 @@ class TrainingPanel(QtWidgets.QWidget):
     def _set_running(self, running: bool) -> None:
         self.train_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
+        if not running:
+            self.pause_button.setChecked(False)
+            self.pause_button.setEnabled(False)
         has_model = not running and self.has_model
         for button in (self.evaluate_button, self.predict_button, self.predict_file_button, self.save_button):
             button.setEnabled(has_model)
@@ -371,19 +393,23 @@ class TrainingPanel(QtWidgets.QWidget):
         if event.kind == "started":
             self.progress.setRange(0, event.epochs * event.batches)
             self.status.setText(event.message)
+            self.pause_button.setEnabled(True)
             self.device_label.setText(f"device: {self._device_text()}")
         elif event.kind == "batch":
             done = (event.epoch - 1) * event.batches + event.batch
             total = max(self.progress.maximum(), 1)
             eta = event.seconds / done * (total - done) if done else 0
             self.progress.setValue(min(done, total))
-            self.progress.setFormat(
-                f"epoch {event.epoch}/{event.epochs} · batch {event.batch}/{event.batches} · ETA {eta:.0f} s"
-            )
+            self.progress.setFormat(f"{_position(event)} · ETA {eta:.0f} s")
             if "loss" in event.logs:
                 self.plots.add_batch(event.epoch - 1 + event.batch / event.batches, event.logs["loss"])
         elif event.kind == "epoch":
             self.plots.add_epoch(event.logs)
+        elif event.kind == "paused":
+            self.progress.setFormat(f"paused · {_position(event)}")
+            self.status.setText("Paused. Resume carries on from here; Stop ends the run and keeps the weights.")
+        elif event.kind == "resumed":
+            self.status.setText("Training resumed.")
         elif event.kind in ("finished", "stopped"):
             self.progress.setFormat(f"{event.kind} after {event.seconds:.1f} s")
             self.status.setText(
@@ -444,20 +470,18 @@ class TrainingPanel(QtWidgets.QWidget):
         self.status.setText(self.predictions_view.summary)
 
     def predict_file(self, path: str | None = None) -> None:
-        """Predict in batches on a chosen .npz file (on the GUI thread: inference is quick)."""
+        """Predict in batches on a chosen .npz file, off the GUI thread (files can be large)."""
         if path is None:
             path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Inputs to predict", "", "NumPy archives (*.npz)")
-        if not path:
-            return
-        try:
-            target = predict_file(self.worker.result.model, self.worker.doc.graph, Path(path))
-        except GraphError as error:
-            self._show_error(str(error))
-            return
-        except Exception as error:  # shapes Keras refuses, and the like
-            self._show_error(f"prediction failed: {error}")
-            return
-        self.status.setText(f"Predictions saved to {target}")
+        if path and self.has_model:
+            self.status.setText(f"Predicting on {Path(path).name}…")
+            self.worker.predict_file(Path(path))
+
+    def _on_file_predicted(self, outcome: Any) -> None:
+        if isinstance(outcome, str):
+            self._show_error(outcome)
+        else:
+            self.status.setText(f"Predictions saved to {outcome}")
 
     def save_model(self) -> None:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(

@@ -128,7 +128,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     def show(event: TrainEvent) -> None:
         if event.kind == "started":
-            print(f"{event.message}; {event.epochs} epoch(s) of {event.batches} batch(es)")
+            print(f"{event.message}; device {event.device}; {event.epochs} epoch(s) of {event.batches} batch(es)")
         elif event.kind == "batch" and sys.stdout.isatty():
             done = int(20 * event.batch / max(event.batches, 1))
             print(

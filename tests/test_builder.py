@@ -58,3 +58,36 @@ def test_deep_chain_builds_despite_keras_recursion() -> None:
 
     model = build_model(chain_graph(1200, width=2))
     assert len(model.layers) == 1201
+
+
+def test_mixed_precision_keeps_head_layers_in_float32_and_scales_the_loss() -> None:
+    doc = load(Path("sample_graphs/multi_head.json"))
+    model = build_model(doc.graph, mixed_precision=True)
+    heads = set(doc.graph.head_sources())
+    policies = {layer.name: layer.dtype_policy.name for layer in model.layers if layer.weights}
+    head_names = {doc.graph.nodes[nid].name for nid in heads}
+    assert policies and all(policies[name] == "float32" for name in head_names & set(policies))
+    assert {p for name, p in policies.items() if name not in head_names} == {"mixed_float16"}
+    assert all(output.dtype == "float32" for output in model.outputs)
+    compile_model(model, compile_plan(doc.graph, doc.training))
+    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert keras.config.dtype_policy().name == "float32"  # the global policy is put back
+    assert build_model(doc.graph).layers[-1].dtype_policy.name == "float32"
+
+
+def test_exported_mixed_precision_script_builds_the_same_model() -> None:
+    doc = load(Path("sample_graphs/cnn_classifier.json"))
+    doc.training.mixed_precision = True
+    namespace: dict = {}
+    exec(compile(export_script(doc), "exported.py", "exec"), namespace)
+    assert namespace["gpu_present"]() is False  # no GPU here: the script keeps float32
+    namespace["gpu_present"] = lambda: True
+    try:
+        exported = namespace["build_model"]()
+    finally:
+        keras.config.set_dtype_policy("float32")
+    built = build_model(doc.graph, mixed_precision=True)
+    assert unnamed(exported.get_config()) == unnamed(built.get_config())
+    policies = [(layer.name, layer.dtype_policy.name) for layer in built.layers]
+    assert [(layer.name, layer.dtype_policy.name) for layer in exported.layers] == policies
+    assert ("prediction", "float32") in policies and ("conv1", "mixed_float16") in policies

@@ -39,7 +39,8 @@ def test_later_frames_move_line_data_without_rebuilding_axes() -> None:
     axes = curves.figure.axes[0]
     curves.show({"loss": [1.0, 0.4, 0.2]})
     assert curves.figure.axes == [axes]
-    assert list(axes.get_lines()[1].get_xdata()) == [1, 2, 3]
+    assert [line.get_label() for line in axes.get_lines()] == ["train"]  # no batches: no such line
+    assert list(axes.get_lines()[0].get_xdata()) == [1, 2, 3]
     assert axes.get_ylim()[0] <= 0.2
     curves.show({"loss": [1.0], "accuracy": [0.3]})  # a new metric: laid out again
     assert titles(curves) == ["loss", "accuracy"]

@@ -30,6 +30,8 @@ def all_exports() -> list[tuple[str, str]]:
         out.append((f"{path.stem}_mirrored.py", export_script(doc, ExportOptions(distribute="mirrored"))))
         if is_chain(doc.graph):
             out.append((f"{path.stem}_sequential.py", export_script(doc, ExportOptions(style="sequential"))))
+        doc.training.mixed_precision = True
+        out.append((f"{path.stem}_mixed.py", export_script(doc)))
     return out
 
 

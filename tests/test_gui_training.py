@@ -107,3 +107,17 @@ def test_regression_predictions_scatter(qtbot) -> None:
     qtbot.addWidget(view)
     assert view.summary == "20 held-out values, mean absolute error 0.1000"
     assert view.figure.axes[0].get_title() == "predicted vs true"
+
+
+def test_gpu_choices_are_offered_only_where_there_is_a_gpu(window) -> None:
+    panel = window.training
+    mixed = panel.fit_fields["mixed_precision"]
+    assert not mixed.isEnabled() and "needs a GPU" in mixed.toolTip()
+    panel.set_devices(["CPU:0"])
+    assert not mixed.isEnabled() and not panel.cpu_only.isEnabled()
+    assert panel.device_label.text() == "device: CPU (no GPU found)" and "none found" in mixed.toolTip()
+    panel.set_devices(["GPU:0 (NVIDIA H200)", "CPU:0"])
+    assert mixed.isEnabled() and panel.cpu_only.isEnabled() and "needs a GPU" not in mixed.toolTip()
+    assert panel.device_label.text() == "device: GPU:0 (NVIDIA H200)"
+    mixed.click()
+    assert window.document.doc.training.mixed_precision and window.isWindowModified()

@@ -102,6 +102,22 @@ def test_stop_while_paused_ends_the_run() -> None:
     )
 
 
+def test_mixed_precision_needs_a_gpu_and_trains_in_float16_where_one_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    import netdesigner.backend.training as training_module
+
+    doc = load(SAMPLE / "mlp_classifier.json")
+    doc.training.mixed_precision = True
+    result, events = run(doc, {"source": "digits"})
+    assert "in float32 (mixed precision needs a GPU)" in events[0].message and events[0].device.startswith("CPU")
+    assert result.model.get_layer("hidden1").dtype_policy.name == "float32"
+    monkeypatch.setattr(training_module, "has_gpu", lambda: True)  # the GPU path, run on this CPU
+    result, events = run(doc, {"source": "digits"}, epochs=2, batch_size=64)
+    assert "in mixed precision" in events[0].message and result.error == ""
+    assert result.model.get_layer("hidden1").dtype_policy.name == "mixed_float16"
+    assert result.model.get_layer("digit").dtype_policy.name == "float32"
+    assert result.history["loss"][-1] < result.history["loss"][0]
+
+
 def test_nan_loss_stops_with_a_message(tmp_path: Path) -> None:
     doc = load(SAMPLE / "multi_head.json")
     data = load_dataset(doc.graph, {"source": "synthetic", "samples": 32})

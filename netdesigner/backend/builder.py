@@ -62,12 +62,32 @@ def depth_of(graph: Graph) -> int:
     return max(level.values(), default=0)
 
 
-def build(graph: Graph, name: str = "model") -> BuiltModel:
-    with recursion_room(depth_of(graph)):
-        return _build(graph, name)
+def build(graph: Graph, name: str = "model", mixed_precision: bool = False) -> BuiltModel:
+    """``mixed_precision``: Keras's ``mixed_float16`` policy (float16 math, float32 weights) for
+    every layer but those producing a head's output, kept in float32 so that softmax and the
+    loss stay accurate, as Keras's mixed-precision guide advises."""
+    with recursion_room(depth_of(graph)), dtype_policy("mixed_float16" if mixed_precision else None):
+        return _build(graph, name, float32_ids=set(graph.head_sources()) if mixed_precision else set())
 
 
-def _build(graph: Graph, name: str) -> BuiltModel:
+@contextmanager
+def dtype_policy(name: str | None) -> Iterator[None]:
+    """Keras's global dtype policy set to ``name`` while layers and the model are created (it is
+    per thread in Keras, and the model remembers it: compile then adds loss scaling)."""
+    import keras
+
+    if name is None:
+        yield
+        return
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
     import keras
 
     issues = [i for i in validate(graph) if i.severity == "error"]
@@ -89,7 +109,7 @@ def _build(graph: Graph, name: str) -> BuiltModel:
         if node.type == "Output":
             tensors[nid] = arguments[0]
             continue
-        layer = make_layer(spec, node.params, node.name)
+        layer = make_layer(spec, node.params, node.name, dtype="float32" if nid in float32_ids else None)
         tensors[nid] = layer(arguments if spec.takes_list else arguments[0])
     ins = [tensors[nid] for nid in inputs]
     outs = [tensors[nid] for nid in heads]
@@ -101,5 +121,5 @@ def _build(graph: Graph, name: str) -> BuiltModel:
     return BuiltModel(model, inputs, heads, tensors)
 
 
-def build_model(graph: Graph, name: str = "model") -> Any:
-    return build(graph, name).model
+def build_model(graph: Graph, name: str = "model", mixed_precision: bool = False) -> Any:
+    return build(graph, name, mixed_precision).model

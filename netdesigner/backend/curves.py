@@ -16,6 +16,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from netdesigner.backend.reports import metric_pairs
 
@@ -48,7 +49,7 @@ class CurvesFigure:
         self.style = style
         self.figure = Figure(figsize=size_inches, dpi=dpi, facecolor=style.background)
         FigureCanvasAgg(self.figure)
-        self._pairs: list[tuple[str, str | None]] = []
+        self._shown: tuple[list[tuple[str, str | None]], bool] = ([], False)  # what the axes are laid out for
         self._lines: dict[str, dict] = {}
         self._laid_out_for: tuple[int, int] | None = None
 
@@ -61,8 +62,8 @@ class CurvesFigure:
         """Point the lines at this history; ``batch_x``/``batch_loss`` is the loss during epochs,
         with x in epochs (1.5 = half-way through the second)."""
         pairs = metric_pairs(epochs) or [("loss", None)]
-        if pairs != self._pairs:
-            self._build_axes(pairs)
+        if (pairs, bool(batch_x)) != self._shown:
+            self._build_axes(pairs, with_batches=bool(batch_x))
         for key, val_key in pairs:
             lines = self._lines[key]
             values = epochs.get(key, [])
@@ -91,15 +92,15 @@ class CurvesFigure:
 
     def _lay_out(self) -> None:
         """Tight layout once per axes set and pixel size, not on every frame."""
-        key = (len(self._pairs), *self.figure.canvas.get_width_height())
+        key = (len(self._shown[0]), *self.figure.canvas.get_width_height())
         if key != self._laid_out_for:
             self.figure.tight_layout(pad=0.6)
             self._laid_out_for = key
 
-    def _build_axes(self, pairs: list[tuple[str, str | None]]) -> None:
+    def _build_axes(self, pairs: list[tuple[str, str | None]], with_batches: bool) -> None:
         style = self.style
         self.figure.clear()
-        self._pairs, self._lines, self._laid_out_for = pairs, {}, None
+        self._shown, self._lines, self._laid_out_for = (pairs, with_batches), {}, None
         rows, columns = grid_shape(len(pairs))
         for index, (key, val_key) in enumerate(pairs, start=1):
             axes = self.figure.add_subplot(rows, columns, index)
@@ -108,7 +109,8 @@ class CurvesFigure:
             for spine in axes.spines.values():
                 spine.set_color(style.spine)
             lines = {}
-            if key == "loss":
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+            if key == "loss" and with_batches:
                 (lines["batches"],) = axes.plot(
                     [], [], color=style.train, alpha=0.35, linewidth=1, label="during epoch"
                 )

@@ -42,6 +42,7 @@ RESERVED = (
     "history",
     "strategy",
     "build_model",
+    "gpu_present",
     "compile_model",
     "load_data",
     "main",
@@ -53,6 +54,15 @@ RESERVED = (
     "SAMPLES",
 )
 STAND_IN_SAMPLES = 256
+# Emitted when the graph trains in mixed precision, which the app only uses where a GPU is.
+MIXED_PRECISION = '''def gpu_present():
+    """Whether Keras sees a GPU: mixed precision (float16 math, float32 weights),
+    chosen in netdesigner, only pays off on one."""
+    if keras.backend.backend() == "torch":  # it has no Keras device list
+        import torch
+
+        return torch.cuda.is_available()
+    return any(device.startswith("gpu") for device in keras.distribution.list_devices())'''
 
 
 class ExportError(GraphError):
@@ -101,7 +111,10 @@ def export_sections(doc: Document, options: ExportOptions = ExportOptions()) -> 
         raise ExportError(f"unknown strategy {options.distribute!r}: choose " + " or ".join(STRATEGIES))
     names = Namespace(RESERVED)
     plan = compile_plan(graph, doc.training)
-    model_code = (_sequential if options.style == "sequential" else _functional)(graph, names)
+    float32_ids = set(graph.head_sources()) if doc.training.mixed_precision else set()
+    model_code = (_sequential if options.style == "sequential" else _functional)(graph, names, float32_ids)
+    if doc.training.mixed_precision:
+        model_code = MIXED_PRECISION + "\n\n\n" + model_code
     return [
         Section("Imports", _imports(options)),
         Section("Settings", _settings(doc)),
@@ -188,8 +201,9 @@ def _settings(doc: Document) -> str:
     )
 
 
-def _layer_call(node: Node, argument: str = "") -> Call:
-    """``layers.X(changed and required params, name=...)``, applied to ``argument`` if given."""
+def _layer_call(node: Node, argument: str = "", float32: bool = False) -> Call:
+    """``layers.X(changed and required params, name=...)``, applied to ``argument`` if given;
+    ``float32`` keeps a head's layer in float32 under mixed precision."""
     spec = node.spec
     kwargs = spec.keras_kwargs(node.params)
     defaults = spec.keras_kwargs(spec.defaults())
@@ -199,6 +213,8 @@ def _layer_call(node: Node, argument: str = "") -> Call:
         for key, value in kwargs.items()
         if key in required or key not in defaults or value != defaults[key]
     ]
+    if float32:
+        args.append(Kw("dtype", '"float32"'))
     args.append(Kw("name", literal(node.name)))
     return Call(f"layers.{spec.keras_class}", tuple(args), f"({argument})" if argument else "")
 
@@ -215,8 +231,15 @@ def _one_or_list(names: list[str]) -> Expr:
     return names[0] if len(names) == 1 else Seq(tuple(names))
 
 
-def _functional(graph: Graph, names: Namespace) -> str:
+def _build_model_head(float32_ids: set[str]) -> list[str]:
     lines = ["def build_model():", f'{INDENT}"""The network, layer by layer, as drawn in netdesigner."""']
+    if float32_ids:
+        lines += [f"{INDENT}if gpu_present():", f'{INDENT * 2}keras.config.set_dtype_policy("mixed_float16")']
+    return lines
+
+
+def _functional(graph: Graph, names: Namespace, float32_ids: set[str]) -> str:
+    lines = _build_model_head(float32_ids)
     variable: dict[str, str] = {}
     for nid in graph.topological_order():
         node = graph.nodes[nid]
@@ -228,9 +251,9 @@ def _functional(graph: Graph, names: Namespace) -> str:
             continue
         sources = [variable[e.source] for _, e in sorted(graph.input_edges(nid).items())]
         argument = f"[{', '.join(sources)}]" if node.spec.takes_list else sources[0]
-        lines += render(_layer_call(node, argument), prefix=f"{var} = ")
+        lines += render(_layer_call(node, argument, nid in float32_ids), prefix=f"{var} = ")
     inputs = [variable[n.id] for n in graph.of_type("Input")]
-    outputs = [variable[graph.input_edges(n.id)[0].source] for n in graph.of_type("Output")]
+    outputs = [variable[source] for source in graph.head_sources()]
     model = Call(
         "keras.Model",
         (Kw("inputs", _one_or_list(inputs)), Kw("outputs", _one_or_list(outputs)), Kw("name", '"model"')),
@@ -239,17 +262,16 @@ def _functional(graph: Graph, names: Namespace) -> str:
     return "\n".join(lines)
 
 
-def _sequential(graph: Graph, names: Namespace) -> str:
+def _sequential(graph: Graph, names: Namespace, float32_ids: set[str]) -> str:
     items: list[Expr] = []
     for nid in graph.topological_order():
         node = graph.nodes[nid]
         if node.type == "Input":
             items.append(_input_call(node))
         elif node.type != "Output":
-            items.append(_layer_call(node))
+            items.append(_layer_call(node, float32=nid in float32_ids))
     model = Call("keras.Sequential", (Seq(tuple(items)), Kw("name", '"model"')))
-    lines = ["def build_model():", f'{INDENT}"""The network, layer by layer, as drawn in netdesigner."""']
-    return "\n".join(lines + render(model, prefix="return "))
+    return "\n".join(_build_model_head(float32_ids) + render(model, prefix="return "))
 
 
 def _object(obj: KerasObject) -> Expr:

@@ -8,14 +8,15 @@ from typing import Any
 from netdesigner.core.catalog import LayerSpec
 
 
-def make_layer(spec: LayerSpec, params: Mapping[str, Any], name: str | None = None) -> Any:
-    """A fresh Keras layer for a non-Input catalog entry."""
+def make_layer(spec: LayerSpec, params: Mapping[str, Any], name: str | None = None, dtype: str | None = None) -> Any:
+    """A fresh Keras layer for a non-Input catalog entry; ``dtype`` overrides the global policy."""
     import keras
 
     if spec.keras_class is None or spec.type == "Input":
         raise ValueError(f"{spec.type} is not a Keras layer")
     layer_class = getattr(keras.layers, spec.keras_class)
-    return layer_class(name=name, **spec.keras_kwargs(params))
+    extra = {"dtype": dtype} if dtype else {}
+    return layer_class(name=name, **spec.keras_kwargs(params), **extra)
 
 
 def make_input(params: Mapping[str, Any], name: str | None = None) -> Any:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from netdesigner.backend.data import Dataset
+from netdesigner.backend.devices import has_gpu, is_gpu, training_device
 from netdesigner.core.compile_plan import compile_plan
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
@@ -37,6 +38,7 @@ class TrainEvent:
     logs: dict[str, float] = field(default_factory=dict)
     message: str = ""
     seconds: float = 0.0
+    device: str = ""  # on "started": what the run computes on, in words
 
 
 @dataclass
@@ -134,7 +136,8 @@ class TrainingRun:
         from netdesigner.backend.builder import build_model
         from netdesigner.backend.compiler import compile_model
 
-        model = build_model(self.doc.graph)
+        mixed, precision_note = self._mixed_precision()
+        model = build_model(self.doc.graph, mixed_precision=mixed)
         compile_model(model, compile_plan(self.doc.graph, self.doc.training))
         x, y = self.data.fit_arguments()
         self._adapt_normalization(model, x)
@@ -145,7 +148,13 @@ class TrainingRun:
         batches = max(1, math.ceil(train_samples / self.batch_size))
         reporter = _reporter(self, batches)
         self.on_event(
-            TrainEvent("started", epochs=self.epochs, batches=batches, message=f"training on {self.data.description}")
+            TrainEvent(
+                "started",
+                epochs=self.epochs,
+                batches=batches,
+                message=f"training on {self.data.description}{precision_note}",
+                device=training_device(self.device),
+            )
         )
         history = model.fit(
             x,
@@ -178,6 +187,15 @@ class TrainingRun:
             )
         )
         return TrainResult(logs, model, stopped=kind == "stopped")
+
+    def _mixed_precision(self) -> tuple[bool, str]:
+        """Whether to build in mixed precision, and a note for the user. Asked for on a
+        machine (or a forced CPU) without a GPU, it would only slow training down: fall back."""
+        if not self.doc.training.mixed_precision:
+            return False, ""
+        if (self.device is None or is_gpu(self.device)) and has_gpu():
+            return True, " in mixed precision (float16 math, float32 weights)"
+        return False, " in float32 (mixed precision needs a GPU)"
 
     def _optional_callbacks(self, validating: bool) -> list[Any]:
         """The plain Keras callbacks the settings ask for."""
@@ -270,14 +288,6 @@ def _reporter(run: TrainingRun, batches: int) -> Any:
             )
 
     return Reporter(run, batches)
-
-
-def available_devices() -> list[str]:
-    """Devices Keras can train on, GPUs first (e.g. ["gpu:0", "cpu:0"])."""
-    import keras
-
-    devices = keras.distribution.list_devices()
-    return sorted(devices, key=lambda d: not d.lower().startswith("gpu"))
 
 
 def holdout(data: Dataset, validation_split: float) -> tuple[Any, Any]:

@@ -121,6 +121,10 @@ class Graph:
         """Nodes of one type in graph order: the model's Inputs, its Output heads."""
         return [n for n in self.nodes.values() if n.type == layer_type]
 
+    def head_sources(self) -> list[str]:
+        """For each Output head, in graph order, the node whose output it is: the model's outputs."""
+        return [self.input_edges(n.id)[0].source for n in self.of_type("Output") if 0 in self.input_edges(n.id)]
+
     def topological_order(self) -> list[str]:
         """Node ids, every node after all its inputs; among ready nodes the earliest added comes
         first, so the order reads like the order the user built the model in."""

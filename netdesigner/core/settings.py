@@ -38,6 +38,12 @@ FIT_PARAMS: tuple[ParamSpec, ...] = (
     ),
     ParamSpec("checkpoint", ParamKind.BOOL, False, "save the best model seen so far (best.keras) in the run folder"),
     ParamSpec("tensorboard", ParamKind.BOOL, False, "write TensorBoard logs in the run folder"),
+    ParamSpec(
+        "mixed_precision",
+        ParamKind.BOOL,
+        False,
+        "on a GPU: compute in float16 with float32 weights, faster on tensor cores (ignored on a CPU)",
+    ),
 )
 
 DataValue = str | int | float | bool | None
@@ -56,6 +62,7 @@ class TrainingSettings:
     patience: int = 5
     checkpoint: bool = False
     tensorboard: bool = False
+    mixed_precision: bool = False
     data: dict[str, DataValue] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

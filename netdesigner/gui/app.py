@@ -36,6 +36,14 @@ def make_application(argv: list[str]) -> QtWidgets.QApplication:
         (QtGui.QPalette.PlaceholderText, "#8a8d93"),
     ):
         palette.setColor(role, QtGui.QColor(color))
+    for role, color in (  # greyed out, so that what cannot be used now looks it
+        (QtGui.QPalette.WindowText, "#75787e"),
+        (QtGui.QPalette.Text, "#75787e"),
+        (QtGui.QPalette.ButtonText, "#75787e"),
+        (QtGui.QPalette.Button, "#2e3034"),
+        (QtGui.QPalette.Base, "#26282c"),
+    ):
+        palette.setColor(QtGui.QPalette.Disabled, role, QtGui.QColor(color))
     app.setPalette(palette)
     if STYLE.is_file():
         app.setStyleSheet(STYLE.read_text(encoding="utf-8"))

@@ -9,10 +9,12 @@ from PySide6 import QtCore
 
 
 class BackendLoader(QtCore.QObject):
-    """Emits ``ready(description)`` or ``failed(message)`` once Keras is importable."""
+    """Emits ``ready(description)`` or ``failed(message)`` once Keras is importable, then
+    ``devices`` with what it can train on, in words, GPUs first."""
 
     ready = QtCore.Signal(str)
     failed = QtCore.Signal(str)
+    devices = QtCore.Signal(object)  # list[str], e.g. ["GPU:0 (NVIDIA H200)", "CPU:0"]
 
     def start(self) -> None:
         threading.Thread(target=self._load, name="keras-import", daemon=True).start()
@@ -23,8 +25,10 @@ class BackendLoader(QtCore.QObject):
             import keras
 
             import netdesigner.backend  # noqa: F401  (quiets TensorFlow's start-up chatter)
+            from netdesigner.backend.devices import available_devices, describe
 
             seconds = time.perf_counter() - start
             self.ready.emit(f"Keras {keras.__version__} ({keras.backend.backend()}) ready in {seconds:.1f} s")
+            self.devices.emit([describe(d) for d in available_devices()])
         except Exception as error:  # any import failure is reported, the editor keeps working
             self.failed.emit(f"Keras could not be loaded: {error}")

@@ -85,6 +85,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.backend = BackendLoader(self)
         self.backend.ready.connect(self.backend_label.setText)
         self.backend.failed.connect(self.backend_label.setText)
+        self.backend.devices.connect(self.training.set_devices)
         if load_backend:
             self.backend.start()
 

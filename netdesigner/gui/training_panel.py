@@ -16,11 +16,11 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from netdesigner.backend.data import KERAS_DATASETS, DataError, load_dataset
+from netdesigner.backend.devices import is_gpu
 from netdesigner.backend.training import (
     TrainEvent,
     TrainingRun,
     TrainResult,
-    available_devices,
     evaluate,
     predict,
     predict_file,
@@ -33,6 +33,7 @@ from netdesigner.gui.plots import LivePlots
 from netdesigner.gui.predictions import PredictionsView
 
 BATCH_EVENT_SECONDS = 0.05
+MIXED_PRECISION_DOC = next(p.doc for p in FIT_PARAMS if p.name == "mixed_precision")
 SOURCES = [
     ("synthetic", "Synthetic (fits any model)"),
     ("digits", "Digits 8×8 (built in)"),
@@ -191,7 +192,8 @@ class TrainingPanel(QtWidgets.QWidget):
             self.fit_fields[spec.name] = field
         self.cpu_only = QtWidgets.QCheckBox("use the CPU even if a GPU is present")
         controls.addRow("device", self.cpu_only)
-        self.device_label = QtWidgets.QLabel("device: found when training starts")
+        self.device_label = QtWidgets.QLabel("device: looking while Keras loads…")
+        self.set_devices(None)
 
         buttons = QtWidgets.QHBoxLayout()
         self.train_button = QtWidgets.QPushButton("▶ Train")
@@ -378,6 +380,19 @@ class TrainingPanel(QtWidgets.QWidget):
             self.worker.stop()
             self.worker.thread.join(timeout)
 
+    def set_devices(self, devices: list[str] | None) -> None:
+        """What Keras can train on (``None`` until it has loaded): the GPU-only choices are
+        offered only where there is a GPU."""
+        gpu = bool(devices) and is_gpu(devices[0])
+        mixed = self.fit_fields["mixed_precision"]
+        for field in (mixed, self.cpu_only):
+            field.setEnabled(gpu)
+        if devices is not None:
+            found = devices[0] if gpu else "CPU (no GPU found)"
+            self.device_label.setText(f"device: {found}")
+        note = "" if gpu else "\n(needs a GPU: " + ("looking for one…)" if devices is None else "none found)")
+        mixed.setToolTip(MIXED_PRECISION_DOC + note)
+
     def _set_running(self, running: bool) -> None:
         self.train_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
@@ -394,7 +409,7 @@ class TrainingPanel(QtWidgets.QWidget):
             self.progress.setRange(0, event.epochs * event.batches)
             self.status.setText(event.message)
             self.pause_button.setEnabled(True)
-            self.device_label.setText(f"device: {self._device_text()}")
+            self.device_label.setText(f"device: {event.device}")
         elif event.kind == "batch":
             done = (event.epoch - 1) * event.batches + event.batch
             total = max(self.progress.maximum(), 1)
@@ -417,12 +432,6 @@ class TrainingPanel(QtWidgets.QWidget):
             )
         elif event.kind == "failed":
             self._show_error(event.message)
-
-    def _device_text(self) -> str:
-        if self.cpu_only.isChecked():
-            return "CPU (forced)"
-        devices = available_devices()
-        return devices[0].upper() if devices else "CPU"
 
     def _on_finished(self, result: TrainResult) -> None:
         self.progress.setRange(0, max(self.progress.maximum(), 1))

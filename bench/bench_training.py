@@ -2,7 +2,7 @@
 events) beside plain ``model.fit`` on the same model, data and epochs, in one run; then the
 GUI event-loop latency while the training dock trains (goal: ratio >= 0.95, p99 < 50 ms).
 
-    QT_QPA_PLATFORM=offscreen python bench/bench_training.py [--epochs 5] [--repeat 3]
+    QT_QPA_PLATFORM=offscreen python bench/bench_training.py [--epochs 5] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def gui_latency(seconds: float = 8.0) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     from PySide6 import QtWidgets
 

@@ -64,6 +64,18 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path
     qtbot.waitUntil(lambda: "cannot read" in panel.status.text(), timeout=60_000)
 
 
+def test_every_sample_trains_from_the_dock(window, qtbot, sample_path: Path) -> None:
+    """As a user would: open the sample, one epoch, Train, on the data the sample names."""
+    window.open_path(sample_path, as_sample=True, ask=False)
+    panel = window.training
+    window.training_dock.raise_()
+    panel.fit_fields["epochs"].setValue(1)
+    panel.train_button.click()
+    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=180_000)
+    assert panel.progress.format().startswith("finished"), panel.status.text()
+    assert len(panel.plots.epochs["loss"]) == 1 and panel.save_button.isEnabled()
+
+
 def test_pause_resume_and_stop_mid_training(window, qtbot) -> None:
     press_train(window, "mlp_classifier.json", "digits", epochs=200, batch_size=8)
     panel = window.training

@@ -42,6 +42,16 @@ def test_every_sample_graph_trains_offline(sample_path: Path) -> None:
     assert all(np.isfinite(v[-1]) for v in result.history.values())
 
 
+def test_every_sample_graph_trains_from_the_command_line(
+    sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["train", str(sample_path), "--data", "synthetic:32", "--epochs", "1", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "device CPU" in out and "finished after" in out
+    assert {p.name for p in tmp_path.iterdir()} >= {"history.csv", "curves.png", "model.keras"}
+
+
 def test_loss_decreases_on_a_learnable_problem() -> None:
     doc = load(SAMPLE / "mlp_classifier.json")
     result, _ = run(doc, {"source": "digits"}, epochs=4, batch_size=64)

@@ -183,6 +183,20 @@ def test_npz_and_csv_sources(tmp_path: Path) -> None:
         )
 
 
+def test_the_validation_split_is_a_random_sample_even_of_a_sorted_file(tmp_path: Path) -> None:
+    from netdesigner.backend.training import holdout
+
+    doc = load(SAMPLE / "mlp_classifier.json")
+    x = np.random.default_rng(1).random((200, 64), dtype="float32")
+    labels = np.repeat(np.arange(10), 20)  # sorted by class, as files often are
+    np.savez(tmp_path / "sorted.npz", pixels=x, digit_head=labels)
+    data = load_dataset(doc.graph, {"source": "npz", "path": str(tmp_path / "sorted.npz")})
+    _, held_out = holdout(data, 0.2)
+    assert len(held_out) == 40 and len(set(held_out.tolist())) >= 8
+    pairs = {(row.tobytes(), int(label)) for row, label in zip(data.inputs[0], data.targets[0], strict=True)}
+    assert pairs == {(row.tobytes(), int(label)) for row, label in zip(x, labels, strict=True)}  # rows kept whole
+
+
 def test_parse_data_spec() -> None:
     assert parse_data_spec("digits") == {"source": "digits"}
     assert parse_data_spec("synthetic:64") == {"source": "synthetic", "samples": 64}

@@ -15,7 +15,9 @@ A source is described by the plain dict saved in the graph file (``training.data
   Keras's ``image_dataset_from_directory`` at the Input node's image size.
 
 A file source may name a separate validation file or folder (``"validation_path"``) of the
-same kind; without one, the last ``validation_split`` of the data is held out.
+same kind; without one, ``validation_split`` of the data is held out: Keras holds out the
+*last* samples, so every source is shuffled once, with a fixed seed, when it is loaded. A
+file sorted by class would otherwise be validated on its last classes only.
 
 Before training, ``check_compatibility`` compares the arrays with the model and says, in
 words, what does not fit and how to fix it.
@@ -64,6 +66,13 @@ class Dataset:
         y = self.targets[0] if len(self.targets) == 1 else list(self.targets)
         return x, y
 
+    def shuffled(self, seed: int = 0) -> Dataset:
+        """The same samples in one fixed random order, inputs and targets alike."""
+        order = np.random.default_rng(seed).permutation(self.samples)
+        return Dataset(
+            [a[order] for a in self.inputs], [t[order] for t in self.targets], self.description, self.validation
+        )
+
 
 def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     source = spec.get("source", "synthetic") or "synthetic"
@@ -77,7 +86,7 @@ def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     }
     if source not in loaders:
         raise DataError(f"unknown data source {source!r}", "choose one of " + ", ".join(loaders))
-    dataset = loaders[source](graph, spec)
+    dataset = loaders[source](graph, spec).shuffled()
     check_compatibility(graph, dataset)
     validation_path = spec.get("validation_path")
     if validation_path:

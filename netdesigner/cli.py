@@ -1,21 +1,29 @@
 """Command line: the editor's operations without a window (DESIGN.md's contract).
 
-Exit codes: 0 success or valid, 1 invalid graph or failed run, 2 unreadable input or bad usage.
+Exit codes: 0 success or valid, 1 invalid graph or failed run, 2 unreadable input or bad usage,
+130 interrupted (a first Ctrl+C during ``train`` only stops training, which then ends normally).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, load, save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
 
+if TYPE_CHECKING:
+    from netdesigner.backend.training import TrainingRun
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # the shell's own code for Ctrl+C
 
 
 def _load_or_none(path: str) -> Document | None:
@@ -144,7 +152,9 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"{event.kind} after {event.seconds:.1f} s")
 
     out = Path(args.out)
-    result = TrainingRun(doc, data, show, epochs=args.epochs, batch_size=args.batch_size, out_dir=out).run()
+    training = TrainingRun(doc, data, show, epochs=args.epochs, batch_size=args.batch_size, out_dir=out)
+    with _stop_on_interrupt(training):
+        result = training.run()
     if result.error:
         print(f"netdesigner: {result.error}", file=sys.stderr)
         return EXIT_INVALID
@@ -166,6 +176,27 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "import": cmd_import,
 }
+
+
+@contextmanager
+def _stop_on_interrupt(training: TrainingRun) -> Iterator[None]:
+    """The first Ctrl+C stops training after the current batch, like the editor's Stop: what
+    was trained is still written. A second one aborts (``main`` reports it)."""
+
+    def stop(signum: int, frame: object) -> None:
+        print("\nstopping after this batch (Ctrl+C again to abort)", file=sys.stderr, flush=True)
+        training.stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    try:
+        previous = signal.signal(signal.SIGINT, stop)
+    except ValueError:  # not the main thread: no signals to take over
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,7 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
         return open_editor(argv)
     args = build_parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("\nnetdesigner: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def open_editor(argv: list[str]) -> int:

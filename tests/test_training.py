@@ -230,6 +230,26 @@ def test_train_cli_writes_history_curves_and_model(tmp_path: Path, capsys: pytes
     assert (tmp_path / "run" / "model.keras").stat().st_size > 0
 
 
+def test_ctrl_c_stops_training_and_still_writes_the_results(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-u", "-m", "netdesigner", "train", str(SAMPLE / "mlp_classifier.json")]
+    command += ["--data", "digits", "--epochs", "500", "--batch-size", "8", "--out", str(tmp_path)]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    for line in process.stdout:
+        if line.startswith("epoch 1/500"):
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err[-2000:]
+    assert "stopping after this batch" in err and "stopped after" in out
+    assert (tmp_path / "model.keras").is_file() and (tmp_path / "history.csv").is_file()
+
+
 def test_train_cli_failures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", str(SAMPLE / "two_branch.json"), "--data", "digits", "--out", str(tmp_path)]) == 1
     assert main(["train", str(SAMPLE / "two_branch.json"), "--data", "??", "--out", str(tmp_path)]) == 2

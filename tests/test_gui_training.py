@@ -88,7 +88,7 @@ def test_pause_resume_and_stop_mid_training(window, qtbot) -> None:
     assert panel.progress.value() == held and panel.running
     panel.pause_button.click()
     qtbot.waitUntil(lambda: panel.progress.value() > held, timeout=30_000)
-    assert panel.pause_button.text() == "⏸ Pause"
+    assert panel.pause_button.text() == "‖ Pause"
     panel.stop_button.click()
     qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
     assert "stopped" in panel.progress.format()

@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--size", default="1600x1000")
     args = parser.parse_args()
     app = make_application([])
-    window = MainWindow(load_backend=False)
+    window = MainWindow(load_backend=True)
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
     window.show()

@@ -201,7 +201,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.stop_button = QtWidgets.QPushButton("■ Stop")
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
-        self.pause_button = QtWidgets.QPushButton("⏸ Pause")
+        self.pause_button = QtWidgets.QPushButton("‖ Pause")
         self.pause_button.setToolTip("hold training after this batch; Resume carries on where it stopped")
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self._pause_toggled)
@@ -372,7 +372,7 @@ class TrainingPanel(QtWidgets.QWidget):
             self.status.setText("Pausing at the end of this batch…")
         else:
             training.resume()
-        self.pause_button.setText("▶ Resume" if pause else "⏸ Pause")
+        self.pause_button.setText("▶ Resume" if pause else "‖ Pause")
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop a running training and wait for it (used when the window closes)."""

@@ -133,3 +133,15 @@ def test_gpu_choices_are_offered_only_where_there_is_a_gpu(window) -> None:
     assert panel.device_label.text() == "device: GPU:0 (NVIDIA H200)"
     mixed.click()
     assert window.document.doc.training.mixed_precision and window.isWindowModified()
+
+
+def test_the_run_folder_is_linked_when_a_checkpoint_is_written(window, qtbot) -> None:
+    window.open_path(SAMPLE / "mlp_classifier.json", as_sample=True, ask=False)
+    panel = window.training
+    panel.fit_fields["checkpoint"].click()
+    panel.fit_fields["epochs"].setValue(1)
+    panel.train_button.click()
+    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=120_000)
+    folder = panel.worker.out_dir
+    assert (folder / "best.keras").is_file()
+    assert "best.keras in <a href='file://" in panel.status.text() and str(folder) in panel.status.text()

@@ -7,6 +7,7 @@ panel only receives its events (as queued Qt signals) and redraws at a bounded r
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 from collections.abc import Callable
@@ -240,6 +241,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.progress.setValue(0)
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
+        self.status.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.status.setOpenExternalLinks(True)  # the run folder's link opens it
         self.results = QtWidgets.QTableWidget(0, 2)
         self.results.setHorizontalHeaderLabels(["metric", "value"])
         self.results.verticalHeader().setVisible(False)
@@ -349,7 +352,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.worker.file_predicted.connect(self._on_file_predicted)
         self.plots.clear()
         self.results.setRowCount(0)
-        self.status.setText("Loading data and building the model…")
+        self._say("Loading data and building the model…")
         self.progress.setRange(0, 0)
         self._set_running(True)
         self.worker.start()
@@ -361,7 +364,7 @@ class TrainingPanel(QtWidgets.QWidget):
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
-            self.status.setText("Stopping at the end of this batch…")
+            self._say("Stopping at the end of this batch…")
 
     def _pause_toggled(self, pause: bool) -> None:
         training = self.worker.training if self.worker is not None else None
@@ -369,7 +372,7 @@ class TrainingPanel(QtWidgets.QWidget):
             return
         if pause:
             training.pause()
-            self.status.setText("Pausing at the end of this batch…")
+            self._say("Pausing at the end of this batch…")
         else:
             training.resume()
         self.pause_button.setText("▶ Resume" if pause else "‖ Pause")
@@ -407,7 +410,7 @@ class TrainingPanel(QtWidgets.QWidget):
     def _on_event(self, event: TrainEvent) -> None:
         if event.kind == "started":
             self.progress.setRange(0, event.epochs * event.batches)
-            self.status.setText(event.message)
+            self._say(event.message)
             self.pause_button.setEnabled(True)
             self.device_label.setText(f"device: {event.device}")
         elif event.kind == "batch":
@@ -422,16 +425,25 @@ class TrainingPanel(QtWidgets.QWidget):
             self.plots.add_epoch(event.logs)
         elif event.kind == "paused":
             self.progress.setFormat(f"paused · {_position(event)}")
-            self.status.setText("Paused. Resume carries on from here; Stop ends the run and keeps the weights.")
+            self._say("Paused. Resume carries on from here; Stop ends the run and keeps the weights.")
         elif event.kind == "resumed":
-            self.status.setText("Training resumed.")
+            self._say("Training resumed.")
         elif event.kind in ("finished", "stopped"):
             self.progress.setFormat(f"{event.kind} after {event.seconds:.1f} s")
-            self.status.setText(
-                "Training finished." if event.kind == "finished" else "Stopped; the weights trained so far are kept."
-            )
+            done = "Training finished." if event.kind == "finished" else "Stopped; the weights trained so far are kept."
+            self._say(done, self._run_folder_note())
         elif event.kind == "failed":
             self._show_error(event.message)
+
+    def _run_folder_note(self) -> str:
+        """Where the checkpoint and TensorBoard logs went, as a link, when the run wrote any."""
+        folder = self.worker.out_dir
+        if not folder.is_dir():
+            return ""
+        written = [name for name in ("best.keras", "logs") if (folder / name).exists()]
+        url = QtCore.QUrl.fromLocalFile(str(folder)).toString()
+        what = " and ".join("TensorBoard logs" if n == "logs" else n for n in written) or "the run's files"
+        return f" {html.escape(what)} in <a href='{html.escape(url)}'>{html.escape(str(folder))}</a>."
 
     def _on_finished(self, result: TrainResult) -> None:
         self.progress.setRange(0, max(self.progress.maximum(), 1))
@@ -439,8 +451,12 @@ class TrainingPanel(QtWidgets.QWidget):
             self.progress.setFormat("failed")
         self._set_running(False)
 
+    def _say(self, text: str, link_html: str = "") -> None:
+        """The status line is rich text (for links): what it quotes is escaped."""
+        self.status.setText(html.escape(text) + link_html)
+
     def _show_error(self, text: str) -> None:
-        self.status.setText(f"<span style='color:#ff8a80'>✗ {text}</span>")
+        self.status.setText(f"<span style='color:#ff8a80'>✗ {html.escape(text)}</span>")
         self.message(text)
 
     # --- after training ---------------------------------------------------------------------------
@@ -451,7 +467,7 @@ class TrainingPanel(QtWidgets.QWidget):
 
     def evaluate(self) -> None:
         if self.has_model:
-            self.status.setText("Evaluating on the validation data…")
+            self._say("Evaluating on the validation data…")
             self.worker.evaluate()
 
     def _on_evaluated(self, outcome: Any) -> None:
@@ -462,11 +478,11 @@ class TrainingPanel(QtWidgets.QWidget):
         for row, (key, value) in enumerate(outcome.items()):
             self.results.setItem(row, 0, QtWidgets.QTableWidgetItem(key))
             self.results.setItem(row, 1, QtWidgets.QTableWidgetItem(f"{value:.4f}"))
-        self.status.setText("Evaluated on the held-out validation data.")
+        self._say("Evaluated on the held-out validation data.")
 
     def show_predictions(self) -> None:
         if self.has_model:
-            self.status.setText("Predicting on the validation data…")
+            self._say("Predicting on the validation data…")
             self.worker.predict()
 
     def _on_predicted(self, outcome: Any) -> None:
@@ -476,21 +492,21 @@ class TrainingPanel(QtWidgets.QWidget):
         self.predictions_view = PredictionsView(outcome)
         self.predictions_view.resize(1000, 480)
         self.predictions_view.show()
-        self.status.setText(self.predictions_view.summary)
+        self._say(self.predictions_view.summary)
 
     def predict_file(self, path: str | None = None) -> None:
         """Predict in batches on a chosen .npz file, off the GUI thread (files can be large)."""
         if path is None:
             path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Inputs to predict", "", "NumPy archives (*.npz)")
         if path and self.has_model:
-            self.status.setText(f"Predicting on {Path(path).name}…")
+            self._say(f"Predicting on {Path(path).name}…")
             self.worker.predict_file(Path(path))
 
     def _on_file_predicted(self, outcome: Any) -> None:
         if isinstance(outcome, str):
             self._show_error(outcome)
         else:
-            self.status.setText(f"Predictions saved to {outcome}")
+            self._say(f"Predictions saved to {outcome}")
 
     def save_model(self) -> None:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(

@@ -145,3 +145,18 @@ def test_the_run_folder_is_linked_when_a_checkpoint_is_written(window, qtbot) ->
     folder = panel.worker.out_dir
     assert (folder / "best.keras").is_file()
     assert "best.keras in <a href='file://" in panel.status.text() and str(folder) in panel.status.text()
+
+
+def test_stop_while_the_data_loads_trains_nothing(window, qtbot, monkeypatch) -> None:
+    import time
+
+    import netdesigner.gui.training_panel as training_panel
+
+    real_load = training_panel.load_dataset
+    monkeypatch.setattr(training_panel, "load_dataset", lambda *a: (time.sleep(0.5), real_load(*a))[1])
+    press_train(window, "mlp_classifier.json", "digits", epochs=5)
+    panel = window.training
+    panel.stop_button.click()
+    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=60_000)
+    assert panel.progress.format().startswith("stopped") and panel.plots.points() == 0
+    assert not panel.save_button.isEnabled()

@@ -283,15 +283,21 @@ def test_image_folder_source_trains(tmp_path: Path) -> None:
 
 
 def test_keras_dataset_without_network_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
     import keras
 
+    timeouts = []
+
     def offline():
+        timeouts.append(socket.getdefaulttimeout())
         raise Exception("URL fetch failure: Name or service not known")
 
     monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
     doc = load(SAMPLE / "mlp_classifier.json")
     with pytest.raises(DataError, match="needs the network; offline, use the built-in digits"):
         load_dataset(doc.graph, {"source": "keras", "name": "mnist"})
+    assert timeouts == [20] and socket.getdefaulttimeout() is None  # a silent network cannot hang it
 
 
 def test_optional_keras_callbacks(tmp_path: Path) -> None:

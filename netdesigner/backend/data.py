@@ -26,6 +26,9 @@ words, what does not fit and how to fix it.
 from __future__ import annotations
 
 import csv
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,7 @@ DIGITS = Path(__file__).resolve().parent.parent.parent / "resources" / "datasets
 CLASS_LOSSES = losses_expecting("one_hot", "class_index")
 BINARY_LOSSES = losses_expecting("binary")
 POSITIVE_LOSSES = losses_expecting("positive_values")
+DOWNLOAD_TIMEOUT_SECONDS = 20
 
 
 class DataError(GraphError):
@@ -233,6 +237,19 @@ def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
 KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100")
 
 
+@contextmanager
+def network_timeout(seconds: float) -> Iterator[None]:
+    """Keras downloads with ``urllib``, which waits forever by default on a network that drops
+    packets: give up after ``seconds`` without an answer instead (unless a timeout is set)."""
+    previous = socket.getdefaulttimeout()
+    if previous is None:
+        socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
 def _keras_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     import keras
 
@@ -240,7 +257,8 @@ def _keras_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     if name not in KERAS_DATASETS:
         raise DataError(f"unknown Keras dataset {name!r}", "choose one of " + ", ".join(KERAS_DATASETS))
     try:
-        (x, y), _ = getattr(keras.datasets, name).load_data()
+        with network_timeout(DOWNLOAD_TIMEOUT_SECONDS):
+            (x, y), _ = getattr(keras.datasets, name).load_data()
     except Exception as exc:  # no network, a proxy, a broken cache: all mean "not available"
         raise DataError(
             f"could not get the Keras dataset {name} ({type(exc).__name__}: {str(exc)[:120]})",

@@ -72,6 +72,7 @@ class TrainingWorker(QtCore.QObject):
         self.result: TrainResult | None = None
         self.thread: threading.Thread | None = None
         self._last_batch = 0.0
+        self._stop_asked = False
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self._run, name="netdesigner-training", daemon=True)
@@ -81,13 +82,20 @@ class TrainingWorker(QtCore.QObject):
         try:
             self.data = load_dataset(self.doc.graph, self.spec)
         except DataError as error:
-            self.event.emit(TrainEvent("failed", message=str(error)))
-            self.result = TrainResult({}, error=str(error))
-            self.finished.emit(self.result)
+            self._end(TrainEvent("failed", message=str(error)), TrainResult({}, error=str(error)))
             return
         self.training = TrainingRun(self.doc, self.data, self._forward, device=self.device, out_dir=self.out_dir)
+        if self._stop_asked:  # Stop pressed while the data loaded (after this, stop() reaches the run)
+            self._end(TrainEvent("stopped"), TrainResult({}, stopped=True))
+            return
         self.result = self.training.run()
         self.finished.emit(self.result)
+
+    def _end(self, event: TrainEvent, result: TrainResult) -> None:
+        """End without training: the panel hears why, then that the worker is done."""
+        self.event.emit(event)
+        self.result = result
+        self.finished.emit(result)
 
     def _forward(self, event: TrainEvent) -> None:
         """Pass events to the GUI thread, batch events at most every BATCH_EVENT_SECONDS: small
@@ -101,6 +109,7 @@ class TrainingWorker(QtCore.QObject):
         self.event.emit(event)
 
     def stop(self) -> None:
+        self._stop_asked = True
         if self.training is not None:
             self.training.stop()
 

@@ -22,14 +22,18 @@ def titles(curves: CurvesFigure) -> list[str]:
     return [axes.get_title() for axes in curves.figure.axes]
 
 
+def legend(curves: CurvesFigure) -> list[str]:
+    return [text.get_text() for text in curves.figure.legends[0].get_texts()]
+
+
 def test_one_panel_per_metric_loss_first_with_validation_beside_train() -> None:
     curves = CurvesFigure(DARK)
     curves.show(TWO_HEADS, batch_x=[0.5, 1.0, 1.5], batch_loss=[1.2, 1.0, 0.7])
     assert titles(curves) == ["loss", "digit_loss", "size_loss", "digit_accuracy"]
-    loss_axes = curves.figure.axes[0]
-    labels = {line.get_label(): list(line.get_ydata()) for line in loss_axes.get_lines()}
-    assert labels == {"during epoch": [1.2, 1.0, 0.7], "train": [1.0, 0.5], "validation": [1.1, 0.7]}
-    assert [line.get_label() for line in curves.figure.axes[2].get_lines()] == ["train"]
+    assert legend(curves) == ["train", "validation", "during epoch"]
+    loss_lines = [list(line.get_ydata()) for line in curves.figure.axes[0].get_lines()]
+    assert loss_lines == [[1.2, 1.0, 0.7], [1.0, 0.5], [1.1, 0.7]]  # during epoch, train, validation
+    assert [list(line.get_ydata()) for line in curves.figure.axes[2].get_lines()] == [[0.4, 0.2]]
     assert grid_shape(4) == (2, 3) and grid_shape(1) == (1, 1)
 
 
@@ -38,12 +42,37 @@ def test_later_frames_move_line_data_without_rebuilding_axes() -> None:
     curves.show({"loss": [1.0]})
     axes = curves.figure.axes[0]
     curves.show({"loss": [1.0, 0.4, 0.2]})
-    assert curves.figure.axes == [axes]
-    assert [line.get_label() for line in axes.get_lines()] == ["train"]  # no batches: no such line
+    assert curves.figure.axes == [axes] and legend(curves) == ["train"]  # no batches, no validation
     assert list(axes.get_lines()[0].get_xdata()) == [1, 2, 3]
-    assert axes.get_ylim()[0] <= 0.2
+    low, high = axes.get_ylim()
+    assert low < 0.2 and high > 1.0
+    assert axes.get_xlim()[0] == 0 and 3 < axes.get_xlim()[1] <= 6  # room for more epochs
     curves.show({"loss": [1.0], "accuracy": [0.3]})  # a new metric: laid out again
     assert titles(curves) == ["loss", "accuracy"]
+
+
+def test_live_frames_draw_only_the_lines_and_look_like_a_full_drawing() -> None:
+    import numpy as np
+
+    live = CurvesFigure(DARK, live=True)
+    history = {"loss": [2.0, 1.5, 1.2], "val_loss": [2.1, 1.7, 1.4]}
+    batches_x = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    batches = [2.2, 2.0, 1.7, 1.5, 1.3, 1.2]
+    live.show(history, batches_x[:4], batches[:4])
+    live.render(500, 300, 100)
+    live.show(history, batches_x, batches)
+    frame = np.array(live.render(500, 300, 100))
+    assert live.full_draws == 1  # the limits held: only the lines were drawn again
+    full = CurvesFigure(DARK)
+    full.show(history, batches_x, batches)
+    reference = np.array(full.render(500, 300, 100))
+    differing = np.any(frame != reference, axis=-1).mean()
+    assert differing < 0.01  # the same picture but where lines cross the axes' frame
+    live.show({**history, "loss": [*history["loss"], 0.3]}, batches_x, batches)
+    live.render(500, 300, 100)
+    assert live.full_draws == 2  # a point below the y range: limits and picture renewed
+    live.render(640, 300, 100)
+    assert live.full_draws == 3  # a new size
 
 
 def test_render_returns_the_requested_pixels_and_the_png_is_written(tmp_path) -> None:

@@ -13,14 +13,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from netdesigner.backend.reports import metric_pairs
 
 MAX_COLUMNS = 3
+LEGEND_POINTS = 8
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,26 @@ def grid_shape(count: int) -> tuple[int, int]:
 
 
 class CurvesFigure:
-    def __init__(self, style: CurveStyle = PAPER, size_inches: tuple[float, float] = (6.0, 3.0), dpi: float = 100):
-        self.style = style
+    """``live``: the lines are drawn over a cached picture of everything else (matplotlib's
+    blitting), which is redrawn only when the axes limits, the layout or the size change.
+    Limits are rounded out to tick values, so they change a few times a run, not each frame;
+    the legend sits above the panels, where no curve can run through it."""
+
+    def __init__(
+        self,
+        style: CurveStyle = PAPER,
+        size_inches: tuple[float, float] = (6.0, 3.0),
+        dpi: float = 100,
+        live: bool = False,
+    ):
+        self.style, self.live = style, live
         self.figure = Figure(figsize=size_inches, dpi=dpi, facecolor=style.background)
         FigureCanvasAgg(self.figure)
         self._shown: tuple[list[tuple[str, str | None]], bool] = ([], False)  # what the axes are laid out for
-        self._lines: dict[str, dict] = {}
-        self._laid_out_for: tuple[int, int] | None = None
+        self._lines: dict[str, dict[str, Line2D]] = {}
+        self._laid_out_for: tuple[int, int, int] | None = None
+        self._background: Any = None  # the cached picture without the lines (live only)
+        self.full_draws = 0
 
     def show(
         self,
@@ -73,65 +89,113 @@ class CurvesFigure:
                 lines["validation"].set_data(range(1, len(val) + 1), val)
             if "batches" in lines:
                 lines["batches"].set_data(batch_x, batch_loss)
-            axes = lines["train"].axes
-            axes.relim()
-            axes.autoscale_view()
+            self._fit_limits(lines["train"].axes, list(lines.values()))
 
     def render(self, width: int, height: int, dpi: float) -> memoryview:
         """Draw at ``width`` x ``height`` pixels and return the RGBA buffer (valid until the next call)."""
-        self.figure.set_dpi(dpi)
-        self.figure.set_size_inches(width / dpi, height / dpi)
+        if (width, height) != self.figure.canvas.get_width_height() or dpi != self.figure.dpi:
+            self.figure.set_dpi(dpi)
+            self.figure.set_size_inches(width / dpi, height / dpi)
+            self._background = None
         self._lay_out()
-        self.figure.canvas.draw()
-        return self.figure.canvas.buffer_rgba()
+        canvas = self.figure.canvas
+        if not self.live:
+            self._draw_everything()
+        elif self._background is None:
+            self._draw_everything()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        if self.live:
+            for lines in self._lines.values():
+                for line in lines.values():
+                    line.axes.draw_artist(line)
+        return canvas.buffer_rgba()
 
     def save(self, path: Path | str, dpi: float = 110) -> Path:
+        for lines in self._lines.values():  # savefig leaves animated artists out
+            for line in lines.values():
+                line.set_animated(False)
         self._lay_out()
         self.figure.savefig(path, dpi=dpi, facecolor=self.style.background)
         return Path(path)
 
+    def _draw_everything(self) -> None:
+        self.full_draws += 1
+        self.figure.canvas.draw()
+
+    def _fit_limits(self, axes: Any, lines: list[Line2D]) -> None:
+        """Limits around every line's data; a change forgets the cached picture, so limits are
+        kept while the data stays inside them and fills half of them, and new ones leave room
+        to grow (half again as many epochs; a tenth of the range above and below)."""
+        xs = [x for line in lines for x in line.get_xdata()]
+        ys = [y for line in lines for y in line.get_ydata() if math.isfinite(y)]
+        if not xs or not ys:
+            return
+        low, high = min(ys), max(ys)
+        x_limits, y_limits = axes.get_xlim(), axes.get_ylim()
+        if not (max(xs) <= x_limits[1] <= 2 * max(xs) and x_limits[0] == 0):
+            x_limits = (0.0, _rounded_out(0.0, 1.5 * max(xs), integer=True)[1])
+        if not (y_limits[0] <= low and high <= y_limits[1] and high - low >= 0.5 * (y_limits[1] - y_limits[0])):
+            room = 0.1 * (high - low)
+            y_limits = _rounded_out(low - room, high + room, integer=False)
+        if (x_limits, y_limits) != (axes.get_xlim(), axes.get_ylim()):
+            axes.set_xlim(x_limits)
+            axes.set_ylim(y_limits)
+            self._background = None
+
     def _lay_out(self) -> None:
-        """Tight layout once per axes set and pixel size, not on every frame."""
-        key = (len(self._shown[0]), *self.figure.canvas.get_width_height())
+        """Tight layout once per axes set and pixel size, not on every frame; the top strip is
+        the legend's."""
+        width, height = self.figure.canvas.get_width_height()
+        key = (len(self._shown[0]), width, height)
         if key != self._laid_out_for:
-            self.figure.tight_layout(pad=0.6)
-            self._laid_out_for = key
+            legend_strip = min(0.3, 2.6 * LEGEND_POINTS / 72 * self.figure.dpi / max(height, 1))
+            self.figure.tight_layout(pad=0.6, rect=(0, 0, 1, 1 - legend_strip))
+            self._laid_out_for, self._background = key, None
 
     def _build_axes(self, pairs: list[tuple[str, str | None]], with_batches: bool) -> None:
         style = self.style
         self.figure.clear()
-        self._shown, self._lines, self._laid_out_for = (pairs, with_batches), {}, None
+        self._shown, self._lines, self._laid_out_for, self._background = (pairs, with_batches), {}, None, None
         rows, columns = grid_shape(len(pairs))
+        kinds = {"train": dict(color=style.train, marker="o", markersize=3)}
+        if any(val_key for _, val_key in pairs):
+            kinds["validation"] = dict(color=style.validation, marker="o", markersize=3)
+        if with_batches:
+            kinds["during epoch"] = dict(color=style.train, alpha=0.35, linewidth=1)
         for index, (key, val_key) in enumerate(pairs, start=1):
             axes = self.figure.add_subplot(rows, columns, index)
             axes.set_facecolor(style.axes)
             axes.tick_params(colors=style.text, labelsize=7)
             for spine in axes.spines.values():
                 spine.set_color(style.spine)
-            lines = {}
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+            lines = {}
             if key == "loss" and with_batches:
-                (lines["batches"],) = axes.plot(
-                    [], [], color=style.train, alpha=0.35, linewidth=1, label="during epoch"
-                )
-            (lines["train"],) = axes.plot([], [], "o-", color=style.train, markersize=3, label="train")
+                (lines["batches"],) = axes.plot([], [], **kinds["during epoch"], animated=self.live)
+            (lines["train"],) = axes.plot([], [], **kinds["train"], animated=self.live)
             if val_key:
-                (lines["validation"],) = axes.plot(
-                    [], [], "o-", color=style.validation, markersize=3, label="validation"
-                )
+                (lines["validation"],) = axes.plot([], [], **kinds["validation"], animated=self.live)
             axes.set_title(key, color=style.title, fontsize=9)
             axes.set_xlabel("epoch", color=style.text, fontsize=8)
             axes.grid(alpha=0.25)
-            axes.legend(
-                fontsize=7, loc=_legend_corner(key), facecolor=style.axes, edgecolor=style.spine, labelcolor=style.text
-            )
             self._lines[key] = lines
+        self.figure.legend(
+            handles=[Line2D([], [], label=label, **look) for label, look in kinds.items()],
+            loc="upper center",
+            ncols=len(kinds),
+            frameon=False,
+            fontsize=LEGEND_POINTS,
+            labelcolor=style.text,
+        )
 
 
-def _legend_corner(metric: str) -> str:
-    """Out of the curves' way: losses and errors fall, the other metrics rise. (``loc="best"``
-    would search the data on every frame.)"""
-    return "upper right" if "loss" in metric or "error" in metric else "lower right"
+def _rounded_out(low: float, high: float, integer: bool) -> tuple[float, float]:
+    """``low``..``high`` with a 4% margin, widened to the nearest ticks of a 6-tick axis."""
+    margin = (high - low) * 0.04 or max(abs(high) * 0.05, 0.05)
+    ticks = MaxNLocator(nbins=6, integer=integer).tick_values(low - margin, high + margin)
+    return float(ticks[0]), float(ticks[-1])
 
 
 def plot_history(history: dict[str, list[float]], path: Path) -> Path:

@@ -45,7 +45,7 @@ class LivePlots(QtWidgets.QWidget):
         self.batch_x: list[float] = []
         self.batch_loss: list[float] = []
         self.redraws = 0
-        self._curves = CurvesFigure(DARK)  # drawn on the drawing thread only
+        self._curves = CurvesFigure(DARK, live=True)  # drawn on the drawing thread only
         self._image: QtGui.QImage | None = None
         self._dirty = True
         self._drawing = False

@@ -65,6 +65,9 @@ def test_live_frames_draw_only_the_lines_and_look_like_a_full_drawing() -> None:
     assert live.full_draws == 1  # the limits held: only the lines were drawn again
     full = CurvesFigure(DARK)
     full.show(history, batches_x, batches)
+    for drawn, kept in zip(full.figure.axes, live.figure.axes, strict=True):
+        drawn.set_xlim(kept.get_xlim())
+        drawn.set_ylim(kept.get_ylim())
     reference = np.array(full.render(500, 300, 100))
     differing = np.any(frame != reference, axis=-1).mean()
     assert differing < 0.01  # the same picture but where lines cross the axes' frame
@@ -73,6 +76,9 @@ def test_live_frames_draw_only_the_lines_and_look_like_a_full_drawing() -> None:
     assert live.full_draws == 2  # a point below the y range: limits and picture renewed
     live.render(640, 300, 100)
     assert live.full_draws == 3  # a new size
+    live.show({**history, "loss": [*history["loss"], 0.3]}, batches_x, batches, tidy=True)
+    live.render(640, 300, 100)
+    assert live.full_draws == 4 and live.figure.axes[0].get_xlim() == (0.0, 4.4)  # training over: close fit
 
 
 def test_render_returns_the_requested_pixels_and_the_png_is_written(tmp_path) -> None:

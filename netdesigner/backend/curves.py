@@ -74,9 +74,11 @@ class CurvesFigure:
         epochs: dict[str, list[float]],
         batch_x: Sequence[float] = (),
         batch_loss: Sequence[float] = (),
+        tidy: bool | None = None,
     ) -> None:
         """Point the lines at this history; ``batch_x``/``batch_loss`` is the loss during epochs,
-        with x in epochs (1.5 = half-way through the second)."""
+        with x in epochs (1.5 = half-way through the second). ``tidy`` (the default unless
+        live; a live view asks for it once training ends) fits the limits closely."""
         pairs = metric_pairs(epochs) or [("loss", None)]
         if (pairs, bool(batch_x)) != self._shown:
             self._build_axes(pairs, with_batches=bool(batch_x))
@@ -89,7 +91,7 @@ class CurvesFigure:
                 lines["validation"].set_data(range(1, len(val) + 1), val)
             if "batches" in lines:
                 lines["batches"].set_data(batch_x, batch_loss)
-            self._fit_limits(lines["train"].axes, list(lines.values()))
+        self._fit_limits(not self.live if tidy is None else tidy)
 
     def render(self, width: int, height: int, dpi: float) -> memoryview:
         """Draw at ``width`` x ``height`` pixels and return the RGBA buffer (valid until the next call)."""
@@ -124,25 +126,35 @@ class CurvesFigure:
         self.full_draws += 1
         self.figure.canvas.draw()
 
-    def _fit_limits(self, axes: Any, lines: list[Line2D]) -> None:
-        """Limits around every line's data; a change forgets the cached picture, so limits are
+    def _fit_limits(self, tidy: bool) -> None:
+        """One epoch axis for all panels, a value axis each. ``tidy`` limits hug the data. Live
+        ones change as seldom as they can, since a change forgets the cached picture: they are
         kept while the data stays inside them and fills half of them, and new ones leave room
-        to grow (half again as many epochs; a tenth of the range above and below)."""
-        xs = [x for line in lines for x in line.get_xdata()]
-        ys = [y for line in lines for y in line.get_ydata() if math.isfinite(y)]
-        if not xs or not ys:
+        (half again as many epochs; a tenth of the range above and below)."""
+        panels = [list(lines.values()) for lines in self._lines.values()]
+        last_x = max((x for lines in panels for line in lines for x in line.get_xdata()), default=0)
+        if not last_x:
             return
-        low, high = min(ys), max(ys)
-        x_limits, y_limits = axes.get_xlim(), axes.get_ylim()
-        if not (max(xs) <= x_limits[1] <= 2 * max(xs) and x_limits[0] == 0):
-            x_limits = (0.0, _rounded_out(0.0, 1.5 * max(xs), integer=True)[1])
-        if not (y_limits[0] <= low and high <= y_limits[1] and high - low >= 0.5 * (y_limits[1] - y_limits[0])):
-            room = 0.1 * (high - low)
-            y_limits = _rounded_out(low - room, high + room, integer=False)
-        if (x_limits, y_limits) != (axes.get_xlim(), axes.get_ylim()):
-            axes.set_xlim(x_limits)
-            axes.set_ylim(y_limits)
-            self._background = None
+        x_limits = self.figure.axes[0].get_xlim()
+        if tidy:
+            x_limits = (0.0, last_x + max(0.4, 0.02 * last_x))
+        elif not (x_limits[0] == 0 and last_x <= 0.98 * x_limits[1] <= 2 * last_x):
+            x_limits = (0.0, _rounded_out(0.0, 1.5 * last_x, integer=True)[1])
+        for lines in panels:
+            axes = lines[0].axes
+            ys = [y for line in lines for y in line.get_ydata() if math.isfinite(y)]
+            if not ys:
+                continue
+            low, high = min(ys), max(ys)
+            y_limits = axes.get_ylim()
+            inside = y_limits[0] < low and high < y_limits[1]
+            if tidy or not (inside and high - low >= 0.5 * (y_limits[1] - y_limits[0])):
+                room = (0.04 if tidy else 0.1) * (high - low)
+                y_limits = _rounded_out(low - room, high + room, integer=False)
+            if (x_limits, y_limits) != (axes.get_xlim(), axes.get_ylim()):
+                axes.set_xlim(x_limits)
+                axes.set_ylim(y_limits)
+                self._background = None
 
     def _lay_out(self) -> None:
         """Tight layout once per axes set and pixel size, not on every frame; the top strip is

@@ -29,6 +29,7 @@ class _Frame:
     epochs: dict[str, list[float]]
     batch_x: list[float]
     batch_loss: list[float]
+    settled: bool
     size: QtCore.QSize  # device pixels
     ratio: float  # device pixels per logical pixel
     dpi: float
@@ -48,6 +49,7 @@ class LivePlots(QtWidgets.QWidget):
         self._curves = CurvesFigure(DARK, live=True)  # drawn on the drawing thread only
         self._image: QtGui.QImage | None = None
         self._dirty = True
+        self._settled = False
         self._drawing = False
         self._drawn.connect(self._show)
         self._timer = QtCore.QTimer(self, interval=REDRAW_MS)
@@ -56,7 +58,11 @@ class LivePlots(QtWidgets.QWidget):
 
     def clear(self) -> None:
         self.epochs, self.batch_x, self.batch_loss = {}, [], []
-        self._dirty = True
+        self._dirty, self._settled = True, False
+
+    def settle(self) -> None:
+        """Training is over: the next frame fits the axes closely to the curves."""
+        self._dirty, self._settled = True, True
 
     def add_batch(self, position: float, loss: float) -> None:
         """``loss`` is Keras's running mean over the epoch so far: already smooth, no lag added."""
@@ -90,6 +96,7 @@ class LivePlots(QtWidgets.QWidget):
             {k: list(v) for k, v in self.epochs.items()},
             list(self.batch_x),
             list(self.batch_loss),
+            self._settled,
             size,
             ratio,
             self.logicalDpiX() * ratio,
@@ -98,7 +105,7 @@ class LivePlots(QtWidgets.QWidget):
 
     def _draw(self, frame: _Frame) -> QtGui.QImage:
         """On the drawing thread."""
-        self._curves.show(frame.epochs, frame.batch_x, frame.batch_loss)
+        self._curves.show(frame.epochs, frame.batch_x, frame.batch_loss, tidy=frame.settled)
         width, height = frame.size.width(), frame.size.height()
         buffer = self._curves.render(width, height, frame.dpi)
         image = QtGui.QImage(buffer, width, height, QtGui.QImage.Format.Format_RGBA8888).copy()

@@ -455,6 +455,7 @@ class TrainingPanel(QtWidgets.QWidget):
         return f" {html.escape(what)} in <a href='{html.escape(url)}'>{html.escape(str(folder))}</a>."
 
     def _on_finished(self, result: TrainResult) -> None:
+        self.plots.settle()
         self.progress.setRange(0, max(self.progress.maximum(), 1))
         if result.error:
             self.progress.setFormat("failed")

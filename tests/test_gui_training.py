@@ -160,3 +160,22 @@ def test_stop_while_the_data_loads_trains_nothing(window, qtbot, monkeypatch) ->
     qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=60_000)
     assert panel.progress.format().startswith("stopped") and panel.plots.points() == 0
     assert not panel.save_button.isEnabled()
+
+
+def test_train_menu_and_keys_drive_the_same_actions(window, qtbot) -> None:
+    from PySide6 import QtCore
+
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Train")
+    assert [a.text() for a in menu.actions()] == ["▶ Train", "‖ Pause", "■ Stop"]
+    assert [a.isEnabled() for a in menu.actions()] == [True, False, False]
+    window.open_path(SAMPLE / "mlp_classifier.json", as_sample=True, ask=False)
+    panel = window.training
+    panel.fit_fields["epochs"].setValue(300)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(window.canvas.widget, QtCore.Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: panel.plots.points() > 0, timeout=120_000)
+    assert [a.isEnabled() for a in menu.actions()] == [False, True, True] and not panel.train_button.isEnabled()
+    qtbot.keyClick(window.canvas.widget, QtCore.Qt.Key.Key_F5, QtCore.Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    assert "stopped" in panel.progress.format() and menu.actions()[0].isEnabled()

@@ -142,6 +142,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(edit, "De&lete", self.delete_selected, QtGui.QKeySequence.Delete, canvas_only=True)
         self._action(edit, "Select &All", self.canvas.select_all, QtGui.QKeySequence.SelectAll, canvas_only=True)
 
+        train = bar.addMenu("&Train")
+        for action in (self.training.train_action, self.training.pause_action, self.training.stop_action):
+            train.addAction(action)
+
         view = bar.addMenu("&View")
         self._action(view, "Auto &Layout", self.auto_layout, "Ctrl+L")
         self._action(view, "&Fit View", self.canvas.fit_to_selection, "F")

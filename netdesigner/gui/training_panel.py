@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.backend.data import KERAS_DATASETS, DataError, load_dataset
 from netdesigner.backend.devices import is_gpu
@@ -206,16 +206,19 @@ class TrainingPanel(QtWidgets.QWidget):
         self.set_devices(None)
 
         buttons = QtWidgets.QHBoxLayout()
-        self.train_button = QtWidgets.QPushButton("▶ Train")
-        self.train_button.clicked.connect(self.start)
-        self.stop_button = QtWidgets.QPushButton("■ Stop")
-        self.stop_button.clicked.connect(self.stop)
-        self.stop_button.setEnabled(False)
-        self.pause_button = QtWidgets.QPushButton("‖ Pause")
-        self.pause_button.setToolTip("hold training after this batch; Resume carries on where it stopped")
-        self.pause_button.setCheckable(True)
-        self.pause_button.toggled.connect(self._pause_toggled)
-        self.pause_button.setEnabled(False)
+        # One action each, shared by the buttons here and the window's Train menu (with keys).
+        self.train_action = self._run_action("▶ Train", "F5", "build, compile and fit the model on the chosen data")
+        self.train_action.triggered.connect(self.start)
+        self.pause_action = self._run_action("‖ Pause", "F6", "hold training after this batch; Resume carries on")
+        self.pause_action.setCheckable(True)
+        self.pause_action.toggled.connect(self._pause_toggled)
+        self.stop_action = self._run_action("■ Stop", "Shift+F5", "end after this batch, keeping the weights")
+        self.train_button, self.pause_button, self.stop_button = (
+            self._action_button(action) for action in (self.train_action, self.pause_action, self.stop_action)
+        )
+        self.stop_action.triggered.connect(self.stop)
+        self.pause_action.setEnabled(False)
+        self.stop_action.setEnabled(False)
         self.evaluate_button = QtWidgets.QPushButton("Evaluate")
         self.evaluate_button.clicked.connect(self.evaluate)
         self.predict_button = QtWidgets.QPushButton("Predictions")
@@ -274,6 +277,19 @@ class TrainingPanel(QtWidgets.QWidget):
         layout.addWidget(left_box)
         layout.addWidget(self.plots, 1)
         self._source_changed()
+
+    def _run_action(self, text: str, key: str, tip: str) -> QtGui.QAction:
+        action = QtGui.QAction(text, self)
+        action.setShortcut(QtGui.QKeySequence(key))
+        action.setToolTip(f"{tip} ({key})")
+        return action
+
+    @staticmethod
+    def _action_button(action: QtGui.QAction) -> QtWidgets.QToolButton:
+        button = QtWidgets.QToolButton()
+        button.setDefaultAction(action)
+        button.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
+        return button
 
     # --- settings <-> document ---------------------------------------------------------------------
 
@@ -384,7 +400,7 @@ class TrainingPanel(QtWidgets.QWidget):
             self._say("Pausing at the end of this batch…")
         else:
             training.resume()
-        self.pause_button.setText("▶ Resume" if pause else "‖ Pause")
+        self.pause_action.setText("▶ Resume" if pause else "‖ Pause")
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop a running training and wait for it (used when the window closes)."""
@@ -406,11 +422,11 @@ class TrainingPanel(QtWidgets.QWidget):
         mixed.setToolTip(MIXED_PRECISION_DOC + note)
 
     def _set_running(self, running: bool) -> None:
-        self.train_button.setEnabled(not running)
-        self.stop_button.setEnabled(running)
+        self.train_action.setEnabled(not running)
+        self.stop_action.setEnabled(running)
         if not running:
-            self.pause_button.setChecked(False)
-            self.pause_button.setEnabled(False)
+            self.pause_action.setChecked(False)
+            self.pause_action.setEnabled(False)
         has_model = not running and self.has_model
         for button in (self.evaluate_button, self.predict_button, self.predict_file_button, self.save_button):
             button.setEnabled(has_model)
@@ -420,7 +436,7 @@ class TrainingPanel(QtWidgets.QWidget):
         if event.kind == "started":
             self.progress.setRange(0, event.epochs * event.batches)
             self._say(event.message)
-            self.pause_button.setEnabled(True)
+            self.pause_action.setEnabled(True)
             self.device_label.setText(f"device: {event.device}")
         elif event.kind == "batch":
             done = (event.epoch - 1) * event.batches + event.batch

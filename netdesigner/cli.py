@@ -1,7 +1,8 @@
 """Command line: the editor's operations without a window (DESIGN.md's contract).
 
-Exit codes: 0 success or valid, 1 invalid graph or failed run, 2 unreadable input or bad usage,
-130 interrupted (a first Ctrl+C during ``train`` only stops training, which then ends normally).
+Exit codes: 0 success or valid, 1 invalid graph or failed run (an interrupted one too: a first
+Ctrl+C during ``train`` only stops training, which then ends normally), 2 unreadable input or
+bad usage.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from netdesigner.backend.training import TrainingRun
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130  # the shell's own code for Ctrl+C
 
 
 def _load_or_none(path: str) -> Document | None:
@@ -241,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("\nnetdesigner: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_INVALID  # the contract's "failed run"
 
 
 def open_editor(argv: list[str]) -> int:

@@ -62,6 +62,11 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path
         assert saved["digit_head"].shape == (5, 10)
     panel.predict_file(str(tmp_path / "missing.npz"))
     qtbot.waitUntil(lambda: "cannot read" in panel.status.text(), timeout=60_000)
+    panel.save_model(str(tmp_path / "trained"))
+    qtbot.waitUntil(lambda: "Model saved" in panel.status.text(), timeout=60_000)
+    assert (tmp_path / "trained.keras").stat().st_size > 0
+    panel.save_model(str(tmp_path / "no such folder" / "m.keras"))
+    qtbot.waitUntil(lambda: "saving the model failed" in panel.status.text(), timeout=60_000)
 
 
 def test_every_sample_trains_from_the_dock(window, qtbot, sample_path: Path) -> None:

@@ -63,6 +63,7 @@ class TrainingWorker(QtCore.QObject):
     evaluated = QtCore.Signal(object)  # dict of metrics, or an error string
     predicted = QtCore.Signal(object)  # Predictions, or an error string
     file_predicted = QtCore.Signal(object)  # the Path written, or an error string
+    saved = QtCore.Signal(object)  # the Path written, or an error string
 
     def __init__(self, doc: Document, spec: dict[str, Any], device: str | None, out_dir: Path) -> None:
         super().__init__()
@@ -125,6 +126,15 @@ class TrainingWorker(QtCore.QObject):
     def predict_file(self, source: Path) -> None:
         model, graph = self.result.model, self.doc.graph
         self._in_background(lambda: predict_file(model, graph, source), self.file_predicted, "prediction")
+
+    def save(self, target: Path) -> None:
+        model = self.result.model
+
+        def write() -> Path:
+            model.save(target)
+            return target
+
+        self._in_background(write, self.saved, "saving the model")
 
     @staticmethod
     def _in_background(job: Callable[[], Any], done: QtCore.SignalInstance, what: str) -> None:
@@ -375,6 +385,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.worker.evaluated.connect(self._on_evaluated)
         self.worker.predicted.connect(self._on_predicted)
         self.worker.file_predicted.connect(self._on_file_predicted)
+        self.worker.saved.connect(self._on_saved)
         self.plots.clear()
         self.results.setRowCount(0)
         self._say("Loading data and building the model…")
@@ -529,22 +540,29 @@ class TrainingPanel(QtWidgets.QWidget):
             self.worker.predict_file(Path(path))
 
     def _on_file_predicted(self, outcome: Any) -> None:
+        self._report_written(outcome, "Predictions saved to")
+
+    def _report_written(self, outcome: Any, what: str) -> None:
+        """A background write's outcome: the Path written, or the message of its failure."""
         if isinstance(outcome, str):
             self._show_error(outcome)
         else:
-            self._say(f"Predictions saved to {outcome}")
+            self._say(f"{what} {outcome}")
+            self.message(f"{what} {outcome}")
 
-    def save_model(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Save trained model", "model.keras", "Keras models (*.keras)"
-        )
-        if path:
-            try:
-                self.worker.result.model.save(path if path.endswith(".keras") else path + ".keras")
-            except Exception as error:  # reported, never raised
-                self._show_error(f"could not save the model: {error}")
-                return
-            self.message(f"Saved {path}")
+    def save_model(self, path: str | None = None) -> None:
+        """Save the trained model as ``.keras``, off the GUI thread (big models take a while)."""
+        if path is None:
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(
+                self, "Save trained model", "model.keras", "Keras models (*.keras)"
+            )
+        if path and self.has_model:
+            target = Path(path if path.endswith(".keras") else path + ".keras")
+            self._say(f"Saving the model to {target.name}…")
+            self.worker.save(target)
+
+    def _on_saved(self, outcome: Any) -> None:
+        self._report_written(outcome, "Model saved to")
 
     def export_curves(self) -> None:
         from netdesigner.backend.reports import write_history

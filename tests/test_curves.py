@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from netdesigner.backend.curves import DARK, CurvesFigure, grid_shape, plot_history  # noqa: E402
+from netdesigner.backend.curves import PAPER, CurvesFigure, grid_shape, plot_history  # noqa: E402
 
 TWO_HEADS = {
     "loss": [1.0, 0.5],
@@ -27,7 +27,7 @@ def legend(curves: CurvesFigure) -> list[str]:
 
 
 def test_one_panel_per_metric_loss_first_with_validation_beside_train() -> None:
-    curves = CurvesFigure(DARK)
+    curves = CurvesFigure(PAPER)
     curves.show(TWO_HEADS, batch_x=[0.5, 1.0, 1.5], batch_loss=[1.2, 1.0, 0.7])
     assert titles(curves) == ["loss", "digit_loss", "size_loss", "digit_accuracy"]
     assert legend(curves) == ["train", "validation", "during epoch"]
@@ -54,7 +54,7 @@ def test_later_frames_move_line_data_without_rebuilding_axes() -> None:
 def test_live_frames_draw_only_the_lines_and_look_like_a_full_drawing() -> None:
     import numpy as np
 
-    live = CurvesFigure(DARK, live=True)
+    live = CurvesFigure(PAPER, live=True)
     history = {"loss": [2.0, 1.5, 1.2], "val_loss": [2.1, 1.7, 1.4]}
     batches_x = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
     batches = [2.2, 2.0, 1.7, 1.5, 1.3, 1.2]
@@ -63,7 +63,7 @@ def test_live_frames_draw_only_the_lines_and_look_like_a_full_drawing() -> None:
     live.show(history, batches_x, batches)
     frame = np.array(live.render(500, 300, 100))
     assert live.full_draws == 1  # the limits held: only the lines were drawn again
-    full = CurvesFigure(DARK)
+    full = CurvesFigure(PAPER)
     full.show(history, batches_x, batches)
     for drawn, kept in zip(full.figure.axes, live.figure.axes, strict=True):
         drawn.set_xlim(kept.get_xlim())
@@ -82,7 +82,7 @@ def test_live_frames_draw_only_the_lines_and_look_like_a_full_drawing() -> None:
 
 
 def test_render_returns_the_requested_pixels_and_the_png_is_written(tmp_path) -> None:
-    curves = CurvesFigure(DARK)
+    curves = CurvesFigure(PAPER)
     curves.show({"loss": [1.0, 0.5]})
     buffer = curves.render(320, 200, 96)
     assert (buffer.shape[0], buffer.shape[1]) == (200, 320)

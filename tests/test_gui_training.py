@@ -21,14 +21,20 @@ def press_train(window, sample: str, source: str, epochs: int, batch_size: int =
     panel.train_button.click()
 
 
+def wait_until_done(qtbot, panel, timeout: int) -> None:
+    """Until the panel has heard the run end (the thread ends a moment before its last
+    queued events reach the window)."""
+    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=timeout)
+
+
 def shows_train_curve(plots) -> bool:
     """The widget on screen holds pixels of the train curve's colour (its markers are solid)."""
     from PySide6 import QtGui
 
-    from netdesigner.backend.curves import DARK
+    from netdesigner.gui.theme import CURVES
 
     image = plots.grab().toImage()
-    colour = QtGui.QColor(DARK.train).rgb()
+    colour = QtGui.QColor(CURVES.train).rgb()
     step = max(1, image.width() // 400)
     return any(image.pixel(x, y) == colour for y in range(0, image.height(), 2) for x in range(0, image.width(), step))
 
@@ -37,7 +43,7 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path
     press_train(window, "mlp_classifier.json", "digits", epochs=3)
     panel = window.training
     assert panel.stop_button.isEnabled() and not panel.train_button.isEnabled()
-    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=120_000)
+    wait_until_done(qtbot, panel, 120_000)
     assert panel.plots.epochs["loss"][-1] < panel.plots.epochs["loss"][0]
     assert len(panel.plots.epochs["val_accuracy"]) == 3 and panel.plots.points() > 3
     assert "finished" in panel.progress.format()
@@ -76,7 +82,7 @@ def test_every_sample_trains_from_the_dock(window, qtbot, sample_path: Path) -> 
     window.training_dock.raise_()
     panel.fit_fields["epochs"].setValue(1)
     panel.train_button.click()
-    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=180_000)
+    wait_until_done(qtbot, panel, 180_000)
     assert panel.progress.format().startswith("finished"), panel.status.text()
     assert len(panel.plots.epochs["loss"]) == 1 and panel.save_button.isEnabled()
 
@@ -95,7 +101,7 @@ def test_pause_resume_and_stop_mid_training(window, qtbot) -> None:
     qtbot.waitUntil(lambda: panel.progress.value() > held, timeout=30_000)
     assert panel.pause_button.text() == "‖ Pause"
     panel.stop_button.click()
-    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    wait_until_done(qtbot, panel, 60_000)
     assert "stopped" in panel.progress.format()
     assert len(panel.plots.epochs.get("loss", [])) < 200
     assert panel.save_button.isEnabled()
@@ -104,7 +110,7 @@ def test_pause_resume_and_stop_mid_training(window, qtbot) -> None:
 def test_errors_reach_the_user(window, qtbot) -> None:
     press_train(window, "two_branch.json", "digits", epochs=1)
     panel = window.training
-    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    wait_until_done(qtbot, panel, 60_000)
     assert "one input" in panel.status.text() and panel.train_button.isEnabled()
     graph = window.document.graph
     window.document.delete([graph.by_name("join").id])
@@ -146,7 +152,7 @@ def test_the_run_folder_is_linked_when_a_checkpoint_is_written(window, qtbot) ->
     panel.fit_fields["checkpoint"].click()
     panel.fit_fields["epochs"].setValue(1)
     panel.train_button.click()
-    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=120_000)
+    wait_until_done(qtbot, panel, 120_000)
     folder = panel.worker.out_dir
     assert (folder / "best.keras").is_file()
     assert "best.keras in <a href='file://" in panel.status.text() and str(folder) in panel.status.text()
@@ -162,7 +168,7 @@ def test_stop_while_the_data_loads_trains_nothing(window, qtbot, monkeypatch) ->
     press_train(window, "mlp_classifier.json", "digits", epochs=5)
     panel = window.training
     panel.stop_button.click()
-    qtbot.waitUntil(lambda: not panel.running and panel.train_button.isEnabled(), timeout=60_000)
+    wait_until_done(qtbot, panel, 60_000)
     assert panel.progress.format().startswith("stopped") and panel.plots.points() == 0
     assert not panel.save_button.isEnabled()
 
@@ -182,5 +188,5 @@ def test_train_menu_and_keys_drive_the_same_actions(window, qtbot) -> None:
     qtbot.waitUntil(lambda: panel.plots.points() > 0, timeout=120_000)
     assert [a.isEnabled() for a in menu.actions()] == [False, True, True] and not panel.train_button.isEnabled()
     qtbot.keyClick(window.canvas.widget, QtCore.Qt.Key.Key_F5, QtCore.Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    wait_until_done(qtbot, panel, 60_000)
     assert "stopped" in panel.progress.format() and menu.actions()[0].isEnabled()

@@ -37,8 +37,7 @@ class CurveStyle:
     validation: str
 
 
-PAPER = CurveStyle("white", "white", "#333333", "black", "#888888", "#1f77b4", "#ff7f0e")
-DARK = CurveStyle("#2b2d31", "#1f2023", "#c8c8c8", "#e6e6e6", "#55585e", "#82aaff", "#ffb86c")
+PAPER = CurveStyle("white", "white", "#333333", "black", "#888888", "#1f77b4", "#ff7f0e")  # the editor has its own
 
 
 def grid_shape(count: int) -> tuple[int, int]:
@@ -148,9 +147,11 @@ class CurvesFigure:
             low, high = min(ys), max(ys)
             y_limits = axes.get_ylim()
             inside = y_limits[0] < low and high < y_limits[1]
-            if tidy or not (inside and high - low >= 0.5 * (y_limits[1] - y_limits[0])):
-                room = (0.04 if tidy else 0.1) * (high - low)
-                y_limits = _rounded_out(low - room, high + room, integer=False)
+            room = (high - low) * 0.05 or max(abs(high) * 0.05, 0.05)
+            if tidy:
+                y_limits = (low - room, high + room)
+            elif not (inside and high - low >= 0.5 * (y_limits[1] - y_limits[0])):
+                y_limits = _rounded_out(low - 2 * room, high + 2 * room, integer=False)
             if (x_limits, y_limits) != (axes.get_xlim(), axes.get_ylim()):
                 axes.set_xlim(x_limits)
                 axes.set_ylim(y_limits)
@@ -204,9 +205,8 @@ class CurvesFigure:
 
 
 def _rounded_out(low: float, high: float, integer: bool) -> tuple[float, float]:
-    """``low``..``high`` with a 4% margin, widened to the nearest ticks of a 6-tick axis."""
-    margin = (high - low) * 0.04 or max(abs(high) * 0.05, 0.05)
-    ticks = MaxNLocator(nbins=6, integer=integer).tick_values(low - margin, high + margin)
+    """``low``..``high`` widened to the nearest ticks of a 6-tick axis."""
+    ticks = MaxNLocator(nbins=6, integer=integer).tick_values(low, high)
     return float(ticks[0]), float(ticks[-1])
 
 

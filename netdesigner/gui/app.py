@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner import __version__
+from netdesigner.gui import theme
 from netdesigner.gui.main_window import MainWindow
 from netdesigner.samples import starter_path
 
@@ -22,11 +23,11 @@ def make_application(argv: list[str]) -> QtWidgets.QApplication:
     app.setStyle("Fusion")
     palette = QtGui.QPalette()
     for role, color in (
-        (QtGui.QPalette.Window, "#2b2d31"),
-        (QtGui.QPalette.WindowText, "#e6e6e6"),
-        (QtGui.QPalette.Base, "#1f2023"),
-        (QtGui.QPalette.AlternateBase, "#2b2d31"),
-        (QtGui.QPalette.Text, "#e6e6e6"),
+        (QtGui.QPalette.Window, theme.WINDOW),
+        (QtGui.QPalette.WindowText, theme.TEXT),
+        (QtGui.QPalette.Base, theme.BASE),
+        (QtGui.QPalette.AlternateBase, theme.WINDOW),
+        (QtGui.QPalette.Text, theme.TEXT),
         (QtGui.QPalette.Button, "#35373c"),
         (QtGui.QPalette.ButtonText, "#e6e6e6"),
         (QtGui.QPalette.Highlight, "#3d7bd9"),

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.backend.export import ExportError, export_script
+from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 
 
 class PythonHighlighter(QtGui.QSyntaxHighlighter):
     RULES = [
         (r"\b(" + "|".join(keyword.kwlist) + r")\b", "#c792ea", True),
-        (r"\b(keras|layers|np|tf)\b", "#82aaff", False),
+        (r"\b(keras|layers|np|tf)\b", theme.ACCENT, False),
         (r"\b\d+(\.\d+)?(e-?\d+)?\b", "#f78c6c", False),
         (r"\"([^\"\\]|\\.)*\"", "#c3e88d", False),
         (r"#[^\n]*", "#697098", False),

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from netdesigner.backend.curves import DARK, CurvesFigure
+from netdesigner.backend.curves import CurvesFigure
+from netdesigner.gui.theme import CURVES
 
 REDRAW_MS = 500
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class LivePlots(QtWidgets.QWidget):
         self.batch_x: list[float] = []
         self.batch_loss: list[float] = []
         self.redraws = 0
-        self._curves = CurvesFigure(DARK, live=True)  # drawn on the drawing thread only
+        self._curves = CurvesFigure(CURVES, live=True)  # drawn on the drawing thread only
         self._image: QtGui.QImage | None = None
         self._dirty = True
         self._settled = False
@@ -80,7 +81,7 @@ class LivePlots(QtWidgets.QWidget):
 
     def save_png(self, path: str) -> None:
         """A fresh figure on this thread: the live one may be mid-frame on the drawing thread."""
-        curves = CurvesFigure(DARK, size_inches=(max(self.width(), 480) / 100, max(self.height(), 240) / 100))
+        curves = CurvesFigure(CURVES, size_inches=(max(self.width(), 480) / 100, max(self.height(), 240) / 100))
         curves.show(self.epochs, self.batch_x, self.batch_loss)
         curves.save(path)
 
@@ -144,6 +145,6 @@ class LivePlots(QtWidgets.QWidget):
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         painter = QtGui.QPainter(self)
-        painter.fillRect(self.rect(), QtGui.QColor(DARK.background))
+        painter.fillRect(self.rect(), QtGui.QColor(CURVES.background))
         if self._image is not None:
             painter.drawImage(self.rect(), self._image)

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from netdesigner.backend.curves import CurveStyle
+
+WINDOW = "#2b2d31"
+BASE = "#1f2023"
+TEXT = "#e6e6e6"
+ACCENT = "#82aaff"
+
 CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
     "Input / Output": (46, 125, 50),
     "Core": (33, 99, 168),
@@ -22,3 +29,4 @@ PARAM_TEXT = "#d8e6ff"
 BORDER = (30, 30, 30)
 CANVAS_BACKGROUND = (34, 36, 40)
 CANVAS_GRID = (44, 47, 52)
+CURVES = CurveStyle(WINDOW, BASE, "#c8c8c8", TEXT, "#55585e", ACCENT, "#ffb86c")

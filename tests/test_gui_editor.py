@@ -264,3 +264,17 @@ def test_tab_search_adds_the_chosen_layer(window, qtbot) -> None:
     QtTest.QTest.keyClick(popup, QtCore.Qt.Key_Return)
     (node,) = window.document.graph.nodes.values()
     assert node.type == "Conv2D" and not popup.isVisible()
+
+
+def test_a_long_graph_opens_readable_from_its_input_end(window, qtbot) -> None:
+    from netdesigner.gui.canvas import READABLE_SCALE
+
+    window.resize(1200, 800)
+    window.open_path(Path("sample_graphs/cnn_classifier.json"), as_sample=True, ask=False)
+    viewer = window.canvas.viewer()
+    qtbot.waitUntil(lambda: viewer.transform().m11() >= READABLE_SCALE - 0.01, timeout=5_000)
+    visible = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
+    image = window.canvas.view_of[window.document.graph.by_name("image").id].view
+    assert visible.contains(image.sceneBoundingRect())
+    window.canvas.fit_to_selection()  # F still shows everything, however small
+    assert viewer.transform().m11() < READABLE_SCALE

@@ -27,6 +27,9 @@ LAYER_MIME = "application/x-netdesigner-layer"
 PROGRESS_AFTER_MS = 500
 
 
+READABLE_SCALE = 0.7  # below this, node labels are too small to read
+
+
 class GraphCanvas(NodeGraph):
     """Shows ``document``'s graph; ``message`` receives texts for the status bar."""
 
@@ -207,6 +210,21 @@ class GraphCanvas(NodeGraph):
             view.view.setSelected(True)
         if centre and views:
             self.center_on(views)
+
+    def frame_readable(self) -> None:
+        """Fit the whole graph, but never so small that node text cannot be read: a long chain
+        is then shown at a readable size from its inputs' end, and the rest is a scroll away.
+        (NodeGraphQt frames through the viewer's scene range; its zoom steps are relative.)"""
+        self.fit_to_selection()
+        viewer = self.viewer()
+        if viewer.transform().m11() >= READABLE_SCALE or not self.view_of:
+            return
+        nodes = viewer._combined_rect([view.view for view in self.view_of.values()])
+        size = viewer.viewport().size() - QtCore.QSize(4, 4)  # fitInView keeps a 2-pixel margin
+        width, height = size.width() / READABLE_SCALE, size.height() / READABLE_SCALE
+        margin = 40 / READABLE_SCALE
+        viewer._scene_range = QtCore.QRectF(nodes.left() - margin, nodes.center().y() - height / 2, width, height)
+        viewer._update_scene()
 
     def view_centre(self) -> tuple[float, float]:
         viewer = self.viewer()

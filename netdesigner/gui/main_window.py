@@ -252,7 +252,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if not as_sample:
             self._remember(Path(path))
         self._update_title()
-        QtCore.QTimer.singleShot(0, self.canvas.fit_to_selection)
+        QtCore.QTimer.singleShot(0, self.canvas.frame_readable)
         return True
 
     def save_file(self) -> bool:

@@ -49,7 +49,7 @@ def main() -> None:
     window.show()
     window.open_path(Path(args.graph) if args.graph else starter_path(), as_sample=True, ask=False)
     settle(app)
-    window.canvas.fit_to_selection()
+    window.canvas.frame_readable()
     if args.select:
         node = window.document.graph.by_name(args.select)
         if node is not None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -64,7 +65,7 @@ class CurvesFigure:
         FigureCanvasAgg(self.figure)
         self._shown: tuple[list[tuple[str, str | None]], bool] = ([], False)  # what the axes are laid out for
         self._lines: dict[str, dict[str, Line2D]] = {}
-        self._laid_out_for: tuple[int, int, int] | None = None
+        self._laid_out_for: tuple[int, int] | None = None
         self._background: Any = None  # the cached picture without the lines (live only)
         self.full_draws = 0
 
@@ -102,15 +103,15 @@ class CurvesFigure:
         canvas = self.figure.canvas
         if not self.live:
             self._draw_everything()
-        elif self._background is None:
+            return canvas.buffer_rgba()
+        if self._background is None:
             self._draw_everything()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
         else:
             canvas.restore_region(self._background)
-        if self.live:
-            for lines in self._lines.values():
-                for line in lines.values():
-                    line.axes.draw_artist(line)
+        for lines in self._lines.values():
+            for line in lines.values():
+                line.axes.draw_artist(line)
         return canvas.buffer_rgba()
 
     def save(self, path: Path | str, dpi: float = 110) -> Path:
@@ -131,7 +132,8 @@ class CurvesFigure:
         kept while the data stays inside them and fills half of them, and new ones leave room
         (half again as many epochs; a tenth of the range above and below)."""
         panels = [list(lines.values()) for lines in self._lines.values()]
-        last_x = max((x for lines in panels for line in lines for x in line.get_xdata()), default=0)
+        # Epochs and batch positions only grow: each line's last x is its largest.
+        last_x = max((line.get_xdata()[-1] for lines in panels for line in lines if len(line.get_xdata())), default=0)
         if not last_x:
             return
         x_limits = self.figure.axes[0].get_xlim()
@@ -141,10 +143,11 @@ class CurvesFigure:
             x_limits = (0.0, _rounded_out(0.0, 1.5 * last_x, integer=True)[1])
         for lines in panels:
             axes = lines[0].axes
-            ys = [y for line in lines for y in line.get_ydata() if math.isfinite(y)]
-            if not ys:
+            ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in lines])
+            ys = ys[np.isfinite(ys)]
+            if not ys.size:
                 continue
-            low, high = min(ys), max(ys)
+            low, high = float(ys.min()), float(ys.max())
             y_limits = axes.get_ylim()
             inside = y_limits[0] < low and high < y_limits[1]
             room = (high - low) * 0.05 or max(abs(high) * 0.05, 0.05)
@@ -158,14 +161,13 @@ class CurvesFigure:
                 self._background = None
 
     def _lay_out(self) -> None:
-        """Tight layout once per axes set and pixel size, not on every frame; the top strip is
-        the legend's."""
+        """Tight layout once per axes set (``_build_axes`` forgets it) and pixel size, not on
+        every frame; the top strip is the legend's."""
         width, height = self.figure.canvas.get_width_height()
-        key = (len(self._shown[0]), width, height)
-        if key != self._laid_out_for:
+        if (width, height) != self._laid_out_for:
             legend_strip = min(0.3, 2.6 * LEGEND_POINTS / 72 * self.figure.dpi / max(height, 1))
             self.figure.tight_layout(pad=0.6, rect=(0, 0, 1, 1 - legend_strip))
-            self._laid_out_for, self._background = key, None
+            self._laid_out_for, self._background = (width, height), None
 
     def _build_axes(self, pairs: list[tuple[str, str | None]], with_batches: bool) -> None:
         style = self.style

@@ -85,10 +85,6 @@ class TrainingRun:
     def resume(self) -> None:
         self._go.set()
 
-    @property
-    def paused(self) -> bool:
-        return not self._go.is_set()
-
     def elapsed(self) -> float:
         """Seconds spent training so far, pauses left out."""
         return time.perf_counter() - self._started - self._paused_seconds

@@ -46,7 +46,6 @@ class LivePlots(QtWidgets.QWidget):
         self.epochs: dict[str, list[float]] = {}
         self.batch_x: list[float] = []
         self.batch_loss: list[float] = []
-        self.redraws = 0
         self._curves = CurvesFigure(CURVES, live=True)  # drawn on the drawing thread only
         self._image: QtGui.QImage | None = None
         self._dirty = True
@@ -129,7 +128,6 @@ class LivePlots(QtWidgets.QWidget):
         if image.isNull():
             return
         self._image = image
-        self.redraws += 1
         self.update()
         if image.size() != self.size() * self.devicePixelRatioF():
             self._dirty = True  # resized meanwhile: draw again at the new size right away

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, load, save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
+from netdesigner.core.settings import FIT_PARAMS
 
 if TYPE_CHECKING:
     from netdesigner.backend.training import TrainingRun
@@ -92,6 +93,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"netdesigner: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         return EXIT_INVALID
+    for note in doc.notes:
+        print(f"netdesigner: note: {note}", file=sys.stderr)
     print(f"wrote {args.output}: {len(doc.graph)} nodes")
     return EXIT_OK
 
@@ -102,7 +105,11 @@ def parse_data_spec(text: str) -> dict[str, str | int]:
         return {"source": "digits"}
     if text.startswith("synthetic"):
         _, _, samples = text.partition(":")
-        return {"source": "synthetic", "samples": int(samples)} if samples else {"source": "synthetic"}
+        if not samples:
+            return {"source": "synthetic"}
+        if not samples.isdigit() or int(samples) < 1:
+            raise ValueError(f"--data {text!r}: the number of samples must be a whole number from 1")
+        return {"source": "synthetic", "samples": int(samples)}
     if text.endswith(".npz"):
         return {"source": "npz", "path": text}
     path, _, rest = text.partition(".csv")
@@ -122,8 +129,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     if doc is None:
         return EXIT_USAGE
     try:
+        for setting in FIT_PARAMS:  # --epochs and --batch-size obey the file format's ranges
+            if getattr(args, setting.name, None) is not None:
+                setting.coerce(getattr(args, setting.name))
         spec = parse_data_spec(args.data) if args.data else (doc.training.data or {"source": "synthetic"})
-    except ValueError as error:
+    except (ValueError, GraphError) as error:
         print(f"netdesigner: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.validation:
@@ -242,6 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nnetdesigner: interrupted", file=sys.stderr)
         return EXIT_INVALID  # the contract's "failed run"
+    except Exception as error:  # a traceback is a bug: one line, the report in a log file
+        from netdesigner.backend.crash_log import describe
+
+        print(f"netdesigner: {describe(error, f'running {args.command}')}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def open_editor(argv: list[str]) -> int:

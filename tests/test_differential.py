@@ -7,6 +7,7 @@ which Keras raises must be reported as an error by us too.
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 
@@ -145,3 +146,21 @@ def test_defaults_mirror_keras(spec: LayerSpec) -> None:
             expected = "linear"
         assert plain(ours[param.name]) == plain(expected), f"{spec.type}.{param.name}"
         assert param.coerce(expected) == param.default  # and an imported default reads back as ours
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in LAYER_SPECS if any(p.kind is ParamKind.KERAS_OPTIONS for p in s.params)], ids=lambda s: s.type
+)
+def test_declared_keras_options_are_real_arguments(spec: LayerSpec) -> None:
+    """The only keyword names a file may add to exported code: each one is an argument of the
+    Keras class (so a key such as ``bias_initializer=__import__('os')...`` is refused at load),
+    and every initializer/regularizer/constraint argument of the class is offered."""
+    arguments = set(inspect.signature(getattr(keras.layers, spec.keras_class).__init__).parameters)
+    declared = set(spec.param("keras_options").choices)
+    assert declared <= arguments | {"activity_regularizer"}
+    offered = {a for a in arguments if a.endswith(("_initializer", "_regularizer", "_constraint"))}
+    assert offered <= declared
+    for name in declared:  # and Keras takes each of them by that name
+        getattr(keras.layers, spec.keras_class)(
+            **{p.name: p.default for p in spec.params if p.required}, **{name: None}
+        )

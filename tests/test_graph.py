@@ -77,8 +77,9 @@ def test_names_are_unique_and_default_names_follow_keras() -> None:
     assert (first.name, second.name) == ("conv2d_1", "conv2d_2")
     with pytest.raises(DuplicateNameError):
         graph.rename(second.id, "conv2d_1")
-    with pytest.raises(GraphError, match="'/'"):
-        graph.rename(second.id, "a/b")
+    for illegal, legal in (("a/b", "a_b"), ("a b", "a_b"), ("名前", "layer"), ("e\\", "e"), ("1st", "layer_1st")):
+        with pytest.raises(GraphError, match=f"starts with a letter.*for example '{legal}'"):
+            graph.rename(second.id, illegal)
     with pytest.raises(GraphError, match="empty"):
         graph.rename(second.id, "  ")
     graph.rename(second.id, "features")

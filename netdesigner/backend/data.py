@@ -25,8 +25,8 @@ words, what does not fit and how to fix it.
 
 from __future__ import annotations
 
-import csv
 import socket
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,8 +35,9 @@ from typing import Any
 
 import numpy as np
 
+from netdesigner.backend.data_checks import DataError, check_array, check_samples
+from netdesigner.backend.data_csv import read_csv
 from netdesigner.core.compile_options import losses_expecting
-from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
@@ -49,8 +50,8 @@ POSITIVE_LOSSES = losses_expecting("positive_values")
 DOWNLOAD_TIMEOUT_SECONDS = 20
 
 
-class DataError(GraphError):
-    """Data that cannot be loaded or does not fit the model, with the fix where there is one."""
+NPZ_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY")  # a zip (even empty) or a single .npy
+__all__ = ["DataError", "Dataset", "check_compatibility", "load_dataset"]
 
 
 @dataclass
@@ -90,19 +91,33 @@ def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     }
     if source not in loaders:
         raise DataError(f"unknown data source {source!r}", "choose one of " + ", ".join(loaders))
-    dataset = loaders[source](graph, spec).shuffled()
+    dataset = _checked(graph, loaders[source](graph, spec)).shuffled()
     check_compatibility(graph, dataset)
     validation_path = spec.get("validation_path")
     if validation_path:
         if source not in ("npz", "csv", "image_folder"):
             raise DataError(f"a separate validation file only goes with file sources, not {source!r}")
-        dataset.validation = loaders[source](graph, {**spec, "path": validation_path})
+        dataset.validation = _checked(graph, loaders[source](graph, {**spec, "path": validation_path}))
         check_compatibility(graph, dataset.validation)
     return dataset
 
 
+def _checked(graph: Graph, dataset: Dataset) -> Dataset:
+    """The dataset, once every array is numbers, finite and of one length (at least one)."""
+    for role, nodes, arrays in (
+        ("Input", graph.of_type("Input"), dataset.inputs),
+        ("target of", graph.of_type("Output"), dataset.targets),
+    ):
+        for node, array in zip(nodes, arrays, strict=False):
+            check_array(array, f"{dataset.description}: the {role} {node.name!r}")
+    check_samples(dataset.inputs, dataset.targets, dataset.description)
+    return dataset
+
+
 def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
-    samples = int(spec.get("samples", 256))
+    samples = spec.get("samples", 256)
+    if not isinstance(samples, int) or isinstance(samples, bool) or not 1 <= samples <= 10_000_000:
+        raise DataError(f"synthetic data needs 1 to 10,000,000 samples, not {samples!r}")
     rng = np.random.default_rng(int(spec.get("seed", 0)))
     result = infer(graph)
     inputs, signal = [], np.zeros(samples)
@@ -174,9 +189,13 @@ def _digits(graph: Graph, spec: dict[str, Any]) -> Dataset:
 def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
     path = Path(str(spec.get("path", "")))
     try:
+        with path.open("rb") as handle:
+            magic = handle.read(6)
+        if not magic.startswith(NPZ_MAGIC):
+            raise DataError(f"{path} is not a NumPy .npz file", "save the arrays with numpy.savez")
         with np.load(path, allow_pickle=False) as data:  # never unpickle: data files run no code
-            arrays = {k: data[k] for k in data.files}
-    except (OSError, ValueError) as exc:
+            arrays = {k: data[k] for k in data.files} if hasattr(data, "files") else {"x": data}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise DataError(f"cannot read {path}: {exc}") from None
     inputs, heads = graph.of_type("Input"), graph.of_type("Output")
 
@@ -198,40 +217,18 @@ def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
         feeder = graph.input_edges(head.id).get(0)
         names = [head.name] + ([graph.nodes[feeder.source].name] if feeder else [])
         y.append(pick(names, "y" if single_out else "\0", "Output head"))
-    return Dataset(x, y, f"{path.name}, {len(x[0]) if x else 0} samples")
+    samples = np.shape(x[0])[0] if x and np.ndim(x[0]) else 0
+    return Dataset(x, y, f"{path.name}, {samples} samples")
 
 
 def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
     path = Path(str(spec.get("path", "")))
     features = [f.strip() for f in str(spec.get("features", "")).split(",") if f.strip()]
-    target = str(spec.get("target", ""))
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"cannot read {path}: {exc}") from None
-    if not rows:
-        raise DataError(f"{path} has no data rows")
-    missing = [c for c in [*features, target] if c not in rows[0]]
-    if missing or not features or not target:
-        raise DataError(
-            f"{path}: columns {missing or '(none chosen)'} not found",
-            f"choose features and target among: {', '.join(rows[0])}",
-        )
-    try:
-        x = np.array([[float(r[c]) for c in features] for r in rows], dtype="float32")
-        raw = [r[target] for r in rows]
-        try:
-            y = np.array([float(v) for v in raw], dtype="float32")
-        except ValueError:
-            classes = sorted(set(raw))
-            y = np.array([classes.index(v) for v in raw], dtype="int32")
-    except ValueError as exc:
-        raise DataError(f"{path}: a feature value is not a number ({exc})", "clean or drop that column") from None
+    x, y = read_csv(path, features, str(spec.get("target", "")))
     head = graph.of_type("Output")
     if head and head[0].params["loss"] in CLASS_LOSSES | BINARY_LOSSES and y.dtype == np.float32:
         y = y.astype("int32") if head[0].params["loss"] == "SparseCategoricalCrossentropy" else y
-    return Dataset([x], [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(rows)} rows")
+    return Dataset([x], [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(y)} rows")
 
 
 KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100")

@@ -17,11 +17,10 @@ from typing import Any
 
 from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
-from netdesigner.core.errors import GraphError
-from netdesigner.core.fileformat import Document
-from netdesigner.core.graph import Graph
+from netdesigner.core.errors import FormatError, GraphError
+from netdesigner.core.fileformat import Document, check_text
+from netdesigner.core.graph import NAME_RULE, Graph, check_name, legal_name
 from netdesigner.core.layout import apply_layout
-from netdesigner.core.params import KERAS_OPTION_SUFFIXES
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
 MODEL_CLASSES = ("Functional", "Model", "Sequential")
@@ -63,9 +62,11 @@ def read_model_config(path: str | Path) -> dict[str, Any]:
                 "Keras model JSON (model.to_json())"
             )
         config = json.loads(text)
+        check_text(config)
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise ModelReadError(f"cannot read {source}: {exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError, FormatError) as exc:
+        # ValueError: broken JSON, or an integer of more than 4,300 digits
         raise ModelReadError(f"{source} does not hold a readable Keras model config: {exc}") from None
     if not isinstance(config, dict) or config.get("class_name") not in MODEL_CLASSES:
         raise ModelReadError(f"{source} is not a Keras Functional or Sequential model config")
@@ -107,9 +108,10 @@ def _config_to_document(model: dict[str, Any]) -> Document:
         raise ModelImportError("this model cannot be imported:", problems)
     graph = Graph()
     ids: dict[str, str] = {}
+    notes: list[str] = []
     for call in calls:
         try:
-            node = _add_node(graph, call)
+            node = _add_node(graph, call, notes)
         except ModelImportError as error:
             problems.extend(error.problems or [str(error)])
             continue
@@ -123,7 +125,7 @@ def _config_to_document(model: dict[str, Any]) -> Document:
         _add_head(graph, ids[output])
     apply_layout(graph)
     name = body.get("name") if isinstance(body.get("name"), str) else ""
-    return Document(graph, name=name)
+    return Document(graph, name=name, notes=notes)
 
 
 def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[str]]:
@@ -211,26 +213,36 @@ def _histories(node: Any) -> list[list[Any]]:
     return found
 
 
-def _add_node(graph: Graph, call: _LayerCall):
+def _legal_name(graph: Graph, name: str, notes: list[str]) -> str:
+    """``name``, or a legal free one (noted) where netdesigner's naming rule refuses it."""
+    try:
+        return check_name(name)
+    except GraphError:
+        legal = legal_name(name)
+        legal = legal if graph.by_name(legal) is None else graph.unique_name(legal)
+        notes.append(f"{name!r} renamed {legal!r}: {NAME_RULE}")
+        return legal
+
+
+def _add_node(graph: Graph, call: _LayerCall, notes: list[str]):
+    name = _legal_name(graph, call.name, notes)
     if call.class_name == "InputLayer":
         shape = call.config.get("batch_shape") or call.config.get("batch_input_shape")
         if not isinstance(shape, list) or not shape:
             raise ModelImportError(f"{call.name} (InputLayer) has no shape")
         dtype = call.config.get("dtype", "float32")
         params = {"shape": shape[1:], "dtype": dtype if isinstance(dtype, str) else "float32"}
-        return _checked_add(graph, "Input", call.name, params)
+        return _checked_add(graph, "Input", name, params)
     spec = _BY_KERAS_CLASS.get(call.class_name)
     if spec is None:
         raise ModelImportError(f"{call.name}: layer class {call.class_name} is not in netdesigner's catalog")
     params = spec.params_from_keras(call.config)
     if spec.variadic:
         params["inputs"] = len(call.sources)
-    node = _checked_add(graph, spec.type, call.name, params)
+    node = _checked_add(graph, spec.type, name, params)
     options, unsupported = _keras_differences(spec, node.params, call.config)
-    if options and _has_options(spec):
+    if options:
         graph.set_param(node.id, "keras_options", options)
-    else:
-        unsupported += list(options)
     if unsupported:
         graph.remove_node(node.id)
         raise ModelImportError(
@@ -250,8 +262,12 @@ def _checked_add(graph: Graph, layer_type: str, name: str, params: dict[str, Any
         raise ModelImportError("", [f"{name} ({layer_type}): {error}"]) from None
 
 
-def _has_options(spec: LayerSpec) -> bool:
-    return any(p.name == "keras_options" for p in spec.params)
+def _option_names(spec: LayerSpec) -> tuple[str, ...]:
+    """The Keras arguments this layer type keeps as ``keras_options`` (none for most)."""
+    try:
+        return spec.param("keras_options").choices
+    except KeyError:
+        return ()
 
 
 def _keras_differences(spec: LayerSpec, params: dict[str, Any], original: dict[str, Any]) -> tuple[dict, list[str]]:
@@ -266,10 +282,11 @@ def _keras_differences(spec: LayerSpec, params: dict[str, Any], original: dict[s
     original = _plain(original)
     options: dict[str, Any] = {}
     unsupported: list[str] = []
+    option_names = _option_names(spec)
     for key, value in original.items():
         if key == "name" or (key in rebuilt and rebuilt[key] == value):
             continue
-        if key.endswith(KERAS_OPTION_SUFFIXES):
+        if key in option_names:
             options[key] = value
         else:
             unsupported.append(key)

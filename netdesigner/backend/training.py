@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from netdesigner.backend.data import Dataset
+from netdesigner.backend.data_checks import check_split
 from netdesigner.backend.devices import has_gpu, is_gpu, training_device
 from netdesigner.core.compile_plan import compile_plan
 from netdesigner.core.errors import GraphError
@@ -132,14 +133,15 @@ class TrainingRun:
         from netdesigner.backend.builder import build_model
         from netdesigner.backend.compiler import compile_model
 
+        validation = self.doc.training.validation_split if self.data.samples >= 10 else 0.0
+        if self.data.validation is not None:
+            validation = 0.0
+        check_split(self.data.samples, validation)
         mixed, precision_note = self._mixed_precision()
         model = build_model(self.doc.graph, mixed_precision=mixed)
         compile_model(model, compile_plan(self.doc.graph, self.doc.training))
         x, y = self.data.fit_arguments()
         self._adapt_normalization(model, x)
-        validation = self.doc.training.validation_split if self.data.samples >= 10 else 0.0
-        if self.data.validation is not None:
-            validation = 0.0
         train_samples = self.data.samples - int(self.data.samples * validation)
         batches = max(1, math.ceil(train_samples / self.batch_size))
         reporter = _reporter(self, batches)

@@ -18,7 +18,7 @@ from typing import Any
 
 from netdesigner.core import catalog
 from netdesigner.core.errors import FormatError, GraphError
-from netdesigner.core.graph import Graph, Node, check_name
+from netdesigner.core.graph import NAME_RULE, Graph, Node, check_name, legal_name
 from netdesigner.core.params import to_json_value
 from netdesigner.core.settings import FIT_PARAMS, TrainingSettings
 
@@ -31,11 +31,13 @@ MAX_ID_LENGTH = 64
 
 @dataclass
 class Document:
-    """What a file holds: the graph, its training settings and a title."""
+    """What a file holds: the graph, its training settings and a title. ``notes`` tells what
+    reading it changed (names made legal on paste or import); it is not saved."""
 
     graph: Graph
     training: TrainingSettings = field(default_factory=TrainingSettings)
     name: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 def to_dict(doc: Document) -> dict[str, Any]:
@@ -120,7 +122,9 @@ def load(path: str | os.PathLike[str]) -> Document:
     return loads(data)
 
 
-def loads(text: str | bytes) -> Document:
+def loads(text: str | bytes, fix_names: bool = False) -> Document:
+    """Parse a graph file's text. With ``fix_names`` (a pasted fragment), a layer name that
+    breaks the naming rule is made legal and the change noted, instead of refused."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -132,14 +136,43 @@ def loads(text: str | bytes) -> Document:
         raise FormatError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise FormatError("not a graph file: the JSON is nested too deeply") from None
-    return from_dict(data)
+    except ValueError as exc:  # Python refuses to read integers of more than 4,300 digits
+        raise FormatError(f"a number in the file is too long to read ({exc})") from None
+    check_text(data)
+    return from_dict(data, fix_names)
+
+
+def check_text(data: Any) -> None:
+    """Raise ``FormatError`` at the first string (key or value) that is not valid Unicode text:
+    JSON escapes can spell lone surrogates (``"\\ud800"``), which no file or terminal can
+    hold, so they would fail later, when saved, exported or printed."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            _check_encodable(value, where)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _check_encodable(key, where)
+                stack.append((item, f"{where}.{key}" if where else key))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
+
+
+def _check_encodable(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise FormatError(
+            f"text holds an unpaired surrogate escape ({text[exc.start]!r} at character {exc.start})", where
+        ) from None
 
 
 def _reject_constant(name: str) -> Any:
     raise FormatError(f"{name} is not a number a graph file may contain")
 
 
-def from_dict(data: Any) -> Document:
+def from_dict(data: Any, fix_names: bool = False) -> Document:
     if not isinstance(data, dict):
         raise FormatError("not a netdesigner graph file: expected a JSON object at the top")
     if data.get("format") != FORMAT:
@@ -155,15 +188,16 @@ def from_dict(data: Any) -> Document:
         )
     name = _get(data, "name", str, "", "name")
     graph = Graph()
+    notes: list[str] = []
     nodes = _get(data, "nodes", list, None, "nodes")
     if len(nodes) > MAX_NODES:
         raise FormatError(f"{len(nodes)} nodes is more than the {MAX_NODES} a graph may have", "nodes")
     for index, raw in enumerate(nodes):
-        graph.insert(_node(raw, f"nodes[{index}]", graph))
+        graph.insert(_node(raw, f"nodes[{index}]", graph, notes if fix_names else None))
     for index, raw in enumerate(_get(data, "edges", list, [], "edges")):
         _edge(raw, f"edges[{index}]", graph)
     training = _training(_get(data, "training", dict, {}, "training"))
-    return Document(graph, training, name)
+    return Document(graph, training, name, notes)
 
 
 def _get(obj: dict[str, Any], key: str, kind: type, default: Any, where: str) -> Any:
@@ -191,7 +225,8 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _node(raw: Any, where: str, graph: Graph) -> Node:
+def _node(raw: Any, where: str, graph: Graph, renames: list[str] | None) -> Node:
+    """One node; an illegal name is refused, or made legal and noted in ``renames`` if given."""
     if not isinstance(raw, dict):
         raise FormatError(f"a node must be an object, got {_describe(raw)}", where)
     node_id = _get(raw, "id", str, None, where)
@@ -207,7 +242,11 @@ def _node(raw: Any, where: str, graph: Graph) -> Node:
     try:
         check_name(name)
     except GraphError as exc:
-        raise FormatError(str(exc), f"{where}.name") from None
+        if renames is None:
+            raise FormatError(str(exc), f"{where}.name") from None
+        legal = legal_name(name)
+        renames.append(f"{name!r} renamed {legal!r}: {NAME_RULE}")
+        name = legal
     where = f"{where} {name!r}"
     given = _get(raw, "params", dict, {}, where)
     params = spec.defaults()
@@ -225,7 +264,13 @@ def _node(raw: Any, where: str, graph: Graph) -> Node:
 
 
 def _is_finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A JSON number that fits a float (an integer such as 10**400 does not)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _edge(raw: Any, where: str, graph: Graph) -> None:

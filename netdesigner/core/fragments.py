@@ -22,10 +22,11 @@ def copy_fragment(graph: Graph, node_ids: list[str]) -> str:
     return json.dumps(to_dict(Document(part)))
 
 
-def paste_fragment(text: str, graph: Graph, offset: tuple[float, float]) -> tuple[list[Node], list[Edge]]:
-    """Nodes (fresh ids, free names, shifted) and edges ready to insert into ``graph``.
-    Raises ``FormatError`` when ``text`` is not a graph fragment."""
-    fragment = loads(text).graph
+def paste_fragment(text: str, graph: Graph, offset: tuple[float, float]) -> tuple[list[Node], list[Edge], list[str]]:
+    """Nodes (fresh ids, free legal names, shifted) and edges ready to insert into ``graph``, and
+    notes on names that were made legal. Raises ``FormatError`` when ``text`` is not a fragment."""
+    pasted = loads(text, fix_names=True)
+    fragment = pasted.graph
     present = {n.name for n in graph.nodes.values()}
     new_id: dict[str, str] = {}
     names: set[str] = set()
@@ -38,7 +39,7 @@ def paste_fragment(text: str, graph: Graph, offset: tuple[float, float]) -> tupl
         x, y = node.position
         nodes.append(Node(new_id[node.id], node.type, name, dict(node.params), (x + offset[0], y + offset[1])))
     edges = [Edge(new_id[e.source], new_id[e.target], e.port) for e in fragment.edges]
-    return nodes, edges
+    return nodes, edges, pasted.notes
 
 
 def _clone(node: Node) -> Node:

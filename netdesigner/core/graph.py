@@ -59,19 +59,39 @@ class GraphEvent:
 
 Listener = Callable[[GraphEvent], None]
 
-_NAME_FORBIDDEN = re.compile(r"[/\x00-\x1f\x7f]")
+# What Keras accepts as a layer name on every backend: TensorFlow's scope names refuse spaces,
+# quotes and non-ASCII letters, PyTorch's parameter names refuse '.', Keras refuses '/'.
+_NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_NAME_ILLEGAL_RUN = re.compile(r"[^A-Za-z0-9_-]+")
 MAX_NAME_LENGTH = 128
+NAME_RULE = "a layer name starts with a letter and holds only letters, digits, '_' and '-'"
 
 
 def check_name(name: Any) -> str:
-    """Keras layer names: non-empty text without '/' or control characters."""
+    """The one naming rule of the file format, the editor, paste and the importer."""
     if not isinstance(name, str) or not name.strip():
         raise GraphError("a layer name cannot be empty")
     if len(name) > MAX_NAME_LENGTH:
         raise GraphError(f"a layer name can have at most {MAX_NAME_LENGTH} characters")
-    if _NAME_FORBIDDEN.search(name):
-        raise GraphError(f"the name {name!r} contains '/' or a control character, which Keras does not allow")
+    if not _NAME_PATTERN.fullmatch(name):
+        raise GraphError(
+            f"the name {_shown(name)} cannot be used: {NAME_RULE} (Keras and TensorFlow refuse the others)",
+            f"for example {legal_name(name)!r}",
+        )
     return name
+
+
+def legal_name(name: str) -> str:
+    """The nearest name that ``check_name`` accepts: illegal runs become '_'."""
+    stem = _NAME_ILLEGAL_RUN.sub("_", name).strip("_-")
+    if not stem[:1].isalpha():
+        stem = f"layer_{stem}" if stem else "layer"
+    return stem[:MAX_NAME_LENGTH].rstrip("_-")
+
+
+def _shown(name: str) -> str:
+    """A name quoted for a message; ``repr`` escapes what cannot be printed (lone surrogates)."""
+    return repr(name[:40] + ("…" if len(name) > 40 else ""))
 
 
 @dataclass

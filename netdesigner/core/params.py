@@ -64,8 +64,8 @@ class ParamSpec:
         if kind is ParamKind.FLOAT:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ParamError(self.name, f"{self.name} must be a number, got {value!r}")
-            number = float(value)
-            if not math.isfinite(number):
+            number = _as_float(value)
+            if number is None or not math.isfinite(number):
                 raise ParamError(self.name, f"{self.name} must be a finite number, got {value!r}")
             return self._check_range(number)
         if kind is ParamKind.BOOL:
@@ -154,26 +154,37 @@ class ParamSpec:
         return tuple(chosen)
 
     def _coerce_keras_options(self, value: Any) -> dict[str, Any]:
-        """Only initializers, regularizers and constraints pass: they never change a shape, and
-        Keras rebuilds them from config data without running any code of the file's."""
+        """Only the layer's own initializer, regularizer and constraint arguments (``choices``)
+        pass: they never change a shape, Keras rebuilds them from config data without running any
+        code of the file's, and each key is written into exported code as a keyword name."""
         if not isinstance(value, dict):
             raise ParamError(self.name, f"{self.name} must be an object, got {value!r}")
         for key, item in value.items():
-            if not isinstance(key, str) or not key.endswith(KERAS_OPTION_SUFFIXES):
+            if key not in self.choices:
                 raise ParamError(
                     self.name,
                     f"{self.name} cannot set {key!r}",
-                    "only *_initializer, *_regularizer and *_constraint arguments are allowed",
+                    "this layer's options are " + ", ".join(self.choices),
                 )
             if not _is_config_data(item, depth=0):
-                raise ParamError(self.name, f"{self.name}.{key} must be Keras config data (text, numbers, objects)")
+                raise ParamError(
+                    self.name,
+                    f"{self.name}.{key} must be Keras config data (text, numbers, objects naming Keras classes)",
+                )
         return dict(value)
 
 
-KERAS_OPTION_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
+def _as_float(value: int | float) -> float | None:
+    """``value`` as a float, None for an integer beyond the float range (10**400)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def _is_config_data(value: Any, depth: int) -> bool:
+    """Plain JSON data of bounded size whose objects name only Keras's own modules, so that
+    Keras's deserializer never imports anything else."""
     if depth > 8:
         return False
     if value is None or isinstance(value, (str, bool, int)):
@@ -183,12 +194,17 @@ def _is_config_data(value: Any, depth: int) -> bool:
     if isinstance(value, list):
         return len(value) <= 64 and all(_is_config_data(v, depth + 1) for v in value)
     if isinstance(value, dict):
+        module = value.get("module")
+        if module is not None and (not isinstance(module, str) or module.split(".")[0] != "keras"):
+            return False
         return len(value) <= 64 and all(isinstance(k, str) and _is_config_data(v, depth + 1) for k, v in value.items())
     return False
 
 
 def _num(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else repr(number)
+    if isinstance(number, int):
+        return str(number) if abs(number) < 10**15 else f"a {len(str(abs(number)))}-digit number"
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def to_json_value(value: Any) -> Any:

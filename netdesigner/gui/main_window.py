@@ -208,11 +208,13 @@ class MainWindow(QtWidgets.QMainWindow):
     def paste(self) -> None:
         text = QtWidgets.QApplication.clipboard().text()
         try:
-            nodes, edges = paste_fragment(text, self.document.graph, PASTE_OFFSET)
+            nodes, edges, notes = paste_fragment(text, self.document.graph, PASTE_OFFSET)
         except FormatError:
             self.show_message("Nothing to paste: the clipboard holds no layers.")
             return
         self.document.add_nodes(nodes, edges, f"paste {len(nodes)} layer(s)")
+        if notes:
+            self.show_message("Pasted; " + "; ".join(notes))
         self.canvas.select_ids([n.id for n in nodes], centre=False)
 
     def duplicate(self) -> None:

@@ -62,6 +62,8 @@ def parse_value(spec: ParamSpec, text: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise GraphError(f"{spec.name}: not valid JSON ({exc.msg})") from None
+        except (ValueError, RecursionError):  # a number of more than 4,300 digits, deep nesting
+            raise GraphError(f"{spec.name}: the JSON holds a number too long or nesting too deep") from None
     return text
 
 

@@ -153,10 +153,19 @@ def scale() -> ParamSpec:
     return ParamSpec("scale", ParamKind.BOOL, True, "learn a factor (gamma) after normalizing")
 
 
-def keras_options() -> ParamSpec:
+def keras_options(*weights: str, activity: bool = True, initializers: tuple[str, ...] = ()) -> ParamSpec:
+    """Extra Keras arguments of a layer whose weights are ``weights`` (``"kernel"``, ``"bias"``):
+    each weight's initializer, regularizer and constraint, the activity regularizer, and extra
+    ``initializers`` (BatchNormalization's moving statistics). These names are the only keys a
+    file may set; the differential tests prove each is a real argument of the Keras class."""
+    names = [f"{w}_{kind}" for kind in ("initializer", "regularizer", "constraint") for w in weights]
+    names += [f"{w}_initializer" for w in initializers]
+    if activity:
+        names.append("activity_regularizer")
     return ParamSpec(
         "keras_options",
         ParamKind.KERAS_OPTIONS,
         {},
         "extra Keras arguments: initializers, regularizers, constraints (Keras config form)",
+        choices=tuple(names),
     )

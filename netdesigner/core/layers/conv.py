@@ -87,7 +87,7 @@ def _conv_params(rank: int, causal: bool = False) -> tuple[ParamSpec, ...]:
         ),
         common.activation(),
         common.use_bias(),
-        common.keras_options(),
+        common.keras_options("kernel", "bias"),
     )
 
 
@@ -178,7 +178,7 @@ register(
             common.dilation_rate(2),
             common.activation(),
             common.use_bias(),
-            common.keras_options(),
+            common.keras_options("kernel", "bias"),
         ),
         rule=_conv_transpose_rule,
         keras_class="Conv2DTranspose",
@@ -198,8 +198,9 @@ def _depth_multiplier() -> ParamSpec:
     )
 
 
-def _depthwise_params() -> tuple[ParamSpec, ...]:
-    """Parameters shared by DepthwiseConv2D and SeparableConv2D (which adds filters)."""
+def _depthwise_params(*weights: str) -> tuple[ParamSpec, ...]:
+    """Parameters shared by DepthwiseConv2D and SeparableConv2D (which adds filters); ``weights``
+    names the layer's weights for its Keras options."""
     return (
         common.kernel_size(2),
         common.strides(2),
@@ -208,7 +209,7 @@ def _depthwise_params() -> tuple[ParamSpec, ...]:
         common.dilation_rate(2),
         common.activation(),
         common.use_bias(),
-        common.keras_options(),
+        common.keras_options(*weights),
     )
 
 
@@ -236,7 +237,7 @@ register(
         summary="one spatial filter per input channel",
         doc="Filters every channel on its own, without mixing channels. Much cheaper than Conv2D; "
         "MobileNet pairs it with 1x1 convolutions that do the mixing.",
-        params=_depthwise_params(),
+        params=_depthwise_params("depthwise", "bias"),
         rule=_depthwise_rule,
         keras_class="DepthwiseConv2D",
         key_params=("kernel_size", "strides", "padding", "depth_multiplier"),
@@ -269,7 +270,7 @@ register(
         summary="depthwise filter then 1x1 mixing, in one layer",
         doc="A DepthwiseConv2D followed by a 1x1 convolution: nearly the power of Conv2D at a "
         "fraction of the weights and compute (Xception, MobileNet).",
-        params=(common.filters(), *_depthwise_params()),
+        params=(common.filters(), *_depthwise_params("depthwise", "pointwise", "bias")),
         rule=_separable_rule,
         keras_class="SeparableConv2D",
         key_params=("filters", "kernel_size", "strides", "padding", "activation"),

@@ -33,7 +33,7 @@ register(
         doc="Computes activation(inputs · weights + bias). The basic building block of "
         "multi-layer perceptrons and of the classifier at the end of most networks. On inputs "
         "with more than one axis it acts on the last axis only.",
-        params=(common.units(), common.activation(), common.use_bias(), common.keras_options()),
+        params=(common.units(), common.activation(), common.use_bias(), common.keras_options("kernel", "bias")),
         rule=_dense,
         keras_class="Dense",
         key_params=("units", "activation"),
@@ -73,7 +73,7 @@ register(
                 required=True,
             ),
             ParamSpec("mask_zero", ParamKind.BOOL, False, "treat id 0 as padding to be ignored downstream"),
-            common.keras_options(),
+            common.keras_options("embeddings", activity=False),
         ),
         rule=_embedding,
         keras_class="Embedding",

@@ -51,7 +51,7 @@ register(
             common.epsilon(),
             common.center(),
             common.scale(),
-            common.keras_options(),
+            common.keras_options("beta", "gamma", activity=False, initializers=("moving_mean", "moving_variance")),
         ),
         rule=_batch_norm,
         keras_class="BatchNormalization",
@@ -76,7 +76,13 @@ register(
         summary="normalize each sample over its features",
         doc="Normalizes every sample on its own (not over the batch), then applies a learned "
         "scale and offset. The usual choice in recurrent networks and transformers.",
-        params=(common.axis(), common.epsilon(), common.center(), common.scale(), common.keras_options()),
+        params=(
+            common.axis(),
+            common.epsilon(),
+            common.center(),
+            common.scale(),
+            common.keras_options("beta", "gamma", activity=False),
+        ),
         rule=_layer_norm,
         keras_class="LayerNormalization",
     )

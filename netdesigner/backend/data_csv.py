@@ -1,0 +1,98 @@
+"""A CSV file as features and a target, every flaw named by column and line.
+
+A user's table is the most error-prone source: short rows, empty cells, text in a number
+column, a byte-order mark from a spreadsheet. Each is found here before training, with the
+line number a text editor shows (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from netdesigner.backend.data_checks import DataError, listed
+
+MISSING = ("", "nan", "na", "n/a", "null", "none")
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and ``(line number, cells)`` of every non-blank data row, complete."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: a spreadsheet's BOM
+            reader = csv.reader(handle)
+            header = [name.strip() for name in next(reader, [])]
+            rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"cannot read {path}: {exc}") from None
+    if not header:
+        raise DataError(f"{path} is empty", "the first line names the columns")
+    if not rows:
+        raise DataError(f"{path} has no data rows")
+    for line, row in rows:
+        if len(row) != len(header):
+            raise DataError(
+                f"{path.name}, line {line}: {len(row)} value(s) where the header names {len(header)} columns",
+                "every row needs one value per column",
+            )
+    return header, rows
+
+
+def read_csv(path: Path, features: list[str], target: str) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` (float32, one column per feature) and ``y`` (float32 numbers, or int32 class
+    indices when the target holds names)."""
+    header, rows = read_table(path)
+    missing = [c for c in [*features, target] if c not in header]
+    if missing or not features or not target:
+        raise DataError(
+            f"{path}: columns {missing or '(none chosen)'} not found",
+            f"choose features and target among: {', '.join(header)}",
+        )
+    columns = {name: [row[header.index(name)].strip() for _, row in rows] for name in [*features, target]}
+    lines = [line for line, _ in rows]
+    x = np.stack([_numbers(path, name, columns[name], lines) for name in features], axis=1)
+    raw = columns[target]
+    if all(_is_number(cell) or cell.lower() in MISSING for cell in raw):
+        return x, _numbers(path, target, raw, lines)
+    _refuse_missing(path, target, [line for cell, line in zip(raw, lines, strict=True) if cell.lower() in MISSING])
+    classes = sorted(set(raw))
+    return x, np.array([classes.index(v) for v in raw], dtype="int32")
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _numbers(path: Path, column: str, cells: list[str], lines: list[int]) -> np.ndarray:
+    """The column as float32; empty, NaN and out-of-range cells are refused with their lines."""
+    values = []
+    for cell, line in zip(cells, lines, strict=True):
+        if cell.lower() in MISSING:
+            values.append(math.nan)
+            continue
+        try:
+            values.append(float(cell))
+        except ValueError:
+            raise DataError(
+                f"{path.name}, line {line}: column {column!r} holds {cell[:40]!r}, not a number",
+                "clean that value, or leave the column out of the features",
+            ) from None
+    with np.errstate(over="ignore"):  # beyond float32's range: inf, refused below
+        array = np.array(values, dtype="float32")
+    _refuse_missing(path, column, [line for value, line in zip(array, lines, strict=True) if not np.isfinite(value)])
+    return array
+
+
+def _refuse_missing(path: Path, column: str, bad_lines: list[int]) -> None:
+    if bad_lines:
+        raise DataError(
+            f"{path.name}: column {column!r} has {len(bad_lines)} empty, NaN or infinite value(s) "
+            f"on line(s) {listed(bad_lines)}",
+            "fill or drop those rows before training",
+        )

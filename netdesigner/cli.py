@@ -107,8 +107,8 @@ def parse_data_spec(text: str) -> dict[str, str | int]:
         _, _, samples = text.partition(":")
         if not samples:
             return {"source": "synthetic"}
-        if not samples.isdigit() or int(samples) < 1:
-            raise ValueError(f"--data {text!r}: the number of samples must be a whole number from 1")
+        if not samples.isdigit() or len(samples) > 9 or int(samples) < 1:
+            raise ValueError(f"--data {text!r}: the number of samples must be a whole number from 1 to 999,999,999")
         return {"source": "synthetic", "samples": int(samples)}
     if text.endswith(".npz"):
         return {"source": "npz", "path": text}

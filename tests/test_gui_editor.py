@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -278,3 +280,53 @@ def test_a_long_graph_opens_readable_from_its_input_end(window, qtbot) -> None:
     assert visible.contains(image.sceneBoundingRect())
     window.canvas.fit_to_selection()  # F still shows everything, however small
     assert viewer.transform().m11() < READABLE_SCALE
+
+
+def test_an_illegal_name_is_refused_with_the_reason(window, qtbot) -> None:
+    node_id = add_from_palette(window, qtbot, "Dense")
+    window.properties.show_node(node_id)
+    field = window.properties.name_edit
+    field.selectAll()
+    QtTest.QTest.keyClicks(field, "my dense")
+    QtTest.QTest.keyClick(field, QtCore.Qt.Key_Return)
+    assert window.document.graph.nodes[node_id].name == "dense_1" and field.text() == "dense_1"
+    shown = window.properties.error_label.text()
+    assert "starts with a letter" in shown and "for example 'my_dense'" in shown
+
+
+def test_pasted_illegal_names_are_made_legal_and_reported(window, qtbot) -> None:
+    text = json.dumps(
+        {
+            "format": "netdesigner-graph",
+            "version": 1,
+            "nodes": [{"id": "n1", "type": "Dense", "name": "scores (final)", "params": {"units": 2}}],
+        }
+    )
+    QtWidgets.QApplication.clipboard().setText(text)
+    viewer = window.canvas.viewer()
+    viewer.setFocus()
+    QtTest.QTest.keyClick(viewer, QtCore.Qt.Key_V, QtCore.Qt.ControlModifier)
+    window.document.flush()
+    assert window.document.graph.by_name("scores_final") is not None
+    assert "'scores (final)' renamed 'scores_final'" in window.statusBar().currentMessage()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_unexpected_error_is_shown_and_the_window_lives(window, qtbot, monkeypatch, tmp_path: Path) -> None:
+    from netdesigner.gui.app import ErrorReporter
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # both restored after the test
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    ErrorReporter(window).install()
+
+    def broken() -> None:
+        raise RuntimeError("a bug in a slot")
+
+    QtCore.QTimer.singleShot(0, broken)
+    qtbot.waitUntil(lambda: "RuntimeError: a bug in a slot" in window.statusBar().currentMessage())
+    box = window.findChild(QtWidgets.QMessageBox)
+    assert box is not None and box.isVisible() and "full report is in" in box.text()
+    assert list((tmp_path / "netdesigner" / "logs").glob("error-*.log"))
+    box.close()
+    assert window.isVisible()

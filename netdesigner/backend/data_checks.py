@@ -34,7 +34,7 @@ def check_array(array: object, label: str) -> np.ndarray:
     if kind not in "biuf":
         what = "text" if kind in "USO" else f"values of type {array.dtype}"
         raise DataError(f"{label} holds {what}, not numbers", "convert it to numbers (classes to 0, 1, 2, ...)")
-    if kind == "f":
+    if kind == "f" and array.size:
         bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
         if bad.any():
             rows = np.flatnonzero(bad).tolist()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner import __version__
+from netdesigner.backend.crash_log import describe
 from netdesigner.gui import theme
 from netdesigner.gui.main_window import MainWindow
 from netdesigner.samples import starter_path
@@ -51,9 +53,39 @@ def make_application(argv: list[str]) -> QtWidgets.QApplication:
     return app
 
 
+class ErrorReporter(QtCore.QObject):
+    """Turns an exception nobody caught, on any thread, into a message in the window (the full
+    report goes to a log file); the window stays open and the user's work is kept."""
+
+    reported = QtCore.Signal(str)
+
+    def __init__(self, window: QtWidgets.QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.reported.connect(self._show)  # queued to the GUI thread when a worker reports
+
+    def install(self) -> None:
+        sys.excepthook = lambda kind, error, trace: self.report(error, "handling a window event")
+        threading.excepthook = lambda args: self.report(args.exc_value, f"working in {args.thread.name}")
+
+    def report(self, error: BaseException | None, context: str) -> None:
+        if error is not None and not isinstance(error, KeyboardInterrupt):
+            self.reported.emit(describe(error, context))
+
+    @QtCore.Slot(str)
+    def _show(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 15000)
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Warning, "netdesigner: something went wrong", text, parent=self.window
+        )
+        box.setInformativeText("Your graph is still open; saving it now is a good idea.")
+        box.open()
+
+
 def run(graph: str | None = None) -> int:
     app = make_application(sys.argv[:1])
     window = MainWindow()
+    ErrorReporter(window).install()
     window.show()
     if graph is not None:
         if not window.open_path(Path(graph), ask=False):

@@ -3,13 +3,17 @@
 This runs on every edit, so it is plain Python over the catalog's rules, with no backend.
 Only a node's own problem marks it as failed; nodes downstream of it are *blocked* (their
 shapes are unknown) but not blamed, so the student sees the one node to fix.
-Passing the previous result lets an edit recompute only what it can affect.
+
+Passing the previous result lets an edit recompute only what it can affect, and it cannot go
+stale: each node's info is reused only when everything it was computed from is unchanged (its
+type, name and parameters, which node feeds each port under which name, and those nodes'
+infos). That follows from the graph itself, whatever the edit was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from netdesigner.core import catalog
 from netdesigner.core.catalog import Outcome, Shape
@@ -42,9 +46,14 @@ class NodeInfo:
         return [] if self.shape is None else [list(self.shape)]
 
 
+# What a node's info is computed from, besides its inputs' infos.
+InputsKey = tuple[str, str, tuple[tuple[str, Any], ...], tuple[tuple[int, str, str], ...]]
+
+
 @dataclass
 class InferenceResult:
     infos: dict[str, NodeInfo]
+    keys: dict[str, InputsKey] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def total_params(self) -> int:
@@ -71,24 +80,30 @@ class InferenceResult:
         return {nid: i.error for nid, i in self.infos.items() if i.error is not None}
 
 
-def infer(
-    graph: Graph,
-    previous: InferenceResult | None = None,
-    changed: Iterable[str] | None = None,
-) -> InferenceResult:
-    """Infer every node; with ``previous`` and ``changed`` only ``changed`` and their descendants."""
-    order = graph.topological_order()
-    if previous is None or changed is None:
-        dirty: set[str] | None = None
-        infos: dict[str, NodeInfo] = {}
-    else:
-        dirty = graph.descendants(changed)
-        infos = {nid: previous.infos[nid] for nid in order if nid not in dirty and nid in previous.infos}
-        dirty |= {nid for nid in order if nid not in infos}
-    for nid in order:
-        if dirty is None or nid in dirty:
-            infos[nid] = infer_node(graph, graph.nodes[nid], infos)
-    return InferenceResult({nid: infos[nid] for nid in graph.nodes})
+def infer(graph: Graph, previous: InferenceResult | None = None) -> InferenceResult:
+    """Infer every node, reusing from ``previous`` each info whose inputs are all unchanged."""
+    infos: dict[str, NodeInfo] = {}
+    keys: dict[str, InputsKey] = {}
+    for nid in graph.topological_order():
+        node = graph.nodes[nid]
+        edges = graph.input_edges(nid)
+        key = keys[nid] = (
+            node.type,
+            node.name,
+            tuple(node.params.items()),
+            tuple((port, e.source, graph.nodes[e.source].name) for port, e in sorted(edges.items())),
+        )
+        old = previous.infos.get(nid) if previous is not None else None
+        if (
+            old is not None
+            and previous is not None
+            and previous.keys.get(nid) == key
+            and all(infos[e.source] == previous.infos.get(e.source) for e in edges.values())
+        ):
+            infos[nid] = old
+        else:
+            infos[nid] = infer_node(graph, node, infos)
+    return InferenceResult({nid: infos[nid] for nid in graph.nodes}, keys)
 
 
 def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo:

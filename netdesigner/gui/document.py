@@ -1,8 +1,10 @@
 """The open document: core graph and settings, its undo stack, and live inference.
 
-Every change to the graph (from a command, an undo, a redo) is collected; one zero-delay timer
-then re-infers only the affected nodes and tells the views which nodes to redraw. Panels and
-the canvas call the operations here; each pushes one undoable command.
+Every change to the graph (from a command, an undo, a redo) schedules one zero-delay timer,
+which re-infers what the graph's structure says could have changed (core's ``infer`` reuses a
+node's result only when everything it was computed from is the same) and tells the views which
+nodes to redraw. Panels and the canvas call the operations here; each pushes one undoable
+command.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class EditorDocument(QtCore.QObject):
         self.path: Path | None = None
         self.result: InferenceResult = infer(self.doc.graph)
         self.issues: list[Issue] = validate(self.doc.graph, self.result)
-        self._pending: set[str] = set()
+        self._dirty = False
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -49,7 +51,7 @@ class EditorDocument(QtCore.QObject):
         self.doc, self.path = doc, path
         doc.graph.subscribe(self._on_event)
         self.undo_stack.clear()
-        self._pending.clear()
+        self._dirty = False
         self.result = infer(doc.graph)
         self.issues = validate(doc.graph, self.result)
         self.replaced.emit()
@@ -59,25 +61,24 @@ class EditorDocument(QtCore.QObject):
     def _on_event(self, event: GraphEvent) -> None:
         if event.kind == "moved":
             return
-        self._pending.add(event.node_id)
-        if event.edge is not None:
-            self._pending.add(event.edge.source)
-        if event.kind == "renamed":  # blocked nodes name their culprit
-            self._pending |= self.graph.descendants([event.node_id])
+        self._dirty = True
         self._timer.start()
 
     def flush(self) -> None:
-        """Re-infer what changed and notify the views (also callable directly, e.g. by tests)."""
+        """Re-infer and notify the views of every node whose inputs or result changed (also
+        callable directly, e.g. by tests)."""
         self._timer.stop()
-        if not self._pending:
+        if not self._dirty:
             return
-        pending, self._pending = self._pending, set()
+        self._dirty = False
         previous = self.result
-        present = [n for n in pending if n in self.graph]
-        self.result = infer(self.graph, previous, present)
+        self.result = infer(self.graph, previous)
         self.issues = validate(self.graph, self.result)
-        changed = set(present)
-        changed |= {n for n, info in self.result.infos.items() if previous.infos.get(n) != info}
+        changed = {
+            n
+            for n, info in self.result.infos.items()
+            if previous.infos.get(n) != info or previous.keys.get(n) != self.result.keys[n]
+        }
         self.inference_updated.emit(changed)
 
     # --- operations (each one undoable command) ----------------------------------------------

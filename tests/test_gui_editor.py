@@ -330,3 +330,21 @@ def test_an_unexpected_error_is_shown_and_the_window_lives(window, qtbot, monkey
     assert list((tmp_path / "netdesigner" / "logs").glob("error-*.log"))
     box.close()
     assert window.isVisible()
+
+
+@pytest.mark.parametrize("focus", ["viewer", "viewport", "palette"])
+def test_undo_and_redo_keys_work_wherever_the_focus_is(window, qtbot, focus: str) -> None:
+    node_id = add_from_palette(window, qtbot, "Dense")
+    target = {
+        "viewer": window.canvas.viewer(),
+        "viewport": window.canvas.viewer().viewport(),
+        "palette": window.palette.tree,
+    }[focus]
+    target.setFocus()
+    QtTest.QTest.keyClick(target, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier)
+    assert node_id not in window.document.graph
+    QtTest.QTest.keyClick(target, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier | QtCore.Qt.ShiftModifier)
+    assert node_id in window.document.graph
+    QtTest.QTest.keyClick(target, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier)
+    QtTest.QTest.keyClick(target, QtCore.Qt.Key_Y, QtCore.Qt.ControlModifier)
+    assert node_id in window.document.graph

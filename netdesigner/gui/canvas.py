@@ -35,6 +35,10 @@ class GraphCanvas(NodeGraph):
 
     def __init__(self, document: EditorDocument, message: Callable[[str], None]) -> None:
         super().__init__(undo_stack=document.undo_stack)
+        # NodeGraphQt gives its context menu's Undo/Redo the same keys as the window's Edit menu,
+        # and Qt then runs neither ("ambiguous shortcut"): the window's actions own the keys.
+        for action in self.get_context_menu("graph").qmenu.actions():
+            action.setShortcuts([])
         self.document = document
         self.message = message
         self.classes = node_classes()

@@ -1,23 +1,41 @@
-"""The training dock driven like a user: pick data, press Train, watch curves, Stop."""
+"""The training dock driven like a user: pick data, type settings, press Train, watch curves,
+Stop; and the one-truth promises: results belong to the graph they were trained on, edits
+during a run are refused, failures at every stage reach the user and leave Train usable."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PySide6 import QtCore, QtTest, QtWidgets
 
 pytest.importorskip("keras")
 
 SAMPLE = Path("sample_graphs")
 
 
+def choose_source(panel, key: str) -> None:
+    combo = panel.data_form.source
+    index = combo.findData(key)
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)  # what Qt sends when the user picks an entry
+
+
+def type_setting(panel, name: str, text: str) -> None:
+    field = panel.settings.widget(name)
+    field.setFocus()
+    field.selectAll()
+    QtTest.QTest.keyClicks(field, text)
+    QtTest.QTest.keyClick(field, QtCore.Qt.Key_Return)
+
+
 def press_train(window, sample: str, source: str, epochs: int, batch_size: int = 32) -> None:
     window.open_path(SAMPLE / sample, as_sample=True, ask=False)
     panel = window.training
     window.training_dock.raise_()
-    panel.source.setCurrentIndex(panel.source.findData(source))
-    panel.fit_fields["epochs"].setValue(epochs)
-    panel.fit_fields["batch_size"].setValue(batch_size)
+    choose_source(panel, source)
+    type_setting(panel, "epochs", str(epochs))
+    type_setting(panel, "batch_size", str(batch_size))
     panel.train_button.click()
 
 
@@ -49,30 +67,33 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path
     assert "finished" in panel.progress.format()
     qtbot.waitUntil(lambda: shows_train_curve(panel.plots), timeout=10_000)
     assert window.document.doc.training.epochs == 3 and window.isWindowModified()
-    panel.evaluate_button.click()
-    qtbot.waitUntil(lambda: panel.results.rowCount() > 0, timeout=60_000)
-    keys = [panel.results.item(r, 0).text() for r in range(panel.results.rowCount())]
-    assert "loss" in keys and "accuracy" in keys
-    panel.predict_button.click()
-    qtbot.waitUntil(lambda: panel.predictions_view is not None, timeout=60_000)
-    view = panel.predictions_view
+    results = panel.results
+    results.buttons["evaluate"].click()
+    qtbot.waitUntil(lambda: results.table.rowCount() > 0, timeout=60_000)
+    keys = [results.table.item(r, 0).text() for r in range(results.table.rowCount())]
+    assert "loss" in keys and "accuracy" in keys and not panel.stale_label.isVisible()
+    results.buttons["predict"].click()
+    qtbot.waitUntil(lambda: results.predictions_view is not None, timeout=60_000)
+    view = results.predictions_view
     assert view.summary.startswith("359 held-out samples, accuracy") and "predicted (true)" in view.summary
     assert len(view.figure.axes) == 13  # the confusion matrix and 12 digit images
-    view.close()
     import numpy as np
 
     np.savez(tmp_path / "new.npz", pixels=np.random.default_rng(0).random((5, 64), dtype="float32"))
-    panel.predict_file(str(tmp_path / "new.npz"))
+    results.predict_file(str(tmp_path / "new.npz"))
     qtbot.waitUntil(lambda: "Predictions saved" in panel.status.text(), timeout=60_000)
     with np.load(tmp_path / "new_predictions.npz") as saved:
         assert saved["digit_head"].shape == (5, 10)
-    panel.predict_file(str(tmp_path / "missing.npz"))
+    results.predict_file(str(tmp_path / "missing.npz"))
     qtbot.waitUntil(lambda: "cannot read" in panel.status.text(), timeout=60_000)
-    panel.save_model(str(tmp_path / "trained"))
+    results.save(str(tmp_path / "trained"))
     qtbot.waitUntil(lambda: "Model saved" in panel.status.text(), timeout=60_000)
     assert (tmp_path / "trained.keras").stat().st_size > 0
-    panel.save_model(str(tmp_path / "no such folder" / "m.keras"))
+    results.save(str(tmp_path / "no such folder" / "m.keras"))
     qtbot.waitUntil(lambda: "saving the model failed" in panel.status.text(), timeout=60_000)
+    window.undo_stack.setClean()
+    window.close()  # Quit: the predictions window goes with the main one
+    assert not view.isVisible() and not [w for w in QtWidgets.QApplication.topLevelWidgets() if w.isVisible()]
 
 
 def test_every_sample_trains_from_the_dock(window, qtbot, sample_path: Path) -> None:
@@ -80,11 +101,11 @@ def test_every_sample_trains_from_the_dock(window, qtbot, sample_path: Path) -> 
     window.open_path(sample_path, as_sample=True, ask=False)
     panel = window.training
     window.training_dock.raise_()
-    panel.fit_fields["epochs"].setValue(1)
+    type_setting(panel, "epochs", "1")
     panel.train_button.click()
     wait_until_done(qtbot, panel, 180_000)
     assert panel.progress.format().startswith("finished"), panel.status.text()
-    assert len(panel.plots.epochs["loss"]) == 1 and panel.save_button.isEnabled()
+    assert len(panel.plots.epochs["loss"]) == 1 and panel.results.buttons["save"].isEnabled()
 
 
 def test_pause_resume_and_stop_mid_training(window, qtbot) -> None:
@@ -94,6 +115,7 @@ def test_pause_resume_and_stop_mid_training(window, qtbot) -> None:
     panel.pause_button.click()
     qtbot.waitUntil(lambda: panel.progress.format().startswith("paused"), timeout=30_000)
     assert panel.pause_button.text() == "▶ Resume" and "Paused" in panel.status.text()
+    assert panel.controller.state == "paused"
     held = panel.progress.value()
     qtbot.wait(400)
     assert panel.progress.value() == held and panel.running
@@ -104,7 +126,82 @@ def test_pause_resume_and_stop_mid_training(window, qtbot) -> None:
     wait_until_done(qtbot, panel, 60_000)
     assert "stopped" in panel.progress.format()
     assert len(panel.plots.epochs.get("loss", [])) < 200
-    assert panel.save_button.isEnabled()
+    assert panel.results.buttons["save"].isEnabled()
+
+
+def test_edits_are_refused_while_training_and_mark_results_stale_after(window, qtbot) -> None:
+    press_train(window, "mlp_classifier.json", "digits", epochs=300, batch_size=8)
+    panel, graph = window.training, window.document.graph
+    qtbot.waitUntil(lambda: panel.plots.points() > 0, timeout=120_000)
+    dropout = graph.by_name("dropout")
+    window.canvas.select_ids([dropout.id], centre=False)
+    viewer = window.canvas.viewer()
+    viewer.setFocus()
+    QtTest.QTest.keyClick(viewer, QtCore.Qt.Key_Delete)
+    assert graph.by_name("dropout") is not None and "training is running" in window.statusBar().currentMessage()
+    QtTest.QTest.keyClick(viewer, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier)  # undo is off too
+    assert not window.undo_action.isEnabled()
+    panel.stop_button.click()
+    wait_until_done(qtbot, panel, 60_000)
+    assert window.undo_action.isEnabled() and not panel.stale_label.isVisible()
+    QtTest.QTest.keyClick(viewer, QtCore.Qt.Key_Delete)
+    window.document.flush()
+    assert graph.by_name("dropout") is None and panel.stale_label.isVisible()
+    panel.results.buttons["evaluate"].click()
+    qtbot.waitUntil(lambda: panel.results.table.rowCount() > 0, timeout=60_000)
+    assert "the graph changed since this model was trained" in panel.status.text()
+    QtTest.QTest.keyClick(viewer, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier)
+    window.document.flush()
+    assert not panel.stale_label.isVisible()  # the drawing is the trained model again
+
+
+def test_opening_another_graph_shows_nothing_of_the_first(window, qtbot) -> None:
+    press_train(window, "mlp_classifier.json", "digits", epochs=1)
+    panel = window.training
+    wait_until_done(qtbot, panel, 120_000)
+    assert panel.plots.points() > 0 and panel.results.buttons["evaluate"].isEnabled()
+    window.open_path(SAMPLE / "two_branch.json", as_sample=True, ask=False)
+    assert panel.plots.points() == 0 and not panel.plots.epochs
+    assert not any(b.isEnabled() for b in panel.results.buttons.values())
+    assert panel.status.text() == "" and panel.progress.format() == "ready"
+    assert panel.controller.model is None
+
+
+STAGES = {
+    "loading": ("netdesigner.gui.training.controller.load_dataset", "loading the data failed: RuntimeError"),
+    "building": ("netdesigner.backend.builder.build_model", "training failed: boom"),
+    "training": ("netdesigner.backend.training.TrainingRun._fit", "training failed: boom"),
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_failure_at_any_stage_is_shown_and_train_works_again(window, qtbot, monkeypatch, stage: str) -> None:
+    target, message = STAGES[stage]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(target, broken)
+    press_train(window, "mlp_classifier.json", "digits", epochs=1)
+    panel = window.training
+    wait_until_done(qtbot, panel, 60_000)
+    assert message in panel.status.text() and panel.progress.format() == "failed"
+    assert panel.controller.state == "failed" and message in window.statusBar().currentMessage()
+    monkeypatch.undo()
+    panel.train_button.click()
+    wait_until_done(qtbot, panel, 120_000)
+    assert panel.progress.format().startswith("finished")
+
+
+@pytest.mark.parametrize("job", ["evaluate", "predict"])
+def test_a_failing_job_is_shown(window, qtbot, monkeypatch, job: str) -> None:
+    press_train(window, "mlp_classifier.json", "digits", epochs=1)
+    panel = window.training
+    wait_until_done(qtbot, panel, 120_000)
+    monkeypatch.setattr(f"netdesigner.gui.training.results.{job}", lambda *a: 1 / 0)
+    panel.results.buttons[job].click()
+    qtbot.waitUntil(lambda: "failed: division by zero" in panel.status.text(), timeout=30_000)
+    assert panel.train_button.isEnabled()
 
 
 def test_errors_reach_the_user(window, qtbot) -> None:
@@ -117,6 +214,31 @@ def test_errors_reach_the_user(window, qtbot) -> None:
     window.document.flush()
     panel.train_button.click()
     assert "Fix the graph first" in panel.status.text() and not panel.running
+
+
+def test_settings_are_checked_undoable_document_edits(window, qtbot, tmp_path) -> None:
+    from netdesigner.core.fileformat import load, save
+
+    window.open_path(SAMPLE / "mlp_classifier.json", as_sample=True, ask=False)
+    panel = window.training
+    type_setting(panel, "epochs", "200000")  # beyond the declared maximum: the field refuses it
+    assert window.document.doc.training.epochs <= 100_000
+    type_setting(panel, "epochs", "7")
+    assert window.document.doc.training.epochs == 7 and window.undo_stack.undoText() == "set epochs to 7"
+    type_setting(panel, "validation_split", "1.5")
+    assert "validation_split must be less than 1" in panel.settings.error_label.text()
+    assert window.document.doc.training.validation_split == 0.2
+    assert panel.settings.widget("validation_split").text() == "0.2"
+    window.undo_action.trigger()
+    assert window.document.doc.training.epochs != 7 and panel.settings.widget("epochs").text() != "7"
+    window.redo_action.trigger()
+    assert panel.settings.widget("epochs").text() == "7"
+    choose_source(panel, "csv")
+    assert window.document.doc.training.data["source"] == "csv"
+    window.undo_action.trigger()
+    assert panel.data_form.key() == window.document.doc.training.data.get("source", "synthetic") != "csv"
+    save(window.document.doc, tmp_path / "g.json")
+    assert load(tmp_path / "g.json").training.epochs == 7
 
 
 def test_regression_predictions_scatter(qtbot) -> None:
@@ -134,7 +256,7 @@ def test_regression_predictions_scatter(qtbot) -> None:
 
 def test_gpu_choices_are_offered_only_where_there_is_a_gpu(window) -> None:
     panel = window.training
-    mixed = panel.fit_fields["mixed_precision"]
+    mixed = panel.settings.widget("mixed_precision")
     assert not mixed.isEnabled() and "needs a GPU" in mixed.toolTip()
     panel.set_devices(["CPU:0"])
     assert not mixed.isEnabled() and not panel.cpu_only.isEnabled()
@@ -149,11 +271,11 @@ def test_gpu_choices_are_offered_only_where_there_is_a_gpu(window) -> None:
 def test_the_run_folder_is_linked_when_a_checkpoint_is_written(window, qtbot) -> None:
     window.open_path(SAMPLE / "mlp_classifier.json", as_sample=True, ask=False)
     panel = window.training
-    panel.fit_fields["checkpoint"].click()
-    panel.fit_fields["epochs"].setValue(1)
+    panel.settings.widget("checkpoint").click()
+    type_setting(panel, "epochs", "1")
     panel.train_button.click()
     wait_until_done(qtbot, panel, 120_000)
-    folder = panel.worker.out_dir
+    folder = panel.controller.out_dir
     assert (folder / "best.keras").is_file()
     assert "best.keras in <a href='file://" in panel.status.text() and str(folder) in panel.status.text()
 
@@ -161,27 +283,25 @@ def test_the_run_folder_is_linked_when_a_checkpoint_is_written(window, qtbot) ->
 def test_stop_while_the_data_loads_trains_nothing(window, qtbot, monkeypatch) -> None:
     import time
 
-    import netdesigner.gui.training_panel as training_panel
+    import netdesigner.gui.training.controller as controller
 
-    real_load = training_panel.load_dataset
-    monkeypatch.setattr(training_panel, "load_dataset", lambda *a: (time.sleep(0.5), real_load(*a))[1])
+    real_load = controller.load_dataset
+    monkeypatch.setattr(controller, "load_dataset", lambda *a: (time.sleep(0.5), real_load(*a))[1])
     press_train(window, "mlp_classifier.json", "digits", epochs=5)
     panel = window.training
     panel.stop_button.click()
     wait_until_done(qtbot, panel, 60_000)
-    assert panel.progress.format().startswith("stopped") and panel.plots.points() == 0
-    assert not panel.save_button.isEnabled()
+    assert panel.plots.points() == 0 and panel.controller.state == "finished"
+    assert not panel.results.buttons["save"].isEnabled()
 
 
 def test_train_menu_and_keys_drive_the_same_actions(window, qtbot) -> None:
-    from PySide6 import QtCore
-
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Train")
     assert [a.text() for a in menu.actions()] == ["▶ Train", "‖ Pause", "■ Stop"]
     assert [a.isEnabled() for a in menu.actions()] == [True, False, False]
     window.open_path(SAMPLE / "mlp_classifier.json", as_sample=True, ask=False)
     panel = window.training
-    panel.fit_fields["epochs"].setValue(300)
+    type_setting(panel, "epochs", "300")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
     qtbot.keyClick(window.canvas.widget, QtCore.Qt.Key.Key_F5)

@@ -37,6 +37,7 @@ import numpy as np
 
 from netdesigner.backend.data_checks import DataError, check_array, check_samples
 from netdesigner.backend.data_csv import read_csv
+from netdesigner.backend.data_sources import KERAS_DATASETS, SOURCES_BY_KEY
 from netdesigner.core.compile_options import losses_expecting
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
@@ -51,7 +52,7 @@ DOWNLOAD_TIMEOUT_SECONDS = 20
 
 
 NPZ_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY")  # a zip (even empty) or a single .npy
-__all__ = ["DataError", "Dataset", "check_compatibility", "load_dataset"]
+__all__ = ["KERAS_DATASETS", "DataError", "Dataset", "check_compatibility", "load_dataset"]
 
 
 @dataclass
@@ -81,23 +82,15 @@ class Dataset:
 
 def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     source = spec.get("source", "synthetic") or "synthetic"
-    loaders = {
-        "synthetic": _synthetic,
-        "digits": _digits,
-        "npz": _npz,
-        "csv": _csv,
-        "keras": _keras_dataset,
-        "image_folder": _image_folder,
-    }
-    if source not in loaders:
-        raise DataError(f"unknown data source {source!r}", "choose one of " + ", ".join(loaders))
-    dataset = _checked(graph, loaders[source](graph, spec)).shuffled()
+    if source not in LOADERS:
+        raise DataError(f"unknown data source {source!r}", "choose one of " + ", ".join(LOADERS))
+    dataset = _checked(graph, LOADERS[source](graph, spec)).shuffled()
     check_compatibility(graph, dataset)
     validation_path = spec.get("validation_path")
     if validation_path:
-        if source not in ("npz", "csv", "image_folder"):
+        if not SOURCES_BY_KEY[source].separate_validation:
             raise DataError(f"a separate validation file only goes with file sources, not {source!r}")
-        dataset.validation = _checked(graph, loaders[source](graph, {**spec, "path": validation_path}))
+        dataset.validation = _checked(graph, LOADERS[source](graph, {**spec, "path": validation_path}))
         check_compatibility(graph, dataset.validation)
     return dataset
 
@@ -231,9 +224,6 @@ def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
     return Dataset([x], [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(y)} rows")
 
 
-KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100")
-
-
 @contextmanager
 def network_timeout(seconds: float) -> Iterator[None]:
     """Keras downloads with ``urllib``, which waits forever by default on a network that drops
@@ -302,6 +292,17 @@ def _image_folder(graph: Graph, spec: dict[str, Any]) -> Dataset:
     x = np.stack([p[0] for p in pairs]).astype("float32")
     y = np.array([p[1] for p in pairs], dtype="int32")
     return Dataset([x], [y], f"{path.name}: {len(x)} images in {len(dataset.class_names)} classes")
+
+
+# One loader per declared source (backend/data_sources.py); a test keeps them in step.
+LOADERS = {
+    "synthetic": _synthetic,
+    "digits": _digits,
+    "npz": _npz,
+    "csv": _csv,
+    "keras": _keras_dataset,
+    "image_folder": _image_folder,
+}
 
 
 def check_compatibility(graph: Graph, data: Dataset) -> None:

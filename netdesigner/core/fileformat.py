@@ -8,6 +8,7 @@ from a newer version says so instead of being misread.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -20,7 +21,7 @@ from netdesigner.core import catalog
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.graph import NAME_RULE, Graph, Node, check_name, legal_name
 from netdesigner.core.params import to_json_value
-from netdesigner.core.settings import FIT_PARAMS, TrainingSettings
+from netdesigner.core.settings import FIT_PARAMS, TrainingSettings, check_data
 
 FORMAT = "netdesigner-graph"
 VERSION = 1
@@ -59,6 +60,15 @@ def to_dict(doc: Document) -> dict[str, Any]:
         "edges": [{"source": e.source, "target": e.target, "port": e.port} for e in graph.edges],
         "training": doc.training.to_dict(),
     }
+
+
+def model_fingerprint(graph: Graph) -> str:
+    """What a trained model was built from: layers, names, parameters and wiring, not where
+    the nodes sit on the canvas. Equal fingerprints mean the same Keras model."""
+    nodes = [[n.id, n.type, n.name, to_json_value(n.params)] for n in sorted(graph.nodes.values(), key=lambda n: n.id)]
+    edges = sorted([e.source, e.target, e.port] for e in graph.edges)
+    text = json.dumps([nodes, edges], sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def dumps(doc: Document) -> str:
@@ -301,15 +311,11 @@ def _training(raw: dict[str, Any]) -> TrainingSettings:
     name = options.pop("name", "Adam")
     if not isinstance(name, str):
         raise FormatError(f"the optimizer name must be text, got {_describe(name)}", "training.optimizer")
-    data = _get(raw, "data", dict, {}, "training")
-    for key, value in data.items():
-        if not _is_data_value(value):
-            raise FormatError(f"'{key}' must be text, a number, true/false or null", "training.data")
     try:
-        return TrainingSettings(optimizer=name, optimizer_params=options, data=dict(data), **values)
+        data = check_data(_get(raw, "data", dict, {}, "training"))
+    except GraphError as exc:
+        raise FormatError(str(exc), "training.data") from None
+    try:
+        return TrainingSettings(optimizer=name, optimizer_params=options, data=data, **values)
     except GraphError as exc:
         raise FormatError(str(exc), "training.optimizer") from None
-
-
-def _is_data_value(value: Any) -> bool:
-    return value is None or isinstance(value, (str, bool, int)) or _is_finite_number(value)

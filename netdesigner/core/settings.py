@@ -6,6 +6,7 @@ that belong to the whole model.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,20 @@ FIT_PARAMS: tuple[ParamSpec, ...] = (
 )
 
 DataValue = str | int | float | bool | None
+FIT_SPECS: dict[str, ParamSpec] = {p.name: p for p in FIT_PARAMS}
+
+
+def check_data(data: object) -> dict[str, DataValue]:
+    """A data source description (``training.data``): text keys with plain values."""
+    if not isinstance(data, dict):
+        raise ParamError("data", f"the data source must be an object, got {type(data).__name__}")
+    for key, value in data.items():
+        plain = (
+            value is None or isinstance(value, (str, bool, int)) or isinstance(value, float) and math.isfinite(value)
+        )
+        if not isinstance(key, str) or not plain:
+            raise ParamError("data", f"data.{key} must be text, a number, true/false or null")
+    return dict(data)
 
 
 @dataclass

@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 from NodeGraphQt import NodeGraph
 from NodeGraphQt.constants import PortTypeEnum
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
+from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Edge, GraphEvent
 from netdesigner.core.inference import NodeInfo
 from netdesigner.core.report import human_count
@@ -35,10 +36,6 @@ class GraphCanvas(NodeGraph):
 
     def __init__(self, document: EditorDocument, message: Callable[[str], None]) -> None:
         super().__init__(undo_stack=document.undo_stack)
-        # NodeGraphQt gives its context menu's Undo/Redo the same keys as the window's Edit menu,
-        # and Qt then runs neither ("ambiguous shortcut"): the window's actions own the keys.
-        for action in self.get_context_menu("graph").qmenu.actions():
-            action.setShortcuts([])
         self.document = document
         self.message = message
         self.classes = node_classes()
@@ -187,14 +184,29 @@ class GraphCanvas(NodeGraph):
             self.view_of[core_id].set_property("name", self.document.graph.nodes[core_id].name, push_undo=False)
 
     def _on_search_triggered(self, node_type: str, pos) -> None:
-        self.document.add_node(node_type.rsplit(".", 1)[-1].removesuffix("Node"), (float(pos[0]), float(pos[1])))
+        self._add(node_type.rsplit(".", 1)[-1].removesuffix("Node"), (float(pos[0]), float(pos[1])))
 
     def _on_node_data_dropped(self, mimedata: QtCore.QMimeData, pos) -> None:
         if mimedata.hasFormat(LAYER_MIME):
-            layer_type = bytes(mimedata.data(LAYER_MIME)).decode()
-            self.document.add_node(layer_type, (float(pos.x()), float(pos.y())))
+            self._add(bytes(mimedata.data(LAYER_MIME)).decode(), (float(pos.x()), float(pos.y())))
+
+    def _add(self, layer_type: str, position: tuple[float, float]) -> None:
+        try:
+            self.document.add_node(layer_type, position)
+        except GraphError as error:  # refused while training runs
+            self.message(f"Not now: {error}")
 
     # --- helpers for the window ---------------------------------------------------------------
+
+    def use_undo_actions(self, undo: QtGui.QAction, redo: QtGui.QAction) -> None:
+        """Show the window's Undo/Redo in the canvas's context menu instead of NodeGraphQt's own,
+        which carry the same keys (Qt then runs neither: "ambiguous shortcut") and would bypass
+        the window's switching them off while training runs."""
+        menu = self.get_context_menu("graph").qmenu
+        for action in menu.actions():
+            menu.removeAction(action)
+            action.setShortcuts([])
+        menu.addActions([undo, redo])
 
     def selected_ids(self) -> list[str]:
         return [self.core_of[n.id] for n in self.selected_nodes() if n.id in self.core_of]

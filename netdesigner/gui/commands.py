@@ -1,4 +1,5 @@
-"""Undo commands: each changes the core graph only; the canvas follows the graph's events.
+"""Undo commands: each changes the core graph (or the training settings) only; the canvas
+follows the graph's events.
 
 Gestures that NodeGraphQt has already shown on the canvas (a dragged node, a drawn wire) are
 applied to the graph before their command is pushed, so a refused change never enters the
@@ -8,11 +9,13 @@ undo stack; ``applied=True`` makes the command's first ``redo`` a no-op.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from netdesigner.core.graph import Edge, Graph, Node
+from netdesigner.core.settings import TrainingSettings
 
 
 class GraphCommand(QUndoCommand):
@@ -137,3 +140,21 @@ class MoveNodes(GraphCommand):
     def undo(self) -> None:
         for node_id, (old, _) in self.moves.items():
             self.graph.move(node_id, old)
+
+
+class SetTraining(QUndoCommand):
+    """Change one training setting (``data`` included); ``notify`` tells the views."""
+
+    def __init__(self, training: TrainingSettings, name: str, value: Any, notify: Callable[[], None]) -> None:
+        shown = "the data source" if name == "data" else f"{name.replace('_', ' ')} to {value}"
+        super().__init__(f"set {shown}")
+        self.training, self.name, self.value, self.notify = training, name, value, notify
+        self.old = getattr(training, name)
+
+    def redo(self) -> None:
+        setattr(self.training, self.name, self.value)
+        self.notify()
+
+    def undo(self) -> None:
+        setattr(self.training, self.name, self.old)
+        self.notify()

@@ -20,13 +20,26 @@ from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
 from netdesigner.core.graph import Edge, Graph, GraphEvent, Node
 from netdesigner.core.inference import InferenceResult, infer
+from netdesigner.core.settings import FIT_SPECS, check_data
 from netdesigner.core.validation import Issue, validate
 from netdesigner.gui import commands
 
 
+class ModelLockedError(GraphError):
+    """An edit that would change the model while a training run uses it."""
+
+
 class EditorDocument(QtCore.QObject):
+    """The graph and its training settings, edited only through undoable commands.
+
+    While a training run uses the model, ``lock`` makes every edit that would change it raise
+    ``ModelLockedError`` (moving nodes stays allowed): the run, the curves and the graph on
+    screen then always describe the same model.
+    """
+
     inference_updated = QtCore.Signal(object)  # set of node ids to redraw
     replaced = QtCore.Signal()  # a different document was loaded (New, Open)
+    training_changed = QtCore.Signal()  # a training setting changed (an edit, undo or redo)
 
     def __init__(self, undo_stack: QUndoStack, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +49,7 @@ class EditorDocument(QtCore.QObject):
         self.result: InferenceResult = infer(self.doc.graph)
         self.issues: list[Issue] = validate(self.doc.graph, self.result)
         self._dirty = False
+        self.lock_reason = ""
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -47,6 +61,7 @@ class EditorDocument(QtCore.QObject):
         return self.doc.graph
 
     def set_document(self, doc: Document, path: Path | None) -> None:
+        self._check_unlocked()
         self.doc.graph.unsubscribe(self._on_event)
         self.doc, self.path = doc, path
         doc.graph.subscribe(self._on_event)
@@ -83,22 +98,41 @@ class EditorDocument(QtCore.QObject):
 
     # --- operations (each one undoable command) ----------------------------------------------
 
+    def lock(self, reason: str) -> None:
+        self.lock_reason = reason
+
+    def unlock(self) -> None:
+        self.lock_reason = ""
+
+    def _check_unlocked(self) -> None:
+        if self.lock_reason:
+            raise self._locked()
+
+    def _locked(self) -> ModelLockedError:
+        return ModelLockedError(self.lock_reason, "stop training first (Shift+F5); moving nodes is fine")
+
     def add_node(self, layer_type: str, position: tuple[float, float]) -> str:
+        self._check_unlocked()
         graph = self.graph
         spec = catalog.get(layer_type)
         node = Node(graph.new_id(), layer_type, graph.unique_name(spec.base_name), spec.defaults(), position)
         self.undo_stack.push(commands.AddNodes(graph, [node], [], f"add {node.name}"))
         return node.id
 
-    def add_nodes(self, nodes: list[Node], edges: list[Edge], text: str) -> None:
+    def add_nodes(self, nodes: list[Node], edges: list[Edge], text: str) -> list[str]:
+        self._check_unlocked()
         self.undo_stack.push(commands.AddNodes(self.graph, nodes, edges, text))
+        return [n.id for n in nodes]
 
     def delete(self, node_ids: list[str]) -> None:
+        self._check_unlocked()
         if node_ids:
             self.undo_stack.push(commands.RemoveNodes(self.graph, node_ids))
 
     def rewire(self, removed: list[Edge], added: list[Edge]) -> GraphError | None:
         """Apply a wiring gesture; on refusal restore the graph and return the reason."""
+        if self.lock_reason and (removed or added):
+            return self._locked()
         graph = self.graph
         done: list[Edge] = []
         for edge in removed:
@@ -133,6 +167,7 @@ class EditorDocument(QtCore.QObject):
 
     def set_param(self, node_id: str, key: str, value: Any) -> None:
         """Raises ParamError (and changes nothing) for a value the catalog refuses."""
+        self._check_unlocked()
         coerced = self.graph.check_param(node_id, key, value)
         if self.graph.nodes[node_id].params[key] == coerced:
             return
@@ -140,10 +175,24 @@ class EditorDocument(QtCore.QObject):
 
     def rename(self, node_id: str, name: str) -> None:
         """Raises GraphError for an empty, illegal or taken name."""
+        self._check_unlocked()
         if self.graph.nodes[node_id].name == name:
             return
         self.graph.check_rename(node_id, name)
         self.undo_stack.push(commands.Rename(self.graph, node_id, name))
+
+    def set_training(self, name: str, value: Any) -> None:
+        """One fit setting (epochs, validation_split, ...), coerced by its declaration; raises
+        ParamError, changing nothing, for a value the file format would refuse."""
+        coerced = FIT_SPECS[name].coerce(value)
+        if getattr(self.doc.training, name) != coerced:
+            self.undo_stack.push(commands.SetTraining(self.doc.training, name, coerced, self.training_changed.emit))
+
+    def set_data(self, spec: dict[str, Any]) -> None:
+        """The data source description, as saved in the file."""
+        checked = check_data(spec)
+        if self.doc.training.data != checked:
+            self.undo_stack.push(commands.SetTraining(self.doc.training, "data", checked, self.training_changed.emit))
 
     def issues_of(self, node_id: str) -> list[Issue]:
         return [i for i in self.issues if i.node_id == node_id]

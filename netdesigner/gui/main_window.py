@@ -5,7 +5,9 @@ crash recovery."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -18,13 +20,15 @@ from netdesigner.core.report import human_count
 from netdesigner.gui.backend_loader import BackendLoader
 from netdesigner.gui.canvas import GraphCanvas
 from netdesigner.gui.code_view import CodeView
-from netdesigner.gui.document import EditorDocument
+from netdesigner.gui.document import EditorDocument, ModelLockedError
 from netdesigner.gui.palette import Palette
 from netdesigner.gui.properties import PropertiesPanel
 from netdesigner.gui.quick_add import QuickAdd
 from netdesigner.gui.summary import SummaryDock
-from netdesigner.gui.training_panel import TrainingPanel
+from netdesigner.gui.training import TrainingPanel
 from netdesigner.samples import sample_paths
+
+T = TypeVar("T")
 
 FILE_FILTER = "netdesigner graphs (*.json);;All files (*)"
 MAX_RECENT = 8
@@ -127,12 +131,20 @@ class MainWindow(QtWidgets.QMainWindow):
         self._fill_recent()
 
         edit = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        # Through a group, so that undo and redo can be switched off while training uses the model.
+        self.undo_group = QtGui.QUndoGroup(self)
+        self.undo_group.addStack(self.undo_stack)
+        self.undo_group.setActiveStack(self.undo_stack)
+        undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcut(QtGui.QKeySequence.Undo)
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence.Redo])
         edit.addAction(undo)
         edit.addAction(redo)
+        self.canvas.use_undo_actions(undo, redo)
+        self.training.running_changed.connect(
+            lambda running: self.undo_group.setActiveStack(None if running else self.undo_stack)
+        )
         self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
         self._action(edit, "Cu&t", self.cut, QtGui.QKeySequence.Cut, canvas_only=True)
@@ -165,14 +177,23 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # --- editing ------------------------------------------------------------------------------
 
-    def add_at_centre(self, layer_type: str) -> str:
+    def refusable(self, edit: Callable[[], T]) -> T | None:
+        """Run an edit; one the document refuses while training runs is explained instead."""
+        try:
+            return edit()
+        except ModelLockedError as error:
+            self.show_message(f"Not now: {error}")
+            return None
+
+    def add_at_centre(self, layer_type: str) -> str | None:
         """Add a layer in the middle of the view, cascading away from nodes already there."""
         x, y = self.canvas.view_centre()
         taken = [n.position for n in self.document.graph.nodes.values()]
         while any(abs(x - px) < 120 and abs(y - py) < 60 for px, py in taken):
             x, y = x + 200, y + 40
-        node_id = self.document.add_node(layer_type, (x, y))
-        self.canvas.select_ids([node_id], centre=False)
+        node_id = self.refusable(lambda: self.document.add_node(layer_type, (x, y)))
+        if node_id is not None:
+            self.canvas.select_ids([node_id], centre=False)
         return node_id
 
     def open_quick_add(self) -> None:
@@ -182,7 +203,7 @@ class MainWindow(QtWidgets.QMainWindow):
         inside = viewer.viewport().rect().contains(local)
         scene = viewer.mapToScene(local) if inside else QtCore.QPointF(*self.canvas.view_centre())
         where = (scene.x(), scene.y())
-        self.quick_add = QuickAdd(self, lambda layer_type: self.document.add_node(layer_type, where))
+        self.quick_add = QuickAdd(self, lambda kind: self.refusable(lambda: self.document.add_node(kind, where)))
         self.quick_add.open_at(QtGui.QCursor.pos() if inside else viewer.mapToGlobal(viewer.rect().center()))
 
     def select_and_centre(self, node_ids: list[str]) -> None:
@@ -194,7 +215,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.properties.show_node(ids[0] if len(ids) == 1 else None)
 
     def delete_selected(self) -> None:
-        self.document.delete(self.canvas.selected_ids())
+        self.refusable(lambda: self.document.delete(self.canvas.selected_ids()))
 
     def copy(self) -> None:
         ids = self.canvas.selected_ids()
@@ -212,7 +233,8 @@ class MainWindow(QtWidgets.QMainWindow):
         except FormatError:
             self.show_message("Nothing to paste: the clipboard holds no layers.")
             return
-        self.document.add_nodes(nodes, edges, f"paste {len(nodes)} layer(s)")
+        if self.refusable(lambda: self.document.add_nodes(nodes, edges, f"paste {len(nodes)} layer(s)")) is None:
+            return
         if notes:
             self.show_message("Pasted; " + "; ".join(notes))
         self.canvas.select_ids([n.id for n in nodes], centre=False)
@@ -229,13 +251,21 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # --- files ----------------------------------------------------------------------------------
 
+    def may_replace(self) -> bool:
+        """Another document may be opened: not while training uses this one, and not before
+        unsaved changes are saved or dropped."""
+        if self.document.lock_reason:
+            self.show_message(f"Not now: {self.document.lock_reason}; stop training first (Shift+F5)")
+            return False
+        return self.maybe_save()
+
     def new_file(self) -> None:
-        if self.maybe_save():
+        if self.may_replace():
             self.document.set_document(Document(Graph()), None)
             self._update_title()
 
     def open_dialog(self) -> None:
-        if not self.maybe_save():
+        if not self.may_replace():
             return
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open graph", self._last_dir(), FILE_FILTER)
         if path:
@@ -243,6 +273,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def open_path(self, path: Path, as_sample: bool = False, ask: bool = True) -> bool:
         """Open a graph; a bad file is explained and the current document kept."""
+        if self.document.lock_reason:
+            return self.may_replace()  # which explains why not
         if ask and not self.maybe_save():
             return False
         try:

@@ -1,0 +1,180 @@
+"""One training run as a small state machine, owned by one controller.
+
+The controller loads the data and trains on a plain thread through the same driver as
+``netdesigner train``, and runs the jobs that need the trained model (evaluate, predict, save)
+on helper threads. Every outcome, an unexpected exception at any stage included, becomes a
+signal: the dock never waits on a thread that died silently.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtCore
+
+from netdesigner.backend.data import Dataset, load_dataset
+from netdesigner.backend.training import TrainEvent, TrainingRun, TrainResult
+from netdesigner.core.errors import GraphError
+from netdesigner.core.fileformat import Document, model_fingerprint
+
+BATCH_EVENT_SECONDS = 0.05
+
+
+class RunState(StrEnum):
+    IDLE = "idle"
+    LOADING = "loading"
+    TRAINING = "training"
+    PAUSED = "paused"
+    STOPPING = "stopping"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+    @property
+    def active(self) -> bool:
+        """A run is under way: the model it trains must not change."""
+        return self in (RunState.LOADING, RunState.TRAINING, RunState.PAUSED, RunState.STOPPING)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a job on the trained model gave: ``value``, or ``error`` in words."""
+
+    job: str
+    value: Any = None
+    error: str = ""
+
+
+class RunController(QtCore.QObject):
+    state_changed = QtCore.Signal(object)  # RunState
+    event = QtCore.Signal(object)  # TrainEvent, batch events at most every BATCH_EVENT_SECONDS
+    job_done = QtCore.Signal(object)  # JobOutcome
+    _ended = QtCore.Signal(object, str)  # TrainResult, failure message ("" if none): to the GUI thread
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = RunState.IDLE
+        self.result: TrainResult | None = None
+        self.data: Dataset | None = None
+        self.doc: Document | None = None  # the snapshot that was (or is being) trained
+        self.fingerprint = ""  # of the trained graph: the model on screen may differ later
+        self.out_dir: Path | None = None
+        self.error = ""
+        self._run: TrainingRun | None = None
+        self._thread: threading.Thread | None = None
+        self._stop_asked = False
+        self._last_batch = 0.0
+        self._ended.connect(self._on_ended)
+        self.event.connect(self._follow)  # queued: the state changes on the GUI thread
+
+    # --- the run ---------------------------------------------------------------------------------
+
+    def start(self, doc: Document, spec: dict[str, Any], device: str | None, out_dir: Path) -> None:
+        """Train ``doc`` (a snapshot the editor no longer touches) on the data ``spec`` names."""
+        if self.state.active:
+            return
+        self.doc, self.out_dir, self.result, self.data, self.error = doc, out_dir, None, None, ""
+        self.fingerprint = model_fingerprint(doc.graph)
+        self._stop_asked = False
+        self._set_state(RunState.LOADING)
+        self._thread = threading.Thread(target=self._work, args=(spec, device), name="netdesigner-training")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def _work(self, spec: dict[str, Any], device: str | None) -> None:
+        """The training thread: whatever happens, it ends by emitting ``_ended``."""
+        assert self.doc is not None
+        try:
+            self.data = load_dataset(self.doc.graph, spec)
+            if self._stop_asked:  # Stop pressed while the data loaded: train nothing
+                self._ended.emit(TrainResult({}, stopped=True), "")
+                return
+            self._run = TrainingRun(self.doc, self.data, self._forward, device=device, out_dir=self.out_dir)
+            if self._stop_asked:  # pressed while the run was being set up
+                self._run.stop()
+            result = self._run.run()
+            self._ended.emit(result, result.error)
+        except GraphError as error:  # data that cannot be loaded or does not fit
+            self._ended.emit(TrainResult({}, error=str(error)), str(error))
+        except Exception as error:  # a bug or a broken install: said, never swallowed
+            message = (
+                f"{'loading the data' if self.data is None else 'training'} failed: {type(error).__name__}: {error}"
+            )
+            self._ended.emit(TrainResult({}, error=message), message)
+
+    def _forward(self, event: TrainEvent) -> None:
+        """Batch events at most every BATCH_EVENT_SECONDS (Keras's batch logs are running means,
+        so skipping some loses nothing); the state follows the driver's events."""
+        now = time.perf_counter()
+        if event.kind == "batch":
+            if event.batch != event.batches and now - self._last_batch < BATCH_EVENT_SECONDS:
+                return
+            self._last_batch = now
+        self.event.emit(event)
+
+    @QtCore.Slot(object, str)
+    def _on_ended(self, result: TrainResult, error: str) -> None:
+        self.result, self.error = result, error
+        self._thread = None
+        self._set_state(RunState.FAILED if error else RunState.FINISHED)
+
+    @QtCore.Slot(object)
+    def _follow(self, event: TrainEvent) -> None:
+        """The state follows the driver's events."""
+        following = {"started": RunState.TRAINING, "resumed": RunState.TRAINING, "paused": RunState.PAUSED}
+        if event.kind in following and self.state.active and self.state is not RunState.STOPPING:
+            self._set_state(following[event.kind])
+
+    def stop(self) -> None:
+        if self.state.active:
+            self._stop_asked = True
+            if self._run is not None:
+                self._run.stop()
+            self._set_state(RunState.STOPPING)
+
+    def pause(self, paused: bool) -> None:
+        if self._run is not None and self.state in (RunState.TRAINING, RunState.PAUSED):
+            self._run.pause() if paused else self._run.resume()
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Stop a run and wait for its thread (the window is closing)."""
+        thread = self._thread
+        self.stop()
+        if thread is not None:
+            thread.join(timeout)
+
+    def reset(self) -> None:
+        """Forget the last run (another graph was opened)."""
+        if not self.state.active:
+            self.result, self.data, self.doc, self.fingerprint, self.error = None, None, None, "", ""
+            self._set_state(RunState.IDLE)
+
+    def _set_state(self, state: RunState) -> None:
+        if state is not self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    # --- jobs on the trained model --------------------------------------------------------------
+
+    @property
+    def model(self) -> Any:
+        return None if self.result is None else self.result.model
+
+    def run_job(self, job: str, work: Callable[[Any, Dataset, Document], Any]) -> None:
+        """``work(model, data, doc)`` on a helper thread; its value or failure reaches ``job_done``."""
+        model, data, doc = self.model, self.data, self.doc
+        if model is None or data is None or doc is None:
+            return
+
+        def run() -> None:
+            try:
+                self.job_done.emit(JobOutcome(job, value=work(model, data, doc)))
+            except Exception as error:  # reported in the dock, never raised
+                self.job_done.emit(JobOutcome(job, error=f"{job} failed: {error}"))
+
+        threading.Thread(target=run, name=f"netdesigner-{job}", daemon=True).start()

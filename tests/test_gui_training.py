@@ -310,3 +310,20 @@ def test_train_menu_and_keys_drive_the_same_actions(window, qtbot) -> None:
     qtbot.keyClick(window.canvas.widget, QtCore.Qt.Key.Key_F5, QtCore.Qt.KeyboardModifier.ShiftModifier)
     wait_until_done(qtbot, panel, 60_000)
     assert "stopped" in panel.progress.format() and menu.actions()[0].isEnabled()
+
+
+def test_closing_the_window_while_training_stops_the_run_first(window, qtbot) -> None:
+    press_train(window, "mlp_classifier.json", "digits", epochs=300, batch_size=8)
+    panel = window.training
+    qtbot.waitUntil(lambda: panel.plots.points() > 0, timeout=120_000)
+    thread = panel.controller._thread
+    window.undo_stack.setClean()
+    window.close()
+    assert thread is not None and not thread.is_alive() and not window.isVisible()
+
+
+def test_the_declared_data_sources_are_the_loaders() -> None:
+    from netdesigner.backend.data import LOADERS
+    from netdesigner.backend.data_sources import DATA_SOURCES
+
+    assert sorted(s.key for s in DATA_SOURCES) == sorted(LOADERS)

@@ -47,6 +47,7 @@ class ResultActions(QtWidgets.QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMaximumHeight(120)
+        self.table.hide()  # until there are metrics: the settings above get the room
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
@@ -62,6 +63,7 @@ class ResultActions(QtWidgets.QWidget):
 
     def clear(self) -> None:
         self.table.setRowCount(0)
+        self.table.hide()
         self.clear_predictions()
 
     def _start(self, job: str, text: str, work) -> None:
@@ -130,6 +132,7 @@ class ResultActions(QtWidgets.QWidget):
         value: Any = outcome.value
         if outcome.job == "evaluation":
             self.table.setRowCount(len(value))
+            self.table.show()
             for row, (key, number) in enumerate(value.items()):
                 self.table.setItem(row, 0, QtWidgets.QTableWidgetItem(key))
                 self.table.setItem(row, 1, QtWidgets.QTableWidgetItem(f"{number:.4f}"))

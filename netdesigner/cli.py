@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netdesigner import __version__
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, load, save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
@@ -180,11 +181,29 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_samples(args: argparse.Namespace) -> int:
+    from netdesigner.samples import copy_samples, sample_paths
+
+    if args.copy is None:
+        for path in sample_paths():
+            print(path)
+        return EXIT_OK
+    try:
+        copies = copy_samples(Path(args.copy))
+    except OSError as error:
+        print(f"netdesigner: cannot copy to {args.copy}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INVALID
+    for path in copies:
+        print(path)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "train": cmd_train,
     "check": cmd_check,
     "export": cmd_export,
     "import": cmd_import,
+    "samples": cmd_samples,
 }
 
 
@@ -211,7 +230,15 @@ def _stop_on_interrupt(training: TrainingRun) -> Iterator[None]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="netdesigner", description="Build Keras models visually; check, export and train them."
+        prog="netdesigner",
+        description="Build Keras models visually; check, export and train them. "
+        "Without a command: open the editor (on GRAPH if given).",
+    )
+    parser.add_argument("--version", action="version", version=f"netdesigner {__version__}")
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add netdesigner with its icon to the desktop's application menu (Linux)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="validate a graph; per-node output shape and params")
@@ -236,17 +263,31 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, default=None)
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--out", default="netdesigner-run", help="folder for history.csv/json, curves.png, model.keras")
+    samples = sub.add_parser("samples", help="list the bundled sample graphs (or copy them to a folder)")
+    samples.add_argument("--copy", metavar="DIR", help="copy the sample graphs into DIR")
     imp = sub.add_parser("import", help="turn a .keras file or Keras model JSON into a graph")
     imp.add_argument("model", help="MODEL.keras or MODEL.json (model.to_json())")
     imp.add_argument("-o", "--output", required=True, help="graph file to write (.json)")
     return parser
 
 
+OPTIONS = ("-h", "--help", "--version", "--install-desktop-entry")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0] not in COMMANDS and argv[0] not in OPTIONS:
         return open_editor(argv)
     args = build_parser().parse_args(argv)
+    if args.install_desktop_entry:
+        from netdesigner.desktop import install_desktop_entry
+
+        for path in install_desktop_entry():
+            print(f"wrote {path}")
+        return EXIT_OK
+    if args.command is None:
+        build_parser().print_usage(sys.stderr)
+        return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
@@ -264,6 +305,12 @@ def open_editor(argv: list[str]) -> int:
     if len(argv) > 1 or argv and argv[0].startswith("-"):
         build_parser().print_usage(sys.stderr)
         print(f"netdesigner: unknown command {argv[0]!r}; commands: {', '.join(COMMANDS)}", file=sys.stderr)
+        return EXIT_USAGE
+    from netdesigner.desktop import display_problem
+
+    problem = display_problem()
+    if problem:
+        print(f"netdesigner: cannot open the editor: {problem}", file=sys.stderr)
         return EXIT_USAGE
     from netdesigner.gui.app import run
 

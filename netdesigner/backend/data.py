@@ -43,8 +43,9 @@ from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
 from netdesigner.core.stand_in import concrete, id_limit
+from netdesigner.samples import package_file
 
-DIGITS = Path(__file__).resolve().parent.parent.parent / "resources" / "datasets" / "digits.npz"
+DIGITS = package_file("resources", "datasets", "digits.npz")
 CLASS_LOSSES = losses_expecting("one_hot", "class_index")
 BINARY_LOSSES = losses_expecting("binary")
 POSITIVE_LOSSES = losses_expecting("positive_values")

@@ -12,9 +12,10 @@ from netdesigner import __version__
 from netdesigner.backend.crash_log import describe
 from netdesigner.gui import theme
 from netdesigner.gui.main_window import MainWindow
-from netdesigner.samples import starter_path
+from netdesigner.samples import package_file, starter_path
 
-STYLE = Path(__file__).resolve().parent.parent.parent / "resources" / "style.qss"
+STYLE = package_file("resources", "style.qss")
+ICON = package_file("resources", "netdesigner.svg")
 
 
 def make_application(argv: list[str]) -> QtWidgets.QApplication:
@@ -23,6 +24,8 @@ def make_application(argv: list[str]) -> QtWidgets.QApplication:
     app.setApplicationName("netdesigner")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    app.setWindowIcon(QtGui.QIcon(str(ICON)))
+    app.setDesktopFileName("netdesigner")  # the taskbar finds the icon of the installed .desktop entry
     palette = QtGui.QPalette()
     for role, color in (
         (QtGui.QPalette.Window, theme.WINDOW),

@@ -26,7 +26,7 @@ def settle(app: QtWidgets.QApplication, milliseconds: int = 300) -> None:
 def train(app: QtWidgets.QApplication, window: MainWindow, epochs: int) -> None:
     panel = window.training
     window.training_dock.raise_()
-    panel.fit_fields["epochs"].setValue(epochs)
+    window.document.set_training("epochs", epochs)
     panel.train_button.click()
     while not panel.train_button.isEnabled():
         settle(app, 100)

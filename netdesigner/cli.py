@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -293,6 +294,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nnetdesigner: interrupted", file=sys.stderr)
         return EXIT_INVALID  # the contract's "failed run"
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_INVALID
+    except OSError as error:  # the output cannot be written (a full disk)
+        print(f"netdesigner: cannot write the output: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as error:  # a traceback is a bug: one line, the report in a log file
         from netdesigner.backend.crash_log import describe
 

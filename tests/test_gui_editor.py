@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtTest, QtWidgets
 from netdesigner.gui import theme
 from netdesigner.gui.canvas import LAYER_MIME
 from netdesigner.gui.node_items import port_name
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 
 def palette_item(window, layer_type: str):
@@ -348,3 +348,13 @@ def test_undo_and_redo_keys_work_wherever_the_focus_is(window, qtbot, focus: str
     QtTest.QTest.keyClick(target, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier)
     QtTest.QTest.keyClick(target, QtCore.Qt.Key_Y, QtCore.Qt.ControlModifier)
     assert node_id in window.document.graph
+
+
+def test_a_file_saved_before_the_naming_rule_opens_with_legal_names(window, qtbot, tmp_path, monkeypatch) -> None:
+    text = (ROOT / "sample_graphs" / "mlp_classifier.json").read_text().replace('"hidden1"', '"hidden 1"')
+    (tmp_path / "old.json").write_text(text)
+    shown: list[str] = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "information", lambda *args: shown.append(args[2]))
+    assert window.open_path(tmp_path / "old.json", ask=False)
+    assert window.document.graph.by_name("hidden_1") is not None and window.isWindowModified()
+    assert "'hidden 1' renamed 'hidden_1'" in shown[0]

@@ -246,7 +246,10 @@ def test_a_split_that_holds_out_nothing_is_named() -> None:
     from netdesigner.backend.data_checks import check_split
 
     with pytest.raises(DataError, match="holds out no sample"):
-        check_split(10, 0.05)
+        check_split(10, 1e-17)  # 1 - split rounds to 1.0
+    with pytest.raises(DataError, match="leaves none to train on"):
+        check_split(10, 0.95)
+    check_split(15, 0.05)  # Keras trains on floor(15 * 0.95) = 14 and validates on 1
     check_split(10, 0.1)
     check_split(1, 0.0)
 
@@ -339,3 +342,90 @@ def test_a_name_check_accepts_trains_and_its_export_runs(name: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         namespace["main"](["--epochs", "1", "--samples", "16", "--output", str(Path(folder) / "m.keras")])
         assert (Path(folder) / "m.keras").is_file()
+
+
+# --- the review's round: more inputs that must be our own errors ------------------------------
+
+
+def test_input_sizes_have_a_ceiling() -> None:
+    data = mlp_file()
+    data["nodes"][0]["params"]["shape"] = [10**12]
+    with pytest.raises(FormatError, match=r"nodes\[0\] 'features' params.shape: .*at most 1000000"):
+        loads(json.dumps(data))
+
+
+def test_generated_names_stay_within_the_length_limit() -> None:
+    from netdesigner.core.graph import MAX_NAME_LENGTH
+
+    data = mlp_file()
+    data["nodes"][1]["name"] = "d" * MAX_NAME_LENGTH
+    graph = loads(json.dumps(data)).graph
+    nodes, _, _ = paste_fragment(copy_fragment(graph, list(graph.nodes)), graph, (0.0, 0.0))
+    assert all(len(n.name) <= MAX_NAME_LENGTH for n in nodes)
+    assert graph.unique_name("x" * 300).endswith("_1") and len(graph.unique_name("x" * 300)) == MAX_NAME_LENGTH
+
+
+def test_import_keeps_its_errors_its_own(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keras = pytest.importorskip("keras")
+    inputs = keras.Input((3,), name="x")
+    model = keras.Model(inputs, keras.layers.Dense(2, name="d" * 126)(inputs))
+    config = json.loads(model.to_json())
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(config))
+    assert main(["import", str(path), "-o", str(tmp_path / "g.json")]) == 0  # its head's name fits
+    custom = {"module": "my_inits", "class_name": "MyInit", "config": {}, "registered_name": "my_inits>MyInit"}
+    config["config"]["layers"][1]["config"]["kernel_initializer"] = custom
+    path.write_text(json.dumps(config))
+    assert main(["import", str(path), "-o", str(tmp_path / "g.json")]) == 1
+    assert "cannot keep its Keras options" in capsys.readouterr().err
+
+
+def test_damaged_archives_are_read_errors(tmp_path: Path) -> None:
+    path = tmp_path / "m.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", "{}")
+    raw = bytearray(path.read_bytes())
+    for offset in [i for i in range(len(raw) - 4) if raw[i : i + 4] in (b"PK\x03\x04", b"PK\x01\x02")]:
+        raw[offset + (6 if raw[offset + 2] == 3 else 8)] |= 1  # the "encrypted" flag
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ModelReadError):
+        import_model(path)
+    data = tmp_path / "d.npz"
+    data.write_bytes(bytes(raw))
+    with pytest.raises(DataError):
+        load_dataset(graph(), {"source": "npz", "path": str(data)})
+
+
+def test_a_plain_npy_named_npz_and_bad_seeds_and_labels(tmp_path: Path) -> None:
+    np.save(tmp_path / "one.npy", np.zeros((12, 3), "float32"))
+    (tmp_path / "one.npy").rename(tmp_path / "one.npz")
+    with pytest.raises(DataError, match="no array for the Output head"):
+        load_dataset(graph(), {"source": "npz", "path": str(tmp_path / "one.npz")})
+    for seed in (-1, "abc", None):
+        with pytest.raises(DataError, match="seed"):
+            load_dataset(graph(), {"source": "synthetic", "seed": seed})
+    with pytest.raises(DataError, match="class labels must be 0, 1, 2"):
+        load_dataset(graph(), npz(tmp_path, x=np.zeros((4, 3)), y=np.array([0, 1, -1, 1])))
+
+
+def test_csv_quotes_and_multi_line_records(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="line 3: .*check the quotes"):
+        load_dataset(graph(), csv_source(tmp_path, 'a,b,c,label\n1,2,3,x\n4,5,6,"dog\n' + "7,8,9,y\n" * 50))
+    text = 'a,b,c,label\n1,2,3,"two\nlines"\n1,,3,y\n'
+    with pytest.raises(DataError, match=r"column 'b' .* line.s. 4$|line.s. 4 "):
+        load_dataset(graph(), csv_source(tmp_path, text))
+    named = load_dataset(graph(), csv_source(tmp_path, "a,b,c,label\n1,2,3,none\n4,5,6,some\n"))
+    assert sorted(named.targets[0].ravel().tolist()) == [0, 1]  # 'none' is a class name here
+
+
+def test_a_closed_pipe_is_not_a_crash(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLES
+
+    command = [sys.executable, "-m", "netdesigner", "check", str(SAMPLES[0])]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # as `| head -0` would
+    stderr = process.stderr.read().decode()
+    assert process.wait(60) in (0, 1) and "unexpected error" not in stderr and "Traceback" not in stderr

@@ -26,7 +26,6 @@ words, what does not fit and how to fix it.
 from __future__ import annotations
 
 import socket
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,15 +84,22 @@ def load_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
     source = spec.get("source", "synthetic") or "synthetic"
     if source not in LOADERS:
         raise DataError(f"unknown data source {source!r}", "choose one of " + ", ".join(LOADERS))
-    dataset = _checked(graph, LOADERS[source](graph, spec)).shuffled()
+    dataset = _checked(graph, _read(source, graph, spec)).shuffled()
     check_compatibility(graph, dataset)
     validation_path = spec.get("validation_path")
     if validation_path:
         if not SOURCES_BY_KEY[source].separate_validation:
             raise DataError(f"a separate validation file only goes with file sources, not {source!r}")
-        dataset.validation = _checked(graph, LOADERS[source](graph, {**spec, "path": validation_path}))
+        dataset.validation = _checked(graph, _read(source, graph, {**spec, "path": validation_path}))
         check_compatibility(graph, dataset.validation)
     return dataset
+
+
+def _read(source: str, graph: Graph, spec: dict[str, Any]) -> Dataset:
+    try:
+        return LOADERS[source](graph, spec)
+    except MemoryError:
+        raise DataError("the data does not fit in memory", "use fewer samples or smaller Input shapes") from None
 
 
 def _checked(graph: Graph, dataset: Dataset) -> Dataset:
@@ -112,7 +118,10 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
     samples = spec.get("samples", 256)
     if not isinstance(samples, int) or isinstance(samples, bool) or not 1 <= samples <= 10_000_000:
         raise DataError(f"synthetic data needs 1 to 10,000,000 samples, not {samples!r}")
-    rng = np.random.default_rng(int(spec.get("seed", 0)))
+    seed = spec.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise DataError(f"the synthetic data's seed must be a whole number from 0 to 2**32-1, not {seed!r:.40}")
+    rng = np.random.default_rng(seed)
     result = infer(graph)
     inputs, signal = [], np.zeros(samples)
     for node in graph.of_type("Input"):
@@ -185,12 +194,19 @@ def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
     try:
         with path.open("rb") as handle:
             magic = handle.read(6)
-        if not magic.startswith(NPZ_MAGIC):
-            raise DataError(f"{path} is not a NumPy .npz file", "save the arrays with numpy.savez")
-        with np.load(path, allow_pickle=False) as data:  # never unpickle: data files run no code
-            arrays = {k: data[k] for k in data.files} if hasattr(data, "files") else {"x": data}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise DataError(f"cannot read {path}: {exc}") from None
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not magic.startswith(NPZ_MAGIC):
+        raise DataError(f"{path} is not a NumPy .npz file", "save the arrays with numpy.savez")
+    try:
+        loaded = np.load(path, allow_pickle=False)  # never unpickle: data files run no code
+        if isinstance(loaded, np.ndarray):  # a single .npy array under an .npz name
+            arrays: dict[str, Any] = {"x": loaded}
+        else:
+            with loaded:
+                arrays = {k: loaded[k] for k in loaded.files}
+    except Exception as exc:  # damaged archives raise many kinds (zlib, encryption, huge headers...)
+        raise DataError(f"cannot read {path}: {type(exc).__name__}: {exc}") from None
     inputs, heads = graph.of_type("Input"), graph.of_type("Output")
 
     def pick(names: list[str], fallback: str, role: str) -> np.ndarray:
@@ -340,6 +356,11 @@ def _check_target(head, shape: tuple | None, y: np.ndarray) -> None:
             raise DataError(
                 f"{head.name}: the labels are one-hot vectors but the loss is sparse",
                 "use CategoricalCrossentropy, or give integer labels",
+            )
+        if integer and y.size and int(y.min()) < 0:
+            raise DataError(
+                f"{head.name}: class labels must be 0, 1, 2, ... but the data has {int(y.min())}",
+                "number the classes from 0",
             )
         if integer and units and y.size and int(y.max()) >= units:
             raise DataError(

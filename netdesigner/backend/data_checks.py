@@ -57,11 +57,23 @@ def check_samples(inputs: Sequence[np.ndarray], targets: Sequence[np.ndarray], d
         raise DataError(f"{description} holds no samples", "training needs at least one sample")
 
 
+def split_sizes(samples: int, validation_split: float) -> tuple[int, int]:
+    """How Keras's ``validation_split`` divides ``samples``: it trains on the first
+    ``floor(samples * (1 - split))`` and validates on the rest."""
+    train = int(np.floor(samples * (1.0 - validation_split))) if validation_split > 0 else samples
+    return train, samples - train
+
+
 def check_split(samples: int, validation_split: float) -> None:
-    """Keras holds out the last ``ceil``-complement of the samples: both parts must be non-empty."""
-    held_out = samples - int(np.ceil(samples * (1.0 - validation_split)))
+    """Both parts of the split must hold at least one sample."""
+    train, held_out = split_sizes(samples, validation_split)
     if validation_split > 0 and held_out < 1:
         raise DataError(
             f"a validation split of {validation_split:g} of {samples} samples holds out no sample",
             "use a larger validation split or more data, or set the split to 0",
+        )
+    if train < 1:
+        raise DataError(
+            f"a validation split of {validation_split:g} of {samples} samples leaves none to train on",
+            "use a smaller validation split or more data",
         )

@@ -19,16 +19,25 @@ MISSING = ("", "nan", "na", "n/a", "null", "none")
 
 
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and ``(line number, cells)`` of every non-blank data row, complete."""
+    """The header and ``(first line, cells)`` of every non-blank record, complete. Strict CSV:
+    an unclosed quote is an error, not the silent end of the table."""
+    records: list[tuple[int, list[str]]] = []
+    line = 1
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: a spreadsheet's BOM
-            reader = csv.reader(handle)
-            header = [name.strip() for name in next(reader, [])]
-            rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            reader = csv.reader(handle, strict=True)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    records.append((line, row))
+                line = reader.line_num + 1  # where the next record starts (a quoted cell may span lines)
+    except csv.Error as exc:
+        raise DataError(f"{path.name}, line {line}: {exc}", "check the quotes on that line") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read {path}: {exc}") from None
-    if not header:
+    if not records:
         raise DataError(f"{path} is empty", "the first line names the columns")
+    header = [name.strip() for name in records[0][1]]
+    rows = records[1:]
     if not rows:
         raise DataError(f"{path} has no data rows")
     for line, row in rows:
@@ -56,7 +65,7 @@ def read_csv(path: Path, features: list[str], target: str) -> tuple[np.ndarray, 
     raw = columns[target]
     if all(_is_number(cell) or cell.lower() in MISSING for cell in raw):
         return x, _numbers(path, target, raw, lines)
-    _refuse_missing(path, target, [line for cell, line in zip(raw, lines, strict=True) if cell.lower() in MISSING])
+    _refuse_missing(path, target, [line for cell, line in zip(raw, lines, strict=True) if not cell])
     classes = sorted(set(raw))
     return x, np.array([classes.index(v) for v in raw], dtype="int32")
 

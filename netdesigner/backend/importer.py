@@ -63,11 +63,13 @@ def read_model_config(path: str | Path) -> dict[str, Any]:
             )
         config = json.loads(text)
         check_text(config)
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise ModelReadError(f"cannot read {source}: {exc}") from None
+    except ModelReadError:
+        raise
     except (UnicodeDecodeError, ValueError, RecursionError, FormatError) as exc:
         # ValueError: broken JSON, or an integer of more than 4,300 digits
         raise ModelReadError(f"{source} does not hold a readable Keras model config: {exc}") from None
+    except Exception as exc:  # a damaged zip raises many kinds (encrypted, unknown compression, zlib...)
+        raise ModelReadError(f"cannot read {source}: {type(exc).__name__}: {exc}") from None
     if not isinstance(config, dict) or config.get("class_name") not in MODEL_CLASSES:
         raise ModelReadError(f"{source} is not a Keras Functional or Sequential model config")
     return config
@@ -109,9 +111,10 @@ def _config_to_document(model: dict[str, Any]) -> Document:
     graph = Graph()
     ids: dict[str, str] = {}
     notes: list[str] = []
+    names = {call.name for call in calls}
     for call in calls:
         try:
-            node = _add_node(graph, call, notes)
+            node = _add_node(graph, call, notes, names)
         except ModelImportError as error:
             problems.extend(error.problems or [str(error)])
             continue
@@ -213,19 +216,21 @@ def _histories(node: Any) -> list[list[Any]]:
     return found
 
 
-def _legal_name(graph: Graph, name: str, notes: list[str]) -> str:
-    """``name``, or a legal free one (noted) where netdesigner's naming rule refuses it."""
+def _legal_name(graph: Graph, name: str, notes: list[str], originals: set[str]) -> str:
+    """``name``, or a legal one (noted) where netdesigner's naming rule refuses it; it takes no
+    name already given nor one that a later layer of the model has."""
     try:
         return check_name(name)
     except GraphError:
         legal = legal_name(name)
-        legal = legal if graph.by_name(legal) is None else graph.unique_name(legal)
+        if graph.by_name(legal) is not None or legal in originals:
+            legal = graph.unique_name(legal, reserved=originals)
         notes.append(f"{name!r} renamed {legal!r}: {NAME_RULE}")
         return legal
 
 
-def _add_node(graph: Graph, call: _LayerCall, notes: list[str]):
-    name = _legal_name(graph, call.name, notes)
+def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[str]):
+    name = _legal_name(graph, call.name, notes, originals)
     if call.class_name == "InputLayer":
         shape = call.config.get("batch_shape") or call.config.get("batch_input_shape")
         if not isinstance(shape, list) or not shape:
@@ -242,7 +247,12 @@ def _add_node(graph: Graph, call: _LayerCall, notes: list[str]):
     node = _checked_add(graph, spec.type, name, params)
     options, unsupported = _keras_differences(spec, node.params, call.config)
     if options:
-        graph.set_param(node.id, "keras_options", options)
+        try:
+            graph.set_param(node.id, "keras_options", options)
+        except GraphError as error:  # a custom class, NaN, nesting beyond what a graph file keeps
+            graph.remove_node(node.id)
+            problem = f"{call.name} ({call.class_name}): netdesigner cannot keep its Keras options: {error}"
+            raise ModelImportError("", [problem]) from None
     if unsupported:
         graph.remove_node(node.id)
         raise ModelImportError(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from netdesigner.backend.data import Dataset
-from netdesigner.backend.data_checks import check_split
+from netdesigner.backend.data_checks import check_split, split_sizes
 from netdesigner.backend.devices import has_gpu, is_gpu, training_device
 from netdesigner.core.compile_plan import compile_plan
 from netdesigner.core.errors import GraphError
@@ -142,7 +142,7 @@ class TrainingRun:
         compile_model(model, compile_plan(self.doc.graph, self.doc.training))
         x, y = self.data.fit_arguments()
         self._adapt_normalization(model, x)
-        train_samples = self.data.samples - int(self.data.samples * validation)
+        train_samples, _ = split_sizes(self.data.samples, validation)
         batches = max(1, math.ceil(train_samples / self.batch_size))
         reporter = _reporter(self, batches)
         self.on_event(
@@ -294,7 +294,7 @@ def holdout(data: Dataset, validation_split: float) -> tuple[Any, Any]:
     if data.validation is not None:
         return data.validation.fit_arguments()
     x, y = data.fit_arguments()
-    held = int(data.samples * validation_split) if data.samples >= 10 else 0
+    held = split_sizes(data.samples, validation_split)[1] if data.samples >= 10 else 0
     if not held:
         return x, y
 

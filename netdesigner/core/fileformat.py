@@ -119,8 +119,9 @@ def _file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def load(path: str | os.PathLike[str]) -> Document:
-    """Read a graph file; every failure, I/O included, is a ``FormatError``."""
+def load(path: str | os.PathLike[str], fix_names: bool = False) -> Document:
+    """Read a graph file; every failure, I/O included, is a ``FormatError``. ``fix_names`` as
+    in ``loads`` (the editor opens files saved before the naming rule that way)."""
     source = Path(path)
     try:
         size = source.stat().st_size
@@ -129,7 +130,7 @@ def load(path: str | os.PathLike[str]) -> Document:
         data = source.read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read {source}: {exc.strerror or exc}") from None
-    return loads(data)
+    return loads(data, fix_names)
 
 
 def loads(text: str | bytes, fix_names: bool = False) -> Document:

@@ -214,11 +214,15 @@ class Graph:
         return f"n{self._next_id}"
 
     def unique_name(self, stem: str, reserved: Collection[str] = ()) -> str:
+        """``stem_1``, ``stem_2``... the first free one, cut to fit the name length limit."""
         taken = {n.name for n in self.nodes.values()} | set(reserved)
         i = 1
-        while f"{stem}_{i}" in taken:
+        while True:
+            suffix = f"_{i}"
+            name = stem[: MAX_NAME_LENGTH - len(suffix)] + suffix
+            if name not in taken:
+                return name
             i += 1
-        return f"{stem}_{i}"
 
     def add_node(
         self,

@@ -135,6 +135,10 @@ class ParamSpec:
                     self.name,
                     f"every size in {self.name} must be at least 1 (or empty for unknown), got {size}",
                 )
+            if self.maximum is not None and size > self.maximum:
+                raise ParamError(
+                    self.name, f"every size in {self.name} must be at most {_num(self.maximum)}, got {_num(size)}"
+                )
             dims.append(size)
         return tuple(dims)
 

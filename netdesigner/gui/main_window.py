@@ -278,11 +278,18 @@ class MainWindow(QtWidgets.QMainWindow):
         if ask and not self.maybe_save():
             return False
         try:
-            doc = load(path)
+            doc = load(path, fix_names=True)  # names saved before the naming rule are made legal
         except FormatError as error:
             QtWidgets.QMessageBox.warning(self, "Cannot open graph", f"{path}:\n\n{error}")
             return False
         self.document.set_document(doc, None if as_sample else Path(path))
+        if doc.notes:
+            self.undo_stack.resetClean()  # the names on screen are not those in the file yet
+            QtWidgets.QMessageBox.information(
+                self,
+                "Layer names changed",
+                "Some layer names Keras would refuse were changed:\n\n" + "\n".join(doc.notes),
+            )
         if not as_sample:
             self._remember(Path(path))
         self._update_title()

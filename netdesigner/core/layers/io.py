@@ -32,6 +32,7 @@ register(
                 ParamKind.SHAPE,
                 (32,),
                 "size of one sample, without the batch (empty entry: any size)",
+                maximum=1_000_000,
                 required=True,
             ),
             ParamSpec(

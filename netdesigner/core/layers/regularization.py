@@ -31,6 +31,7 @@ register(
                 ParamKind.SHAPE,
                 None,
                 "shape of the drop mask, batch included; size 1 shares one decision along that axis",
+                maximum=1_000_000,
                 nullable=True,
             ),
         ),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from netdesigner.backend.builder import build_model  # noqa: E402
+from netdesigner.backend.builder import build_model, depth_of, recursion_room  # noqa: E402
 from tests.graphs import residual_graph  # noqa: E402
 
 
@@ -52,7 +52,8 @@ def main() -> None:
     build_model(residual_graph(2))  # warm-up
     ours, theirs = [], []
     for _ in range(args.repeat):
-        t, model = timed(lambda: plain_keras(blocks))
+        with recursion_room(depth_of(graph)):  # the same room the builder gives itself
+            t, model = timed(lambda: plain_keras(blocks))
         theirs.append(t)
         t, built = timed(lambda: build_model(graph))
         ours.append(t)

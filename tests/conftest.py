@@ -5,11 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from netdesigner.samples import package_file
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "sample_graphs").glob("*.json"))
+SAMPLE_DIR = package_file("sample_graphs")  # wherever the tests run from
+SAMPLES = sorted(SAMPLE_DIR.glob("*.json"))
 
 
 @pytest.fixture(params=SAMPLES, ids=lambda p: p.stem)

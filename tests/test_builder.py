@@ -9,6 +9,7 @@ import pytest
 from netdesigner.backend.export import export_script
 from netdesigner.core.compile_plan import compile_plan
 from netdesigner.core.fileformat import load
+from tests.conftest import SAMPLE_DIR
 from tests.graphs import GraphBuilder
 
 keras = pytest.importorskip("keras")
@@ -37,7 +38,7 @@ def test_app_compiles_like_the_exported_script(sample_path: Path) -> None:
 
 
 def test_model_structure_follows_the_graph() -> None:
-    built = build(load(Path("sample_graphs/two_branch.json")).graph)
+    built = build(load(SAMPLE_DIR / "two_branch.json").graph)
     model = built.model
     assert [t.name for t in model.inputs] == ["measurements", "context"]
     join = model.get_layer("join")
@@ -61,7 +62,7 @@ def test_deep_chain_builds_despite_keras_recursion() -> None:
 
 
 def test_mixed_precision_keeps_head_layers_in_float32_and_scales_the_loss() -> None:
-    doc = load(Path("sample_graphs/multi_head.json"))
+    doc = load(SAMPLE_DIR / "multi_head.json")
     model = build_model(doc.graph, mixed_precision=True)
     heads = set(doc.graph.head_sources())
     policies = {layer.name: layer.dtype_policy.name for layer in model.layers if layer.weights}
@@ -76,11 +77,13 @@ def test_mixed_precision_keeps_head_layers_in_float32_and_scales_the_loss() -> N
 
 
 def test_exported_mixed_precision_script_builds_the_same_model() -> None:
-    doc = load(Path("sample_graphs/cnn_classifier.json"))
+    doc = load(SAMPLE_DIR / "cnn_classifier.json")
     doc.training.mixed_precision = True
     namespace: dict = {}
     exec(compile(export_script(doc), "exported.py", "exec"), namespace)
-    assert namespace["gpu_present"]() is False  # no GPU here: the script keeps float32
+    from netdesigner.backend.devices import has_gpu
+
+    assert namespace["gpu_present"]() is has_gpu()  # the script asks Keras as the app does
     namespace["gpu_present"] = lambda: True
     try:
         exported = namespace["build_model"]()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from netdesigner.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_DIR
 
 
 def run_check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -32,14 +32,14 @@ def test_check_json_contract_on_every_sample(sample_path: Path, capsys: pytest.C
 
 
 def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_check(capsys, str(ROOT / "sample_graphs" / "cnn_classifier.json"))
+    code, out, _ = run_check(capsys, str(SAMPLE_DIR / "cnn_classifier.json"))
     assert code == 0
     assert "conv1 (Conv2D)" in out and "(None, 150, 150, 32)" in out and "896" in out
     assert "Total params: 11,243,457" in out and "✓ valid" in out
 
 
 def test_invalid_graph_exits_1_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = json.loads((ROOT / "sample_graphs" / "cnn_classifier.json").read_text())
+    data = json.loads((SAMPLE_DIR / "cnn_classifier.json").read_text())
     for node in data["nodes"]:
         if node["name"] == "pool2":
             node["params"]["pool_size"] = [80, 80]
@@ -72,7 +72,7 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_console_entry_point_runs_without_a_window() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "netdesigner", "check", "sample_graphs/multi_head.json", "--json"],
+        [sys.executable, "-m", "netdesigner", "check", str(SAMPLE_DIR / "multi_head.json"), "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -25,3 +25,10 @@ def test_backend_package_imports_keras_lazily() -> None:
     code = "import sys, netdesigner.backend.builder, netdesigner.cli; print('keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_import_contracts_hold() -> None:
+    """pyproject.toml's import-linter contracts: gui -> backend -> core, cli -> backend -> core."""
+    out = subprocess.run(["lint-imports"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert "0 broken" in out.stdout

@@ -16,7 +16,7 @@ from netdesigner.backend.export import ExportError, ExportOptions, export_notebo
 from netdesigner.backend.pysource import Namespace, literal
 from netdesigner.cli import main
 from netdesigner.core.fileformat import Document, load
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLE_DIR, SAMPLES
 from tests.graphs import GraphBuilder
 from tests.script_shape import assert_safe_shape
 
@@ -59,9 +59,9 @@ def test_export_is_deterministic(sample_path: Path) -> None:
 
 
 def test_sequential_style_only_for_chains() -> None:
-    assert is_chain(load(ROOT / "sample_graphs" / "mlp_classifier.json").graph)
+    assert is_chain(load(SAMPLE_DIR / "mlp_classifier.json").graph)
     with pytest.raises(ExportError, match="single chain"):
-        export_script(load(ROOT / "sample_graphs" / "residual_network.json"), ExportOptions(style="sequential"))
+        export_script(load(SAMPLE_DIR / "residual_network.json"), ExportOptions(style="sequential"))
 
 
 def test_invalid_graph_is_not_exported() -> None:
@@ -172,7 +172,7 @@ def test_exported_scripts_run_end_to_end(tmp_path: Path) -> None:
 
 
 def test_notebook_holds_the_script_cells(tmp_path: Path) -> None:
-    path = ROOT / "sample_graphs" / "multi_head.json"
+    path = SAMPLE_DIR / "multi_head.json"
     assert main(["export", str(path), "-o", str(tmp_path / "m.ipynb")]) == 0
     notebook = json.loads((tmp_path / "m.ipynb").read_text())
     assert notebook["nbformat"] == 4
@@ -182,7 +182,7 @@ def test_notebook_holds_the_script_cells(tmp_path: Path) -> None:
 
 
 def test_export_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    sample = str(ROOT / "sample_graphs" / "two_branch.json")
+    sample = str(SAMPLE_DIR / "two_branch.json")
     assert main(["export", sample, "-o", str(tmp_path / "x.txt")]) == 2
     assert main(["export", sample, "-o", str(tmp_path / "x.py"), "--style", "sequential"]) == 1
     assert main(["export", str(tmp_path / "missing.json"), "-o", str(tmp_path / "x.py")]) == 2

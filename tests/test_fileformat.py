@@ -15,7 +15,7 @@ from netdesigner.backend.export import ExportError, export_notebook, export_scri
 from netdesigner.core import infer, validate
 from netdesigner.core.errors import FormatError
 from netdesigner.core.fileformat import VERSION, Document, dumps, load, loads, save
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLE_DIR, SAMPLES
 from tests.script_shape import assert_safe_shape
 
 
@@ -26,7 +26,7 @@ def test_samples_round_trip_byte_for_byte(sample_path: Path) -> None:
 
 
 def test_ids_positions_port_order_and_training_survive(tmp_path: Path) -> None:
-    doc = load(Path("sample_graphs/inception_block.json"))
+    doc = load(SAMPLE_DIR / "inception_block.json")
     join = doc.graph.by_name("inception_out")
     doc.graph.move(join.id, (123.5, -40.25))
     doc.training.epochs = 3
@@ -60,7 +60,7 @@ def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def base() -> dict:
-    return json.loads(Path("sample_graphs/two_branch.json").read_text())
+    return json.loads(SAMPLE_DIR / "two_branch.json".read_text())
 
 
 def mutated(change) -> str:
@@ -137,7 +137,7 @@ def test_unreadable_path_is_a_format_error(tmp_path: Path) -> None:
 
 
 def test_truncated_files_never_crash() -> None:
-    text = Path("sample_graphs/residual_network.json").read_text()
+    text = SAMPLE_DIR / "residual_network.json".read_text()
     for cut in range(0, len(text), 37):
         with pytest.raises(FormatError):
             loads(text[:cut])

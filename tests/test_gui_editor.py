@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtTest, QtWidgets
 from netdesigner.gui import theme
 from netdesigner.gui.canvas import LAYER_MIME
 from netdesigner.gui.node_items import port_name
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLE_DIR, SAMPLES
 
 
 def palette_item(window, layer_type: str):
@@ -100,7 +100,7 @@ def test_cycle_is_refused_and_not_drawn(window, qtbot) -> None:
 
 
 def test_error_turns_the_node_red_with_a_hint(window, qtbot) -> None:
-    window.open_path(Path("sample_graphs/cnn_classifier.json"), as_sample=True, ask=False)
+    window.open_path(SAMPLE_DIR / "cnn_classifier.json", as_sample=True, ask=False)
     graph = window.document.graph
     pool = graph.by_name("pool2")
     window.document.set_param(pool.id, "pool_size", [80, 80])
@@ -147,7 +147,7 @@ def test_undo_redo_every_kind_of_edit(window, qtbot) -> None:
 
 
 def test_copy_paste_delete(window, qtbot) -> None:
-    window.open_path(Path("sample_graphs/two_branch.json"), as_sample=True, ask=False)
+    window.open_path(SAMPLE_DIR / "two_branch.json", as_sample=True, ask=False)
     graph = window.document.graph
     ids = [graph.by_name("context").id, graph.by_name("context_dense").id]
     window.canvas.select_ids(ids, centre=False)
@@ -237,7 +237,7 @@ def test_palette_search_filters(window) -> None:
 
 
 def test_code_view_shows_the_script(window, qtbot) -> None:
-    window.open_path(Path("sample_graphs/mlp_classifier.json"), as_sample=True, ask=False)
+    window.open_path(SAMPLE_DIR / "mlp_classifier.json", as_sample=True, ask=False)
     window.code_dock.raise_()
     window.code_view.refresh()
     text = window.code_view.editor.toPlainText()
@@ -272,7 +272,7 @@ def test_a_long_graph_opens_readable_from_its_input_end(window, qtbot) -> None:
     from netdesigner.gui.canvas import READABLE_SCALE
 
     window.resize(1200, 800)
-    window.open_path(Path("sample_graphs/cnn_classifier.json"), as_sample=True, ask=False)
+    window.open_path(SAMPLE_DIR / "cnn_classifier.json", as_sample=True, ask=False)
     viewer = window.canvas.viewer()
     qtbot.waitUntil(lambda: viewer.transform().m11() >= READABLE_SCALE - 0.01, timeout=5_000)
     visible = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
@@ -351,7 +351,7 @@ def test_undo_and_redo_keys_work_wherever_the_focus_is(window, qtbot, focus: str
 
 
 def test_a_file_saved_before_the_naming_rule_opens_with_legal_names(window, qtbot, tmp_path, monkeypatch) -> None:
-    text = (ROOT / "sample_graphs" / "mlp_classifier.json").read_text().replace('"hidden1"', '"hidden 1"')
+    text = (SAMPLE_DIR / "mlp_classifier.json").read_text().replace('"hidden1"', '"hidden 1"')
     (tmp_path / "old.json").write_text(text)
     shown: list[str] = []
     monkeypatch.setattr(QtWidgets.QMessageBox, "information", lambda *args: shown.append(args[2]))

@@ -35,9 +35,9 @@ class BuildError(GraphError):
 
 @dataclass
 class BuiltModel:
+    """The Keras model and, for each node, the tensor it outputs (tests compare them with core)."""
+
     model: Any
-    input_ids: list[str]
-    head_ids: list[str]
     tensors: dict[str, Any]
 
 
@@ -93,8 +93,8 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
     issues = [i for i in validate(graph) if i.severity == "error"]
     if issues:
         raise BuildError(issues)
-    heads = [n.id for n in graph.of_type("Output")]
-    inputs = [n.id for n in graph.of_type("Input")]
+    heads = [n.id for n in graph.heads()]
+    inputs = [n.id for n in graph.inputs()]
     needed = graph.ancestors(heads)
     tensors: dict[str, Any] = {}
     for nid in graph.topological_order():
@@ -102,11 +102,11 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
             continue
         node = graph.nodes[nid]
         spec = node.spec
-        if node.type == "Input":
+        if node.is_input:
             tensors[nid] = make_input(node.params, node.name)
             continue
         arguments = [tensors[e.source] for _, e in sorted(graph.input_edges(nid).items())]
-        if node.type == "Output":
+        if node.is_head:
             tensors[nid] = arguments[0]
             continue
         layer = make_layer(spec, node.params, node.name, dtype="float32" if nid in float32_ids else None)
@@ -118,7 +118,7 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
         outputs=outs[0] if len(outs) == 1 else outs,
         name=name,
     )
-    return BuiltModel(model, inputs, heads, tensors)
+    return BuiltModel(model, tensors)
 
 
 def build_model(graph: Graph, name: str = "model", mixed_precision: bool = False) -> Any:

@@ -105,8 +105,8 @@ def _read(source: str, graph: Graph, spec: dict[str, Any]) -> Dataset:
 def _checked(graph: Graph, dataset: Dataset) -> Dataset:
     """The dataset, once every array is numbers, finite and of one length (at least one)."""
     for role, nodes, arrays in (
-        ("Input", graph.of_type("Input"), dataset.inputs),
-        ("target of", graph.of_type("Output"), dataset.targets),
+        ("Input", graph.inputs(), dataset.inputs),
+        ("target of", graph.heads(), dataset.targets),
     ):
         for node, array in zip(nodes, arrays, strict=False):
             check_array(array, f"{dataset.description}: the {role} {node.name!r}")
@@ -124,7 +124,7 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
     rng = np.random.default_rng(seed)
     result = infer(graph)
     inputs, signal = [], np.zeros(samples)
-    for node in graph.of_type("Input"):
+    for node in graph.inputs():
         shape = concrete(node.params["shape"])
         if node.params["dtype"].startswith("int"):
             high = id_limit(graph, node)
@@ -135,7 +135,7 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
         flat = array.reshape(samples, -1).astype("float64")
         signal = signal + flat @ rng.normal(size=flat.shape[1]) / np.sqrt(flat.shape[1])
     targets = []
-    for head in graph.of_type("Output"):
+    for head in graph.heads():
         shape = result.infos[head.id].shape or (None, 1)
         targets.append(_target_from_signal(head.params["loss"], shape, signal, rng))
     return Dataset(inputs, targets, f"synthetic learnable data, {samples} samples")
@@ -167,8 +167,8 @@ def _target_from_signal(loss: str, shape: tuple, signal: np.ndarray, rng: np.ran
 def _digits(graph: Graph, spec: dict[str, Any]) -> Dataset:
     with np.load(DIGITS) as data:
         images, labels = data["images"].astype("float32") / 16.0, data["target"].astype("int32")
-    inputs = graph.of_type("Input")
-    heads = graph.of_type("Output")
+    inputs = graph.inputs()
+    heads = graph.heads()
     if len(inputs) != 1 or len(heads) != 1:
         raise DataError(
             "the digits data has one input (the image) and one target (the digit)",
@@ -207,7 +207,7 @@ def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
                 arrays = {k: loaded[k] for k in loaded.files}
     except Exception as exc:  # damaged archives raise many kinds (zlib, encryption, huge headers...)
         raise DataError(f"cannot read {path}: {type(exc).__name__}: {exc}") from None
-    inputs, heads = graph.of_type("Input"), graph.of_type("Output")
+    inputs, heads = graph.inputs(), graph.heads()
 
     def pick(names: list[str], fallback: str, role: str) -> np.ndarray:
         for name in names:
@@ -235,7 +235,7 @@ def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
     path = Path(str(spec.get("path", "")))
     features = [f.strip() for f in str(spec.get("features", "")).split(",") if f.strip()]
     x, y = read_csv(path, features, str(spec.get("target", "")))
-    head = graph.of_type("Output")
+    head = graph.heads()
     if head and head[0].params["loss"] in CLASS_LOSSES | BINARY_LOSSES and y.dtype == np.float32:
         y = y.astype("int32") if head[0].params["loss"] == "SparseCategoricalCrossentropy" else y
     return Dataset([x], [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(y)} rows")
@@ -268,7 +268,7 @@ def _keras_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
             f"could not get the Keras dataset {name} ({type(exc).__name__}: {str(exc)[:120]})",
             "it is downloaded on first use and needs the network; offline, use the built-in digits or a .npz file",
         ) from None
-    inputs = graph.of_type("Input")
+    inputs = graph.inputs()
     shape = tuple(inputs[0].params["shape"]) if len(inputs) == 1 else ()
     x = x.astype("float32") / 255.0
     if x.ndim == 3 and len(shape) == 3 and shape[-1] == 1:
@@ -281,7 +281,7 @@ def _keras_dataset(graph: Graph, spec: dict[str, Any]) -> Dataset:
 def _image_folder(graph: Graph, spec: dict[str, Any]) -> Dataset:
     import keras
 
-    inputs = graph.of_type("Input")
+    inputs = graph.inputs()
     shape = inputs[0].params["shape"] if len(inputs) == 1 else ()
     if len(shape) != 3 or None in shape[:2] or shape[2] not in (1, 3):
         raise DataError(
@@ -325,7 +325,7 @@ LOADERS = {
 def check_compatibility(graph: Graph, data: Dataset) -> None:
     """Raise ``DataError`` with a plain explanation and fix when the data does not fit."""
     result = infer(graph)
-    inputs, heads = graph.of_type("Input"), graph.of_type("Output")
+    inputs, heads = graph.inputs(), graph.heads()
     if len(data.inputs) != len(inputs) or len(data.targets) != len(heads):
         raise DataError(
             f"the data has {len(data.inputs)} input(s) and {len(data.targets)} target(s), "

@@ -85,8 +85,8 @@ class Section:
 
 def is_chain(graph: Graph) -> bool:
     """One Input, one head, and every node feeding exactly the next: Sequential can express it."""
-    inputs = graph.of_type("Input")
-    heads = graph.of_type("Output")
+    inputs = graph.inputs()
+    heads = graph.heads()
     if len(inputs) != 1 or len(heads) != 1:
         return False
     return all(len(graph.input_edges(nid)) <= 1 and len(graph.output_edges(nid)) <= 1 for nid in graph.nodes)
@@ -243,16 +243,16 @@ def _functional(graph: Graph, names: Namespace, float32_ids: set[str]) -> str:
     variable: dict[str, str] = {}
     for nid in graph.topological_order():
         node = graph.nodes[nid]
-        if node.type == "Output":
+        if node.is_head:
             continue
         var = variable[nid] = names.name(nid, node.name)
-        if node.type == "Input":
+        if node.is_input:
             lines += render(_input_call(node), prefix=f"{var} = ")
             continue
         sources = [variable[e.source] for _, e in sorted(graph.input_edges(nid).items())]
         argument = f"[{', '.join(sources)}]" if node.spec.takes_list else sources[0]
         lines += render(_layer_call(node, argument, nid in float32_ids), prefix=f"{var} = ")
-    inputs = [variable[n.id] for n in graph.of_type("Input")]
+    inputs = [variable[n.id] for n in graph.inputs()]
     outputs = [variable[source] for source in graph.head_sources()]
     model = Call(
         "keras.Model",
@@ -266,9 +266,9 @@ def _sequential(graph: Graph, names: Namespace, float32_ids: set[str]) -> str:
     items: list[Expr] = []
     for nid in graph.topological_order():
         node = graph.nodes[nid]
-        if node.type == "Input":
+        if node.is_input:
             items.append(_input_call(node))
-        elif node.type != "Output":
+        elif not node.is_head:
             items.append(_layer_call(node, float32=nid in float32_ids))
     model = Call("keras.Sequential", (Seq(tuple(items)), Kw("name", '"model"')))
     return "\n".join(_build_model_head(float32_ids) + render(model, prefix="return "))
@@ -313,7 +313,7 @@ def _stand_in_data(graph: Graph, result: InferenceResult, names: Namespace) -> s
         f"{INDENT}rng = np.random.default_rng(0)",
     ]
     xs, ys = [], []
-    for node in graph.of_type("Input"):
+    for node in graph.inputs():
         var = names.name(f"data:{node.id}", f"{node.name}_data")
         shape = _sample_shape(node.params["shape"])
         if node.params["dtype"].startswith("int"):
@@ -323,7 +323,7 @@ def _stand_in_data(graph: Graph, result: InferenceResult, names: Namespace) -> s
             expr = f'rng.random({shape}, dtype="float32")'
         lines.append(f"{INDENT}{var} = {expr}")
         xs.append(var)
-    for node in graph.of_type("Output"):
+    for node in graph.heads():
         var = names.name(f"data:{node.id}", f"{node.name}_target")
         shape = result.infos[node.id].shape or (None, 1)
         lines.append(f"{INDENT}{var} = {_target_expr(node.params['loss'], shape)}")

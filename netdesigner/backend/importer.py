@@ -21,11 +21,12 @@ from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, check_text
 from netdesigner.core.graph import NAME_RULE, Graph, check_name, legal_name
 from netdesigner.core.layout import apply_layout
+from netdesigner.core.spec import Role
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
 MODEL_CLASSES = ("Functional", "Model", "Sequential")
 # Keras layer class -> our type, for every catalog entry backed by a Keras layer.
-_BY_KERAS_CLASS = {s.keras_class: s for s in catalog.all_specs() if s.keras_class and s.type != "Input"}
+_BY_KERAS_CLASS = {s.keras_class: s for s in catalog.all_specs() if s.keras_class and s.role is Role.LAYER}
 
 
 class ModelImportError(GraphError):

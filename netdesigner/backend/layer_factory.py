@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from netdesigner.core.catalog import LayerSpec
+from netdesigner.core.spec import Role
 
 
 def make_layer(spec: LayerSpec, params: Mapping[str, Any], name: str | None = None, dtype: str | None = None) -> Any:
     """A fresh Keras layer for a non-Input catalog entry; ``dtype`` overrides the global policy."""
     import keras
 
-    if spec.keras_class is None or spec.type == "Input":
+    if spec.keras_class is None or spec.role is Role.INPUT:
         raise ValueError(f"{spec.type} is not a Keras layer")
     layer_class = getattr(keras.layers, spec.keras_class)
     extra = {"dtype": dtype} if dtype else {}

@@ -317,8 +317,8 @@ def predict_file(model: Any, graph: Any, source: Path, batch_size: int = 256) ->
 
     from netdesigner.backend.data import DataError
 
-    inputs = graph.of_type("Input")
-    heads = graph.of_type("Output")
+    inputs = graph.inputs()
+    heads = graph.heads()
     try:
         with np.load(source, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}

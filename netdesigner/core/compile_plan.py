@@ -59,7 +59,7 @@ def compile_plan(graph: Graph, settings: TrainingSettings) -> CompilePlan:
         if key == "learning_rate" or value != defaults[key]
     )
     heads = []
-    for node in graph.of_type("Output"):
+    for node in graph.heads():
         p = node.params
         loss_kwargs = (("from_logits", True),) if p["from_logits"] and p["loss"] in LOGIT_LOSSES else ()
         metrics = tuple(
@@ -82,7 +82,7 @@ class Concern:
 def head_concerns(graph: Graph, result: InferenceResult) -> list[Concern]:
     """Loss/activation/units combinations that train without error but make no sense."""
     concerns = []
-    for node in graph.of_type("Output"):
+    for node in graph.heads():
         edge = graph.input_edges(node.id).get(0)
         info = result.infos[node.id]
         if edge is None or info.shape is None:

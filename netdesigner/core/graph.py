@@ -11,11 +11,12 @@ import heapq
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from netdesigner.core import catalog
-from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import CycleError, DuplicateNameError, GraphError, ParamError, PortError
+from netdesigner.core.spec import LayerSpec, Role
 
 
 @dataclass
@@ -36,6 +37,14 @@ class Node:
     def input_count(self) -> int:
         return self.spec.input_count(self.params)
 
+    @property
+    def is_input(self) -> bool:
+        return self.spec.role is Role.INPUT
+
+    @property
+    def is_head(self) -> bool:
+        return self.spec.role is Role.HEAD
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -46,12 +55,21 @@ class Edge:
     port: int = 0
 
 
+class EventKind(StrEnum):
+    NODE_ADDED = "node_added"
+    NODE_REMOVED = "node_removed"
+    EDGE_ADDED = "edge_added"
+    EDGE_REMOVED = "edge_removed"
+    RENAMED = "renamed"
+    PARAM_CHANGED = "param_changed"
+    MOVED = "moved"
+
+
 @dataclass(frozen=True)
 class GraphEvent:
-    """A change notification: ``kind`` is one of node_added, node_removed, edge_added,
-    edge_removed, renamed, param_changed, moved."""
+    """A change notification; ``detail`` is the new name or the parameter changed."""
 
-    kind: str
+    kind: EventKind
     node_id: str
     edge: Edge | None = None
     detail: str = ""
@@ -137,13 +155,17 @@ class Graph:
     def output_edges(self, node_id: str) -> list[Edge]:
         return self._outputs[node_id]
 
-    def of_type(self, layer_type: str) -> list[Node]:
-        """Nodes of one type in graph order: the model's Inputs, its Output heads."""
-        return [n for n in self.nodes.values() if n.type == layer_type]
+    def inputs(self) -> list[Node]:
+        """The model's inputs, in graph order."""
+        return [n for n in self.nodes.values() if n.is_input]
+
+    def heads(self) -> list[Node]:
+        """The model's output heads, in graph order."""
+        return [n for n in self.nodes.values() if n.is_head]
 
     def head_sources(self) -> list[str]:
         """For each Output head, in graph order, the node whose output it is: the model's outputs."""
-        return [self.input_edges(n.id)[0].source for n in self.of_type("Output") if 0 in self.input_edges(n.id)]
+        return [self.input_edges(n.id)[0].source for n in self.heads() if 0 in self.input_edges(n.id)]
 
     def topological_order(self) -> list[str]:
         """Node ids, every node after all its inputs; among ready nodes the earliest added comes
@@ -257,7 +279,7 @@ class Graph:
         self.nodes[node.id] = node
         self._inputs[node.id] = {}
         self._outputs[node.id] = []
-        self._changed(GraphEvent("node_added", node.id))
+        self._changed(GraphEvent(EventKind.NODE_ADDED, node.id))
 
     def remove_node(self, node_id: str) -> list[Edge]:
         """Delete a node and its connections; returns the removed edges (for undo)."""
@@ -266,7 +288,7 @@ class Graph:
         for edge in removed:
             self._unlink(edge)
         del self.nodes[node_id], self._inputs[node_id], self._outputs[node_id]
-        self._changed(GraphEvent("node_removed", node_id))
+        self._changed(GraphEvent(EventKind.NODE_REMOVED, node_id))
         return removed
 
     def check_connect(self, source: str, target: str, port: int = 0) -> None:
@@ -277,7 +299,7 @@ class Graph:
             raise PortError(f"{dst.name} ({dst.type}) has no inputs")
         if not 0 <= port < count:
             raise PortError(f"{dst.name} has no input port {port + 1} (it has {count})")
-        if src.spec.type == "Output":
+        if src.is_head:
             raise PortError(f"{src.name} is an Output head: nothing can come after it")
         if source == target:
             raise CycleError(f"connecting {src.name} to itself would create a loop", [src.name, src.name])
@@ -294,14 +316,14 @@ class Graph:
         edge = Edge(source, target, port)
         self._inputs[target][port] = edge
         self._outputs[source].append(edge)
-        self._changed(GraphEvent("edge_added", target, edge))
+        self._changed(GraphEvent(EventKind.EDGE_ADDED, target, edge))
         return edge
 
     def disconnect(self, target: str, port: int = 0) -> Edge | None:
         edge = self._inputs.get(target, {}).get(port)
         if edge is not None:
             self._unlink(edge)
-            self._changed(GraphEvent("edge_removed", target, edge))
+            self._changed(GraphEvent(EventKind.EDGE_REMOVED, target, edge))
         return edge
 
     def check_rename(self, node_id: str, name: str) -> None:
@@ -317,7 +339,7 @@ class Graph:
             return
         self.check_rename(node_id, name)
         node.name = name
-        self._changed(GraphEvent("renamed", node_id, detail=name), structural=False)
+        self._changed(GraphEvent(EventKind.RENAMED, node_id, detail=name), structural=False)
 
     def check_param(self, node_id: str, key: str, value: Any) -> Any:
         """The canonical value ``key`` would take, or ``ParamError``; change nothing."""
@@ -336,11 +358,11 @@ class Graph:
         if node.params.get(key) == coerced and key in node.params:
             return
         node.params[key] = coerced
-        self._changed(GraphEvent("param_changed", node_id, detail=key), structural=False)
+        self._changed(GraphEvent(EventKind.PARAM_CHANGED, node_id, detail=key), structural=False)
 
     def move(self, node_id: str, position: tuple[float, float]) -> None:
         self.node(node_id).position = (float(position[0]), float(position[1]))
-        self._changed(GraphEvent("moved", node_id), structural=False)
+        self._changed(GraphEvent(EventKind.MOVED, node_id), structural=False)
 
     # --- internals ------------------------------------------------------------------------------
 

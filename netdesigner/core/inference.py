@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netdesigner.core import catalog
-from netdesigner.core.catalog import Outcome, Shape
 from netdesigner.core.errors import GraphError, LayerError
 from netdesigner.core.graph import Graph, Node
+from netdesigner.core.spec import Outcome, Shape
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netdesigner.core.catalog import Shape
 from netdesigner.core.errors import LayerError
+from netdesigner.core.spec import Shape
 
 RANK_MEANING = {
     2: "(batch, features)",

@@ -48,8 +48,8 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
                 )
             )
 
-    inputs = graph.of_type("Input")
-    heads = graph.of_type("Output")
+    inputs = graph.inputs()
+    heads = graph.heads()
     if not inputs:
         issues.append(Issue("no_input", "the model has no Input", "add an Input node and set the shape of one sample"))
     if not heads:

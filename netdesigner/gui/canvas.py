@@ -16,7 +16,7 @@ from NodeGraphQt.constants import PortTypeEnum
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.core.errors import GraphError
-from netdesigner.core.graph import Edge, GraphEvent
+from netdesigner.core.graph import Edge, EventKind, GraphEvent
 from netdesigner.core.inference import NodeInfo
 from netdesigner.core.report import human_count
 from netdesigner.core.shapes import fmt
@@ -82,19 +82,19 @@ class GraphCanvas(NodeGraph):
 
     def _on_event(self, event: GraphEvent) -> None:
         kind, node_id = event.kind, event.node_id
-        if kind == "node_added":
+        if kind is EventKind.NODE_ADDED:
             self._add_view(node_id)
-        elif kind == "node_removed":
+        elif kind is EventKind.NODE_REMOVED:
             view = self.view_of.pop(node_id)
             self.core_of.pop(view.id, None)
             self.remove_node(view, push_undo=False)
-        elif kind == "edge_added":
+        elif kind is EventKind.EDGE_ADDED:
             self._connect_view(event.edge)
-        elif kind == "edge_removed":
+        elif kind is EventKind.EDGE_REMOVED:
             self._disconnect_view(event.edge)
-        elif kind == "renamed":
+        elif kind is EventKind.RENAMED:
             self.view_of[node_id].set_property("name", event.detail, push_undo=False)
-        elif kind == "moved":
+        elif kind is EventKind.MOVED:
             x, y = self.document.graph.nodes[node_id].position
             view = self.view_of[node_id]
             if tuple(view.view.xy_pos) != (x, y):

@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoStack
 from netdesigner.core import catalog
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
-from netdesigner.core.graph import Edge, Graph, GraphEvent, Node
+from netdesigner.core.graph import Edge, EventKind, Graph, GraphEvent, Node
 from netdesigner.core.inference import InferenceResult, infer
 from netdesigner.core.settings import FIT_SPECS, check_data
 from netdesigner.core.validation import Issue, validate
@@ -74,7 +74,7 @@ class EditorDocument(QtCore.QObject):
     # --- live inference ---------------------------------------------------------------------
 
     def _on_event(self, event: GraphEvent) -> None:
-        if event.kind == "moved":
+        if event.kind is EventKind.MOVED:
             return
         self._dirty = True
         self._timer.start()

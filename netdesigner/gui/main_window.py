@@ -161,12 +161,8 @@ class MainWindow(QtWidgets.QMainWindow):
         view = bar.addMenu("&View")
         self._action(view, "Auto &Layout", self.auto_layout, "Ctrl+L")
         self._action(view, "&Fit View", self.canvas.fit_to_selection, "F")
-        self._action(
-            view, "Zoom &In", lambda: self.canvas.set_zoom(self.canvas.get_zoom() + 0.1), QtGui.QKeySequence.ZoomIn
-        )
-        self._action(
-            view, "Zoom &Out", lambda: self.canvas.set_zoom(self.canvas.get_zoom() - 0.1), QtGui.QKeySequence.ZoomOut
-        )
+        self._action(view, "Zoom &In", lambda: self.zoom(0.1), QtGui.QKeySequence.ZoomIn)
+        self._action(view, "Zoom &Out", lambda: self.zoom(-0.1), QtGui.QKeySequence.ZoomOut)
         self._action(view, "Add Layer by &Name…", self.open_quick_add, "Tab", canvas_only=True)
         view.addSeparator()
         for dock in (self.palette_dock, self.properties_dock, self.summary_dock, self.code_dock, self.training_dock):
@@ -367,7 +363,7 @@ class MainWindow(QtWidgets.QMainWindow):
         target = recovery_path()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(dumps(self.document.doc), encoding="utf-8")
+            write_text_atomic(target, dumps(self.document.doc))
         except OSError as error:
             self.show_message(f"Autosave failed: {error.strerror or error}")
 

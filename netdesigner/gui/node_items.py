@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
+from netdesigner.core.spec import Role
 from netdesigner.gui import theme
 
 IDENTIFIER = "netdesigner"
@@ -88,7 +89,7 @@ class LayerNode(BaseNode):
         self.set_port_deletion_allowed(True)
         for i in range(spec.input_count(spec.defaults())):
             self.add_input(port_name(i, spec.input_count(spec.defaults())))
-        if spec.type != "Output":
+        if spec.role is not Role.HEAD:
             self.add_output("out", multi_output=True)
         # Not yet in a graph, so these go straight to model and view without an undo entry.
         self.set_color(*theme.CATEGORY_COLORS[spec.category])

@@ -1,6 +1,6 @@
-"""Catalog entries, one module per category; importing this package registers them all."""
+"""Catalog entries, one module per category; each declares its entries in ``SPECS``."""
 
-from netdesigner.core.layers import (  # noqa: F401
+from netdesigner.core.layers import (
     activation,
     conv,
     dense,
@@ -12,4 +12,23 @@ from netdesigner.core.layers import (  # noqa: F401
     recurrent,
     regularization,
     reshape,
+)
+from netdesigner.core.spec import LayerSpec
+
+ALL_SPECS: tuple[LayerSpec, ...] = tuple(
+    spec
+    for module in (
+        activation,
+        conv,
+        dense,
+        io,
+        merge,
+        normalization,
+        pooling,
+        preprocessing,
+        recurrent,
+        regularization,
+        reshape,
+    )
+    for spec in module.SPECS
 )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register, same_shape
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import normalize_axis
+from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _softmax(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -28,7 +30,7 @@ def _slope(default: float) -> ParamSpec:
     )
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Activation",
         category="Activation",
@@ -42,7 +44,7 @@ register(
     )
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="ReLU",
         category="Activation",
@@ -70,7 +72,7 @@ register(
     )
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="LeakyReLU",
         category="Activation",
@@ -84,7 +86,7 @@ register(
     )
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="Softmax",
         category="Activation",
@@ -97,7 +99,7 @@ register(
     )
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="ELU",
         category="Activation",

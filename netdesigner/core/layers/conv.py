@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
 from netdesigner.core.errors import LayerError
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
@@ -17,6 +17,10 @@ from netdesigner.core.shapes import (
     require_positive_output,
     require_rank,
 )
+from netdesigner.core.spec import LayerSpec, Outcome, Shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
+
 
 SHRINK_HINT = "use padding='same', a smaller kernel or stride, or fewer pooling layers before it"
 
@@ -97,7 +101,7 @@ CONV_DOC = (
     "motifs) wherever they occur, with far fewer weights than a Dense layer."
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="Conv1D",
         category="Convolution",
@@ -111,7 +115,7 @@ register(
     )
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="Conv2D",
         category="Convolution",
@@ -147,12 +151,12 @@ def _conv_transpose_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outco
     )
     require_positive_output(layer, x, out, "use a smaller kernel or padding='valid'")
     f = p["filters"]
-    taps = prod(k) * cin
+    taps = math.prod(k) * cin
     n = prod(x[1:3])
     return Outcome((x[0], *out, f), taps * f + (f if p["use_bias"] else 0), 0, None if n is None else n * taps * f)
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Conv2DTranspose",
         category="Convolution",
@@ -220,7 +224,7 @@ def _depthwise_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     cin = require_known_last(layer, x)
     out = _spatial(layer, x, p, 2)
     channels = cin * p["depth_multiplier"]
-    taps = prod(p["kernel_size"])
+    taps = math.prod(p["kernel_size"])
     n = prod(out)
     return Outcome(
         (x[0], *out, channels),
@@ -230,7 +234,7 @@ def _depthwise_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     )
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="DepthwiseConv2D",
         category="Convolution",
@@ -253,7 +257,7 @@ def _separable_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     out = _spatial(layer, x, p, 2)
     mid = cin * p["depth_multiplier"]
     f = p["filters"]
-    taps = prod(p["kernel_size"])
+    taps = math.prod(p["kernel_size"])
     n = prod(out)
     return Outcome(
         (x[0], *out, f),
@@ -263,7 +267,7 @@ def _separable_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     )
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="SeparableConv2D",
         category="Convolution",

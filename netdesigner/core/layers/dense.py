@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import prod, require_known_last, require_min_rank
+from netdesigner.core.spec import LayerSpec, Outcome, Shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _dense(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -25,7 +27,7 @@ def _dense(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     )
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Dense",
         category="Core",
@@ -46,7 +48,7 @@ def _embedding(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome((*x, p["output_dim"]), p["input_dim"] * p["output_dim"], 0, 0)
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Embedding",
         category="Core",

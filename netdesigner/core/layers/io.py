@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
 from netdesigner.core.compile_options import LOSSES, METRICS
 from netdesigner.core.params import ParamKind, ParamSpec
+from netdesigner.core.spec import LayerSpec, Outcome, Role, Shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _input(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -18,9 +20,10 @@ def _output(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome(inputs[0])
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Input",
+        role=Role.INPUT,
         category="Input / Output",
         summary="where samples enter the model",
         doc="Declares the shape of one sample, without the batch axis: (150, 150, 3) for a colour "
@@ -50,9 +53,10 @@ register(
     )
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="Output",
+        role=Role.HEAD,
         category="Input / Output",
         summary="marks a model output and how it is trained",
         doc="Makes the tensor wired into it an output of the model (a 'head'), and holds that "

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
 from netdesigner.core.errors import LayerError
 from netdesigner.core.layers import common
 from netdesigner.core.shapes import fmt, normalize_axis, prod
+from netdesigner.core.spec import LayerSpec, Outcome, Shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _concatenate(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -34,19 +36,14 @@ def _concatenate(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
                 _mismatch_hint(inputs, i, rank),
                 code="merge",
             )
-    total = 0
-    for s in inputs:
-        if s[axis] is None:
-            total = None
-            break
-        total += s[axis]
-    out[axis] = total
+    sizes = [s[axis] for s in inputs]
+    out[axis] = None if None in sizes else sum(d for d in sizes if d is not None)
     return Outcome(tuple(out))
 
 
 def _mismatch_hint(inputs: Sequence[Shape], axis: int, rank: int) -> str:
     if rank == 4 and axis in (1, 2):
-        sizes = sorted({s[axis] for s in inputs if s[axis] is not None})
+        sizes = sorted({d for s in inputs if (d := s[axis]) is not None})
         return (
             f"the branches have spatial sizes {' and '.join(map(str, sizes))}: add pooling to the larger "
             "branch, or use padding='same' so convolutions keep the size"
@@ -101,7 +98,7 @@ def _elementwise(layer: str):
     return rule
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Concatenate",
         category="Merge",
@@ -126,7 +123,7 @@ _ELEMENTWISE = {
 }
 
 for _type, _summary in _ELEMENTWISE.items():
-    register(
+    SPECS.append(
         LayerSpec(
             type=_type,
             category="Merge",
@@ -140,7 +137,7 @@ for _type, _summary in _ELEMENTWISE.items():
         )
     )
 
-register(
+SPECS.append(
     LayerSpec(
         type="Subtract",
         category="Merge",

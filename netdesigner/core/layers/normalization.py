@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
 from netdesigner.core.errors import LayerError
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod
+from netdesigner.core.spec import LayerSpec, Outcome, Shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _axis_size(layer: str, x: Shape, axis: int) -> int:
@@ -30,7 +32,7 @@ def _batch_norm(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome(x, learned * size, 2 * size, prod(x[1:]))
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="BatchNormalization",
         category="Normalization",
@@ -69,7 +71,7 @@ def _layer_norm(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome(x, learned * size, 0, prod(x[1:]))
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="LayerNormalization",
         category="Normalization",

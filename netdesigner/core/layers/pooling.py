@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import (
@@ -14,6 +14,9 @@ from netdesigner.core.shapes import (
     require_positive_output,
     require_rank,
 )
+from netdesigner.core.spec import LayerSpec, Outcome, Shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _pool_rule(layer: str, rank: int):
@@ -27,7 +30,7 @@ def _pool_rule(layer: str, rank: int):
             layer, x, out, "use padding='same', a smaller pool_size, or fewer pooling layers before it"
         )
         n = prod((*out, x[-1]))
-        return Outcome((x[0], *out, x[-1]), 0, 0, None if n is None else n * prod(pool))
+        return Outcome((x[0], *out, x[-1]), 0, 0, None if n is None else n * math.prod(pool))
 
     return rule
 
@@ -58,7 +61,7 @@ _WINDOW_DOCS = {
 for _kind, _doc in _WINDOW_DOCS.items():
     for _rank in (1, 2):
         _type = f"{_kind}Pooling{_rank}D"
-        register(
+        SPECS.append(
             LayerSpec(
                 type=_type,
                 category="Pooling",
@@ -91,7 +94,7 @@ _GLOBAL_DOCS = {
 for _kind, _doc in _GLOBAL_DOCS.items():
     for _rank in (1, 2):
         _type = f"Global{_kind}Pooling{_rank}D"
-        register(
+        SPECS.append(
             LayerSpec(
                 type=_type,
                 category="Pooling",

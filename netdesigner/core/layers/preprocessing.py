@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register, same_shape
 from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod
+from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
 
-register(
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
+
+
+SPECS.append(
     LayerSpec(
         type="Rescaling",
         category="Preprocessing",
@@ -59,7 +62,7 @@ def _axis_from_keras(config: Mapping[str, Any]) -> dict[str, Any]:
     return {**config, "axis": axis}
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Normalization",
         category="Preprocessing",

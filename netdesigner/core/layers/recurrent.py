@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import require_known_last, require_rank
+from netdesigner.core.spec import LayerSpec, Outcome, Shape
 
 # Weight blocks per cell: one per gate (and candidate).
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
+
+
 _GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 
 
@@ -104,7 +107,7 @@ _DOCS = {
 }
 
 for _type, (_summary, _doc) in _DOCS.items():
-    register(
+    SPECS.append(
         LayerSpec(
             type=_type,
             category="Recurrent",

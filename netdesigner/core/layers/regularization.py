@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register, same_shape
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import require_rank
+from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _spatial_same(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -16,7 +18,7 @@ def _spatial_same(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome(inputs[0])
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Dropout",
         category="Regularization",
@@ -41,7 +43,7 @@ register(
     )
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="SpatialDropout2D",
         category="Regularization",
@@ -55,7 +57,7 @@ register(
     )
 )
 
-register(
+SPECS.append(
     LayerSpec(
         type="GaussianNoise",
         category="Regularization",

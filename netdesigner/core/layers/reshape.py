@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Outcome, Shape, register
 from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, prod, require_rank
+from netdesigner.core.spec import LayerSpec, Outcome, Shape
+
+SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _flatten(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -17,7 +19,7 @@ def _flatten(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome((x[0], prod(rest) if rest else 1))
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Flatten",
         category="Reshape",
@@ -69,7 +71,7 @@ def _reshape(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome((x[0], *(size // known if d == -1 else d for d in target)))
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Reshape",
         category="Reshape",
@@ -107,7 +109,7 @@ def _permute(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome((x[0], *(x[d] for d in dims)))
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Permute",
         category="Reshape",
@@ -179,7 +181,7 @@ def _zero_padding(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     )
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="ZeroPadding2D",
         category="Reshape",
@@ -212,7 +214,7 @@ def _cropping(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome((x[0], *out, x[3]))
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="Cropping2D",
         category="Reshape",
@@ -243,7 +245,7 @@ def _upsampling(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     )
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="UpSampling2D",
         category="Reshape",
@@ -273,7 +275,7 @@ def _repeat_vector(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome((x[0], p["n"], x[1]))
 
 
-register(
+SPECS.append(
     LayerSpec(
         type="RepeatVector",
         category="Reshape",

@@ -75,7 +75,7 @@ class ResultActions(QtWidgets.QWidget):
 
     def show_predictions(self) -> None:
         def work(model, data, doc):
-            return predict(model, data, _split(doc), doc.graph.of_type("Output")[0].params["loss"])
+            return predict(model, data, _split(doc), doc.graph.heads()[0].params["loss"])
 
         self._start("prediction", "Predicting on the validation data…", work)
 

@@ -1,0 +1,129 @@
+"""What a catalog entry is: ``LayerSpec`` (a layer type's declaration), the ``Outcome`` of its
+shape rule, and the categories of the palette. The entries themselves live in
+``netdesigner.core.layers``; ``netdesigner.core.catalog`` gathers them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from netdesigner.core.params import ParamSpec
+
+Shape = tuple[int | None, ...]
+
+
+class Outcome(NamedTuple):
+    """What a shape rule computes for one node (``macs`` is None when a size is unknown)."""
+
+    shape: Shape
+    trainable: int = 0
+    non_trainable: int = 0
+    macs: int | None = 0
+
+
+Rule = Callable[[Mapping[str, Any], Sequence[Shape]], Outcome]
+
+
+def same_shape(params: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    """The rule of element-wise layers (activations, dropout, rescaling): output = input."""
+    return Outcome(inputs[0])
+
+
+class Role(StrEnum):
+    """What a node is to the model: one of its layers, one of its inputs, or an output head."""
+
+    LAYER = "layer"
+    INPUT = "input"
+    HEAD = "head"
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """Everything netdesigner knows about one layer type.
+
+    ``to_keras`` adapts parameters whose Keras form is awkward to edit (nested padding pairs)
+    to the constructor's form, and ``from_keras`` turns a Keras layer config back into ours;
+    by default every ``keras`` parameter is passed as it is, both ways.
+
+    ``inputs`` is the fixed number of input ports; merge layers instead read it from their
+    ``inputs`` parameter (``variadic``). ``keras_class`` is None for netdesigner's own nodes
+    (the Output head), which mark the graph rather than add a Keras layer.
+    """
+
+    type: str
+    category: str
+    summary: str
+    doc: str
+    params: tuple[ParamSpec, ...]
+    rule: Rule
+    keras_class: str | None = None
+    inputs: int = 1
+    variadic: bool = False
+    key_params: tuple[str, ...] = ()
+    to_keras: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    from_keras: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    role: Role = Role.LAYER
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"{self.type}: unknown category {self.category}")
+
+    def param(self, name: str) -> ParamSpec:
+        for spec in self.params:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def input_count(self, params: Mapping[str, Any]) -> int:
+        if self.variadic:
+            count = params.get("inputs", self.param("inputs").default)
+            return count if isinstance(count, int) and not isinstance(count, bool) else 0
+        return self.inputs
+
+    def params_from_keras(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        """Our parameter values (not yet coerced) found in a Keras layer config."""
+        config = self.from_keras(config) if self.from_keras else dict(config)
+        return {p.name: config[p.name] for p in self.keras_params if p.name in config}
+
+    @property
+    def takes_list(self) -> bool:
+        """Merge layers are called on a list of tensors, the others on one tensor."""
+        return self.variadic or self.inputs > 1
+
+    @property
+    def keras_params(self) -> tuple[ParamSpec, ...]:
+        return tuple(p for p in self.params if p.keras)
+
+    def keras_kwargs(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Constructor arguments of the Keras layer (``name`` aside) for these parameters."""
+        kwargs = {p.name: params[p.name] for p in self.params if p.keras}
+        kwargs.update(kwargs.pop("keras_options", {}))
+        return self.to_keras(kwargs) if self.to_keras else kwargs
+
+    @property
+    def base_name(self) -> str:
+        """A snake_case stem for default node names, the way Keras names its layers."""
+        name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", self.type)
+        return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+CATEGORIES: tuple[str, ...] = (
+    "Input / Output",
+    "Core",
+    "Convolution",
+    "Pooling",
+    "Reshape",
+    "Normalization",
+    "Regularization",
+    "Activation",
+    "Merge",
+    "Recurrent",
+    "Preprocessing",
+)

@@ -32,3 +32,9 @@ def test_the_import_contracts_hold() -> None:
     out = subprocess.run(["lint-imports"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     assert "0 broken" in out.stdout
+
+
+def test_the_package_type_checks() -> None:
+    """mypy over the package (it ships py.typed), configured in pyproject.toml."""
+    out = subprocess.run([sys.executable, "-m", "mypy"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]

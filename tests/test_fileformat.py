@@ -60,7 +60,7 @@ def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def base() -> dict:
-    return json.loads(SAMPLE_DIR / "two_branch.json".read_text())
+    return json.loads((SAMPLE_DIR / "two_branch.json").read_text())
 
 
 def mutated(change) -> str:
@@ -137,7 +137,7 @@ def test_unreadable_path_is_a_format_error(tmp_path: Path) -> None:
 
 
 def test_truncated_files_never_crash() -> None:
-    text = SAMPLE_DIR / "residual_network.json".read_text()
+    text = (SAMPLE_DIR / "residual_network.json").read_text()
     for cut in range(0, len(text), 37):
         with pytest.raises(FormatError):
             loads(text[:cut])

@@ -17,14 +17,14 @@ from tests.conftest import SAMPLE_DIR, SAMPLES
 
 
 def palette_item(window, layer_type: str):
-    return window.palette.items[layer_type]
+    return window.layer_palette.items[layer_type]
 
 
 def add_from_palette(window, qtbot, layer_type: str) -> str:
     """Double-click the palette entry, as a user would; returns the new node's id."""
     before = set(window.document.graph.nodes)
     item = palette_item(window, layer_type)
-    window.palette.tree.itemDoubleClicked.emit(item, 0)
+    window.layer_palette.tree.itemDoubleClicked.emit(item, 0)
     window.document.flush()
     (new,) = set(window.document.graph.nodes) - before
     return new
@@ -223,7 +223,7 @@ def test_every_sample_opens_valid(window, qtbot, path: Path) -> None:
 
 
 def test_drop_from_palette_creates_node_at_drop_point(window, qtbot) -> None:
-    mime = window.palette.tree.mimeData([palette_item(window, "MaxPooling2D")])
+    mime = window.layer_palette.tree.mimeData([palette_item(window, "MaxPooling2D")])
     assert bytes(mime.data(LAYER_MIME)).decode() == "MaxPooling2D"
     window.canvas._on_node_data_dropped(mime, QtCore.QPoint(120, -40))
     (node,) = window.document.graph.nodes.values()
@@ -231,8 +231,8 @@ def test_drop_from_palette_creates_node_at_drop_point(window, qtbot) -> None:
 
 
 def test_palette_search_filters(window) -> None:
-    window.palette.search.setText("pool 2d")
-    visible = [t for t, item in window.palette.items.items() if not item.isHidden()]
+    window.layer_palette.search.setText("pool 2d")
+    visible = [t for t, item in window.layer_palette.items.items() if not item.isHidden()]
     assert "MaxPooling2D" in visible and "Dense" not in visible
 
 
@@ -338,7 +338,7 @@ def test_undo_and_redo_keys_work_wherever_the_focus_is(window, qtbot, focus: str
     target = {
         "viewer": window.canvas.viewer(),
         "viewport": window.canvas.viewer().viewport(),
-        "palette": window.palette.tree,
+        "palette": window.layer_palette.tree,
     }[focus]
     target.setFocus()
     QtTest.QTest.keyClick(target, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier)

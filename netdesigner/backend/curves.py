@@ -62,7 +62,7 @@ class CurvesFigure:
     ):
         self.style, self.live = style, live
         self.figure = Figure(figsize=size_inches, dpi=dpi, facecolor=style.background)
-        FigureCanvasAgg(self.figure)
+        self.canvas = FigureCanvasAgg(self.figure)  # drawn into memory, off any GUI thread
         self._shown: tuple[list[tuple[str, str | None]], bool] = ([], False)  # what the axes are laid out for
         self._lines: dict[str, dict[str, Line2D]] = {}
         self._laid_out_for: tuple[int, int] | None = None
@@ -95,12 +95,12 @@ class CurvesFigure:
 
     def render(self, width: int, height: int, dpi: float) -> memoryview:
         """Draw at ``width`` x ``height`` pixels and return the RGBA buffer (valid until the next call)."""
-        if (width, height) != self.figure.canvas.get_width_height() or dpi != self.figure.dpi:
+        if (width, height) != self.canvas.get_width_height() or dpi != self.figure.dpi:
             self.figure.set_dpi(dpi)
             self.figure.set_size_inches(width / dpi, height / dpi)
             self._background = None
         self._lay_out()
-        canvas = self.figure.canvas
+        canvas = self.canvas
         if not self.live:
             self._draw_everything()
             return canvas.buffer_rgba()
@@ -111,7 +111,7 @@ class CurvesFigure:
             canvas.restore_region(self._background)
         for lines in self._lines.values():
             for line in lines.values():
-                line.axes.draw_artist(line)
+                self.figure.draw_artist(line)
         return canvas.buffer_rgba()
 
     def save(self, path: Path | str, dpi: float = 110) -> Path:
@@ -124,7 +124,7 @@ class CurvesFigure:
 
     def _draw_everything(self) -> None:
         self.full_draws += 1
-        self.figure.canvas.draw()
+        self.canvas.draw()
 
     def _fit_limits(self, tidy: bool) -> None:
         """One epoch axis for all panels, a value axis each. ``tidy`` limits hug the data. Live
@@ -133,7 +133,8 @@ class CurvesFigure:
         (half again as many epochs; a tenth of the range above and below)."""
         panels = [list(lines.values()) for lines in self._lines.values()]
         # Epochs and batch positions only grow: each line's last x is its largest.
-        last_x = max((line.get_xdata()[-1] for lines in panels for line in lines if len(line.get_xdata())), default=0)
+        xs = [np.asarray(line.get_xdata(), dtype=float) for lines in panels for line in lines]
+        last_x = max((float(x[-1]) for x in xs if x.size), default=0.0)
         if not last_x:
             return
         x_limits = self.figure.axes[0].get_xlim()
@@ -141,8 +142,7 @@ class CurvesFigure:
             x_limits = (0.0, last_x + max(0.4, 0.02 * last_x))
         elif not (x_limits[0] == 0 and last_x <= 0.98 * x_limits[1] <= 2 * last_x):
             x_limits = (0.0, _rounded_out(0.0, 1.5 * last_x, integer=True)[1])
-        for lines in panels:
-            axes = lines[0].axes
+        for lines, axes in zip(panels, self.figure.axes, strict=False):
             ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in lines])
             ys = ys[np.isfinite(ys)]
             if not ys.size:
@@ -163,7 +163,7 @@ class CurvesFigure:
     def _lay_out(self) -> None:
         """Tight layout once per axes set (``_build_axes`` forgets it) and pixel size, not on
         every frame; the top strip is the legend's."""
-        width, height = self.figure.canvas.get_width_height()
+        width, height = self.canvas.get_width_height()
         if (width, height) != self._laid_out_for:
             legend_strip = min(0.3, 2.6 * LEGEND_POINTS / 72 * self.figure.dpi / max(height, 1))
             self.figure.tight_layout(pad=0.6, rect=(0, 0, 1, 1 - legend_strip))
@@ -174,7 +174,7 @@ class CurvesFigure:
         self.figure.clear()
         self._shown, self._lines, self._laid_out_for, self._background = (pairs, with_batches), {}, None, None
         rows, columns = grid_shape(len(pairs))
-        kinds = {"train": dict(color=style.train, marker="o", markersize=3)}
+        kinds: dict[str, dict[str, Any]] = {"train": dict(color=style.train, marker="o", markersize=3)}
         if any(val_key for _, val_key in pairs):
             kinds["validation"] = dict(color=style.validation, marker="o", markersize=3)
         if with_batches:

@@ -136,8 +136,8 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
         signal = signal + flat @ rng.normal(size=flat.shape[1]) / np.sqrt(flat.shape[1])
     targets = []
     for head in graph.heads():
-        shape = result.infos[head.id].shape or (None, 1)
-        targets.append(_target_from_signal(head.params["loss"], shape, signal, rng))
+        target_shape = result.infos[head.id].shape or (None, 1)
+        targets.append(_target_from_signal(head.params["loss"], target_shape, signal, rng))
     return Dataset(inputs, targets, f"synthetic learnable data, {samples} samples")
 
 
@@ -282,7 +282,7 @@ def _image_folder(graph: Graph, spec: dict[str, Any]) -> Dataset:
     import keras
 
     inputs = graph.inputs()
-    shape = inputs[0].params["shape"] if len(inputs) == 1 else ()
+    shape: tuple[int | None, ...] = inputs[0].params["shape"] if len(inputs) == 1 else ()
     if len(shape) != 3 or None in shape[:2] or shape[2] not in (1, 3):
         raise DataError(
             "an image folder needs one Input of shape (height, width, 1 or 3)",

@@ -325,8 +325,8 @@ def _stand_in_data(graph: Graph, result: InferenceResult, names: Namespace) -> s
         xs.append(var)
     for node in graph.heads():
         var = names.name(f"data:{node.id}", f"{node.name}_target")
-        shape = result.infos[node.id].shape or (None, 1)
-        lines.append(f"{INDENT}{var} = {_target_expr(node.params['loss'], shape)}")
+        target_shape = result.infos[node.id].shape or (None, 1)
+        lines.append(f"{INDENT}{var} = {_target_expr(node.params['loss'], target_shape)}")
         ys.append(var)
     x = xs[0] if len(xs) == 1 else f"[{', '.join(xs)}]"
     y = ys[0] if len(ys) == 1 else f"[{', '.join(ys)}]"

@@ -128,8 +128,8 @@ def _config_to_document(model: dict[str, Any]) -> Document:
     for output in outputs:
         _add_head(graph, ids[output])
     apply_layout(graph)
-    name = body.get("name") if isinstance(body.get("name"), str) else ""
-    return Document(graph, name=name, notes=notes)
+    title = body.get("name")
+    return Document(graph, name=title if isinstance(title, str) else "", notes=notes)
 
 
 def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[str]]:
@@ -142,7 +142,8 @@ def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_
             return [], []
         calls.append(_LayerCall("input", "InputLayer", {"batch_shape": shape, "dtype": "float32"}))
     for layer in layers:
-        config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+        found = layer.get("config")
+        config: dict[str, Any] = found if isinstance(found, dict) else {}
         name = config.get("name") or layer.get("name") or f"layer_{len(calls)}"
         sources = [calls[-1].name] if calls else []
         calls.append(_LayerCall(str(name), str(layer.get("class_name")), config, sources))
@@ -237,12 +238,13 @@ def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[s
         if not isinstance(shape, list) or not shape:
             raise ModelImportError(f"{call.name} (InputLayer) has no shape")
         dtype = call.config.get("dtype", "float32")
-        params = {"shape": shape[1:], "dtype": dtype if isinstance(dtype, str) else "float32"}
-        return _checked_add(graph, "Input", name, params)
+        return _checked_add(
+            graph, "Input", name, {"shape": shape[1:], "dtype": dtype if isinstance(dtype, str) else "float32"}
+        )
     spec = _BY_KERAS_CLASS.get(call.class_name)
     if spec is None:
         raise ModelImportError(f"{call.name}: layer class {call.class_name} is not in netdesigner's catalog")
-    params = spec.params_from_keras(call.config)
+    params: dict[str, Any] = spec.params_from_keras(call.config)
     if spec.variadic:
         params["inputs"] = len(call.sources)
     node = _checked_add(graph, spec.type, name, params)

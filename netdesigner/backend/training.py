@@ -95,13 +95,18 @@ class TrainingRun:
         interpreter, while the user has paused."""
         if self._go.is_set():
             return
-        where = {"epoch": epoch, "epochs": self.epochs, "batch": batch, "batches": batches}
-        self.on_event(TrainEvent("paused", **where, seconds=self.elapsed()))
+
+        def event(kind: str) -> TrainEvent:
+            return TrainEvent(
+                kind, epoch=epoch, epochs=self.epochs, batch=batch, batches=batches, seconds=self.elapsed()
+            )
+
+        self.on_event(event("paused"))
         waiting_since = time.perf_counter()
         self._go.wait()
         self._paused_seconds += time.perf_counter() - waiting_since
         if not self._stop.is_set():
-            self.on_event(TrainEvent("resumed", **where, seconds=self.elapsed()))
+            self.on_event(event("resumed"))
 
     def run(self) -> TrainResult:
         self._started = time.perf_counter()

@@ -28,28 +28,28 @@ def make_application(argv: list[str]) -> QtWidgets.QApplication:
     app.setDesktopFileName("netdesigner")  # the taskbar finds the icon of the installed .desktop entry
     palette = QtGui.QPalette()
     for role, color in (
-        (QtGui.QPalette.Window, theme.WINDOW),
-        (QtGui.QPalette.WindowText, theme.TEXT),
-        (QtGui.QPalette.Base, theme.BASE),
-        (QtGui.QPalette.AlternateBase, theme.WINDOW),
-        (QtGui.QPalette.Text, theme.TEXT),
-        (QtGui.QPalette.Button, "#35373c"),
-        (QtGui.QPalette.ButtonText, "#e6e6e6"),
-        (QtGui.QPalette.Highlight, "#3d7bd9"),
-        (QtGui.QPalette.HighlightedText, "#ffffff"),
-        (QtGui.QPalette.ToolTipBase, "#35373c"),
-        (QtGui.QPalette.ToolTipText, "#e6e6e6"),
-        (QtGui.QPalette.PlaceholderText, "#8a8d93"),
+        (QtGui.QPalette.ColorRole.Window, theme.WINDOW),
+        (QtGui.QPalette.ColorRole.WindowText, theme.TEXT),
+        (QtGui.QPalette.ColorRole.Base, theme.BASE),
+        (QtGui.QPalette.ColorRole.AlternateBase, theme.WINDOW),
+        (QtGui.QPalette.ColorRole.Text, theme.TEXT),
+        (QtGui.QPalette.ColorRole.Button, "#35373c"),
+        (QtGui.QPalette.ColorRole.ButtonText, "#e6e6e6"),
+        (QtGui.QPalette.ColorRole.Highlight, "#3d7bd9"),
+        (QtGui.QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QtGui.QPalette.ColorRole.ToolTipBase, "#35373c"),
+        (QtGui.QPalette.ColorRole.ToolTipText, "#e6e6e6"),
+        (QtGui.QPalette.ColorRole.PlaceholderText, "#8a8d93"),
     ):
         palette.setColor(role, QtGui.QColor(color))
     for role, color in (  # greyed out, so that what cannot be used now looks it
-        (QtGui.QPalette.WindowText, "#75787e"),
-        (QtGui.QPalette.Text, "#75787e"),
-        (QtGui.QPalette.ButtonText, "#75787e"),
-        (QtGui.QPalette.Button, "#2e3034"),
-        (QtGui.QPalette.Base, "#26282c"),
+        (QtGui.QPalette.ColorRole.WindowText, "#75787e"),
+        (QtGui.QPalette.ColorRole.Text, "#75787e"),
+        (QtGui.QPalette.ColorRole.ButtonText, "#75787e"),
+        (QtGui.QPalette.ColorRole.Button, "#2e3034"),
+        (QtGui.QPalette.ColorRole.Base, "#26282c"),
     ):
-        palette.setColor(QtGui.QPalette.Disabled, role, QtGui.QColor(color))
+        palette.setColor(QtGui.QPalette.ColorGroup.Disabled, role, QtGui.QColor(color))
     app.setPalette(palette)
     if STYLE.is_file():
         app.setStyleSheet(STYLE.read_text(encoding="utf-8"))
@@ -69,7 +69,9 @@ class ErrorReporter(QtCore.QObject):
 
     def install(self) -> None:
         sys.excepthook = lambda kind, error, trace: self.report(error, "handling a window event")
-        threading.excepthook = lambda args: self.report(args.exc_value, f"working in {args.thread.name}")
+        threading.excepthook = lambda args: self.report(
+            args.exc_value, f"working in {args.thread.name if args.thread else 'a helper thread'}"
+        )
 
     def report(self, error: BaseException | None, context: str) -> None:
         if error is not None and not isinstance(error, KeyboardInterrupt):
@@ -79,7 +81,7 @@ class ErrorReporter(QtCore.QObject):
     def _show(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 15000)
         box = QtWidgets.QMessageBox(
-            QtWidgets.QMessageBox.Warning, "netdesigner: something went wrong", text, parent=self.window
+            QtWidgets.QMessageBox.Icon.Warning, "netdesigner: something went wrong", text, parent=self.window
         )
         box.setInformativeText("Your graph is still open; saving it now is a good idea.")
         box.open()

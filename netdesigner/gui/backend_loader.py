@@ -14,7 +14,7 @@ class BackendLoader(QtCore.QObject):
 
     ready = QtCore.Signal(str)
     failed = QtCore.Signal(str)
-    devices = QtCore.Signal(object)  # list[str], e.g. ["GPU:0 (NVIDIA H200)", "CPU:0"]
+    devices = QtCore.Signal(list)  # e.g. ["GPU:0 (NVIDIA H200)", "CPU:0"]
 
     def start(self) -> None:
         threading.Thread(target=self._load, name="keras-import", daemon=True).start()

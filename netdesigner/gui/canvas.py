@@ -16,7 +16,7 @@ from NodeGraphQt.constants import PortTypeEnum
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.core.errors import GraphError
-from netdesigner.core.graph import Edge, EventKind, GraphEvent
+from netdesigner.core.graph import Edge, EventKind, Graph, GraphEvent
 from netdesigner.core.inference import NodeInfo
 from netdesigner.core.report import human_count
 from netdesigner.core.shapes import fmt
@@ -47,7 +47,7 @@ class GraphCanvas(NodeGraph):
         self.core_of: dict[str, str] = {}
         document.replaced.connect(self._rebuild)
         document.inference_updated.connect(self.refresh_labels)
-        self._subscribed = None
+        self._subscribed: Graph | None = None
         self._rebuild()
 
     # --- following core -----------------------------------------------------------------------
@@ -64,7 +64,7 @@ class GraphCanvas(NodeGraph):
         # About 4 ms a node: a large imported model shows progress instead of a frozen window.
         progress = QtWidgets.QProgressDialog("Opening the graph…", "", 0, 2 * len(graph), self.widget)
         progress.setCancelButton(None)
-        progress.setWindowModality(QtCore.Qt.WindowModal)
+        progress.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(PROGRESS_AFTER_MS)
         for i, node_id in enumerate(graph.nodes):
             self._add_view(node_id)
@@ -88,9 +88,9 @@ class GraphCanvas(NodeGraph):
             view = self.view_of.pop(node_id)
             self.core_of.pop(view.id, None)
             self.remove_node(view, push_undo=False)
-        elif kind is EventKind.EDGE_ADDED:
+        elif kind is EventKind.EDGE_ADDED and event.edge is not None:
             self._connect_view(event.edge)
-        elif kind is EventKind.EDGE_REMOVED:
+        elif kind is EventKind.EDGE_REMOVED and event.edge is not None:
             self._disconnect_view(event.edge)
         elif kind is EventKind.RENAMED:
             self.view_of[node_id].set_property("name", event.detail, push_undo=False)
@@ -167,7 +167,8 @@ class GraphCanvas(NodeGraph):
         for item, previous in node_data.items():
             node_id = self.core_of.get(item.id)
             if node_id is not None:
-                moves[node_id] = ((float(previous[0]), float(previous[1])), tuple(map(float, item.xy_pos)))
+                x, y = item.xy_pos
+                moves[node_id] = ((float(previous[0]), float(previous[1])), (float(x), float(y)))
         self.document.move(moves)
 
     def _on_insert_node(self, pipe, node_id, prev_node_pos) -> None:

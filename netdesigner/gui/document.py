@@ -37,7 +37,7 @@ class EditorDocument(QtCore.QObject):
     screen then always describe the same model.
     """
 
-    inference_updated = QtCore.Signal(object)  # set of node ids to redraw
+    inference_updated = QtCore.Signal(set)  # the ids of the nodes to redraw
     replaced = QtCore.Signal()  # a different document was loaded (New, Open)
     training_changed = QtCore.Signal()  # a training setting changed (an edit, undo or redo)
 

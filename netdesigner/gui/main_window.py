@@ -37,7 +37,7 @@ PASTE_OFFSET = (40.0, 40.0)
 
 
 def recovery_path() -> Path:
-    base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation)
+    base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.AppDataLocation)
     return Path(base or Path.home() / ".netdesigner") / "recovery.json"
 
 
@@ -52,16 +52,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.canvas.node_selection_changed.connect(lambda *_: self._selection_changed())
         self.canvas.node_selected.connect(lambda *_: self._selection_changed())
 
-        self.palette = Palette(self.add_at_centre)
+        self.layer_palette = Palette(self.add_at_centre)
         self.properties = PropertiesPanel(self.document, self.show_message)
         self.summary = SummaryDock(self.document, self.select_and_centre)
         self.code_view = CodeView(self.document, self.export_code)
         self.training = TrainingPanel(self.document, self.show_message)
-        self.palette_dock = self._dock("Layers", self.palette, QtCore.Qt.LeftDockWidgetArea)
-        self.properties_dock = self._dock("Properties", self.properties, QtCore.Qt.RightDockWidgetArea)
-        self.summary_dock = self._dock("Problems and summary", self.summary, QtCore.Qt.BottomDockWidgetArea)
-        self.code_dock = self._dock("Python code", self.code_view, QtCore.Qt.RightDockWidgetArea)
-        self.training_dock = self._dock("Training", self.training, QtCore.Qt.BottomDockWidgetArea)
+        self.palette_dock = self._dock("Layers", self.layer_palette, QtCore.Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.properties_dock = self._dock("Properties", self.properties, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.summary_dock = self._dock(
+            "Problems and summary", self.summary, QtCore.Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.code_dock = self._dock("Python code", self.code_view, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.training_dock = self._dock("Training", self.training, QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.properties_dock, self.code_dock)
         self.tabifyDockWidget(self.summary_dock, self.training_dock)
         self.properties_dock.raise_()
@@ -75,8 +77,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document.replaced.connect(self._update_status)
         self.undo_stack.cleanChanged.connect(self._update_title)
 
-        self.resizeDocks([self.summary_dock], [240], QtCore.Qt.Vertical)
-        self.resizeDocks([self.palette_dock, self.properties_dock], [230, 340], QtCore.Qt.Horizontal)
+        self.resizeDocks([self.summary_dock], [240], QtCore.Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.properties_dock], [230, 340], QtCore.Qt.Orientation.Horizontal)
         self._make_actions()
         self._update_title()
         self._update_status()
@@ -92,6 +94,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.backend.devices.connect(self.training.set_devices)
         if load_backend:
             self.backend.start()
+
+    def _opener(self, path: Path, as_sample: bool = False) -> Callable[[], bool]:
+        """A menu entry's action: open ``path`` (the entry's checked state is ignored)."""
+        return lambda: self.open_path(path, as_sample=as_sample)
+
+    def _undo_while_idle(self, running: bool) -> None:
+        """Undo and redo are off while a training run uses the model (the group has no stack)."""
+        if running:
+            self.undo_group.removeStack(self.undo_stack)
+        else:
+            self.undo_group.addStack(self.undo_stack)
+            self.undo_group.setActiveStack(self.undo_stack)
 
     def _dock(self, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self)
@@ -109,25 +123,25 @@ class MainWindow(QtWidgets.QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         if canvas_only:  # keys like Delete and Ctrl+C keep their meaning inside text fields
-            action.setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
+            action.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.canvas.widget.addAction(action)
         return action
 
     def _make_actions(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self._action(file, "&New", self.new_file, QtGui.QKeySequence.New)
-        self._action(file, "&Open…", self.open_dialog, QtGui.QKeySequence.Open)
+        self._action(file, "&New", self.new_file, QtGui.QKeySequence.StandardKey.New)
+        self._action(file, "&Open…", self.open_dialog, QtGui.QKeySequence.StandardKey.Open)
         self.recent_menu = file.addMenu("Open &Recent")
         self.samples_menu = file.addMenu("&Samples")
         for path in sample_paths():
-            self.samples_menu.addAction(path.stem.replace("_", " "), lambda p=path: self.open_path(p, as_sample=True))
+            self.samples_menu.addAction(path.stem.replace("_", " "), self._opener(path, as_sample=True))
         file.addSeparator()
-        self._action(file, "&Save", self.save_file, QtGui.QKeySequence.Save)
-        self._action(file, "Save &As…", self.save_as, QtGui.QKeySequence.SaveAs)
+        self._action(file, "&Save", self.save_file, QtGui.QKeySequence.StandardKey.Save)
+        self._action(file, "Save &As…", self.save_as, QtGui.QKeySequence.StandardKey.SaveAs)
         self._action(file, "&Export Python…", self.export_code, "Ctrl+E")
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QtGui.QKeySequence.Quit)
+        self._action(file, "&Quit", self.close, QtGui.QKeySequence.StandardKey.Quit)
         self._fill_recent()
 
         edit = bar.addMenu("&Edit")
@@ -136,23 +150,23 @@ class MainWindow(QtWidgets.QMainWindow):
         self.undo_group.addStack(self.undo_stack)
         self.undo_group.setActiveStack(self.undo_stack)
         undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcut(QtGui.QKeySequence.Undo)
+        undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
         redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence.Redo])
+        redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Redo)])
         edit.addAction(undo)
         edit.addAction(redo)
         self.canvas.use_undo_actions(undo, redo)
-        self.training.running_changed.connect(
-            lambda running: self.undo_group.setActiveStack(None if running else self.undo_stack)
-        )
+        self.training.running_changed.connect(self._undo_while_idle)
         self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
-        self._action(edit, "Cu&t", self.cut, QtGui.QKeySequence.Cut, canvas_only=True)
-        self._action(edit, "&Copy", self.copy, QtGui.QKeySequence.Copy, canvas_only=True)
-        self._action(edit, "&Paste", self.paste, QtGui.QKeySequence.Paste, canvas_only=True)
+        self._action(edit, "Cu&t", self.cut, QtGui.QKeySequence.StandardKey.Cut, canvas_only=True)
+        self._action(edit, "&Copy", self.copy, QtGui.QKeySequence.StandardKey.Copy, canvas_only=True)
+        self._action(edit, "&Paste", self.paste, QtGui.QKeySequence.StandardKey.Paste, canvas_only=True)
         self._action(edit, "&Duplicate", self.duplicate, "Ctrl+D", canvas_only=True)
-        self._action(edit, "De&lete", self.delete_selected, QtGui.QKeySequence.Delete, canvas_only=True)
-        self._action(edit, "Select &All", self.canvas.select_all, QtGui.QKeySequence.SelectAll, canvas_only=True)
+        self._action(edit, "De&lete", self.delete_selected, QtGui.QKeySequence.StandardKey.Delete, canvas_only=True)
+        self._action(
+            edit, "Select &All", self.canvas.select_all, QtGui.QKeySequence.StandardKey.SelectAll, canvas_only=True
+        )
 
         train = bar.addMenu("&Train")
         for action in (self.training.train_action, self.training.pause_action, self.training.stop_action):
@@ -161,8 +175,8 @@ class MainWindow(QtWidgets.QMainWindow):
         view = bar.addMenu("&View")
         self._action(view, "Auto &Layout", self.auto_layout, "Ctrl+L")
         self._action(view, "&Fit View", self.canvas.fit_to_selection, "F")
-        self._action(view, "Zoom &In", lambda: self.zoom(0.1), QtGui.QKeySequence.ZoomIn)
-        self._action(view, "Zoom &Out", lambda: self.zoom(-0.1), QtGui.QKeySequence.ZoomOut)
+        self._action(view, "Zoom &In", lambda: self.zoom(0.1), QtGui.QKeySequence.StandardKey.ZoomIn)
+        self._action(view, "Zoom &Out", lambda: self.zoom(-0.1), QtGui.QKeySequence.StandardKey.ZoomOut)
         self._action(view, "Add Layer by &Name…", self.open_quick_add, "Tab", canvas_only=True)
         view.addSeparator()
         for dock in (self.palette_dock, self.properties_dock, self.summary_dock, self.code_dock, self.training_dock):
@@ -298,11 +312,10 @@ class MainWindow(QtWidgets.QMainWindow):
         return self._write(self.document.path)
 
     def save_as(self) -> bool:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save graph", self._last_dir(), FILE_FILTER)
-        if not path:
+        chosen, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save graph", self._last_dir(), FILE_FILTER)
+        if not chosen:
             return False
-        path = Path(path) if path.endswith(".json") else Path(path + ".json")
-        return self._write(path)
+        return self._write(Path(chosen if chosen.endswith(".json") else chosen + ".json"))
 
     def _write(self, path: Path) -> bool:
         try:
@@ -342,11 +355,13 @@ class MainWindow(QtWidgets.QMainWindow):
             self,
             "Unsaved changes",
             "Save the changes to this graph first?",
-            QtWidgets.QMessageBox.Save | QtWidgets.QMessageBox.Discard | QtWidgets.QMessageBox.Cancel,
+            QtWidgets.QMessageBox.StandardButton.Save
+            | QtWidgets.QMessageBox.StandardButton.Discard
+            | QtWidgets.QMessageBox.StandardButton.Cancel,
         )
-        if answer == QtWidgets.QMessageBox.Save:
+        if answer == QtWidgets.QMessageBox.StandardButton.Save:
             return self.save_file()
-        return answer == QtWidgets.QMessageBox.Discard
+        return answer == QtWidgets.QMessageBox.StandardButton.Discard
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self.maybe_save():
@@ -375,7 +390,7 @@ class MainWindow(QtWidgets.QMainWindow):
         answer = QtWidgets.QMessageBox.question(
             self, "Recover unsaved work", f"netdesigner closed without saving a graph on {when}. Restore it?"
         )
-        if answer == QtWidgets.QMessageBox.Yes:
+        if answer == QtWidgets.QMessageBox.StandardButton.Yes:
             try:
                 doc = load(target)
             except FormatError as error:
@@ -399,7 +414,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for entry in self._recent():
-            self.recent_menu.addAction(entry, lambda p=entry: self.open_path(Path(p)))
+            self.recent_menu.addAction(entry, self._opener(Path(entry)))
         self.recent_menu.setEnabled(bool(self._recent()))
 
     def _last_dir(self) -> str:

@@ -68,7 +68,7 @@ class LayerNodeItem(NodeItem):
             painter.save()
             pen = QtGui.QPen(QtGui.QColor(255, 90, 90), 2.5)
             painter.setPen(pen)
-            painter.setBrush(QtCore.Qt.NoBrush)
+            painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self.boundingRect().adjusted(1, 1, -1, -1), 4.0, 4.0)
             painter.restore()
 

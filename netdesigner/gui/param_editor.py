@@ -105,8 +105,8 @@ class ParamEditor(QtWidgets.QWidget):
             items = QtWidgets.QListWidget()
             for choice in spec.choices:
                 item = QtWidgets.QListWidgetItem(choice)
-                item.setFlags(item.flags() | QtCore.Qt.ItemIsUserCheckable)
-                item.setCheckState(QtCore.Qt.Unchecked)
+                item.setFlags(item.flags() | QtCore.Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(QtCore.Qt.CheckState.Unchecked)
                 items.addItem(item)
             items.setMaximumHeight(120)
             items.itemChanged.connect(lambda _item: self._commit(self._checked()))
@@ -118,15 +118,15 @@ class ParamEditor(QtWidgets.QWidget):
         return line
 
     def _checked(self) -> list[str]:
-        items = self.widget
-        return [items.item(i).text() for i in range(items.count()) if items.item(i).checkState() == QtCore.Qt.Checked]
+        return [item.text() for item in _items(self.widget) if item.checkState() == QtCore.Qt.CheckState.Checked]
 
     def _line_finished(self) -> None:
-        if not self.widget.isModified():
+        line = self.widget
+        if not isinstance(line, QtWidgets.QLineEdit) or not line.isModified():
             return
-        self.widget.setModified(False)
+        line.setModified(False)
         try:
-            value = parse_value(self.spec, self.widget.text())
+            value = parse_value(self.spec, line.text())
         except GraphError as error:
             self._refuse(error)
             return
@@ -135,17 +135,24 @@ class ParamEditor(QtWidgets.QWidget):
     def show_value(self, value: Any) -> None:
         widget, spec = self.widget, self.spec
         blocker = QtCore.QSignalBlocker(widget)
-        if spec.kind is ParamKind.BOOL:
+        if isinstance(widget, QtWidgets.QCheckBox):
             widget.setChecked(bool(value))
-        elif spec.kind is ParamKind.CHOICE:
+        elif isinstance(widget, QtWidgets.QComboBox):
             widget.setCurrentIndex(list(spec.choices).index(value) if value in spec.choices else -1)
         elif isinstance(widget, QtWidgets.QSpinBox):
             widget.setValue(int(value))
-        elif spec.kind is ParamKind.MULTI_CHOICE:
-            for i in range(widget.count()):
-                item = widget.item(i)
-                item.setCheckState(QtCore.Qt.Checked if item.text() in value else QtCore.Qt.Unchecked)
-        else:
+        elif isinstance(widget, QtWidgets.QListWidget):
+            for item in _items(widget):
+                checked = item.text() in value
+                item.setCheckState(QtCore.Qt.CheckState.Checked if checked else QtCore.Qt.CheckState.Unchecked)
+        elif isinstance(widget, QtWidgets.QLineEdit):
             widget.setText(format_value(spec, value))
             widget.setModified(False)
         del blocker
+
+
+def _items(widget: QtWidgets.QWidget) -> list[QtWidgets.QListWidgetItem]:
+    """The entries of a multi-choice list (none for any other widget)."""
+    if not isinstance(widget, QtWidgets.QListWidget):
+        return []
+    return [item for i in range(widget.count()) if (item := widget.item(i)) is not None]

@@ -81,6 +81,8 @@ class PropertiesPanel(QtWidgets.QScrollArea):
 
     def _committer(self, key: str) -> Callable[[Any], None]:
         def commit(value: Any) -> None:
+            if self.node_id is None:
+                return
             try:
                 self.document.set_param(self.node_id, key, value)
             except GraphError as error:
@@ -124,7 +126,7 @@ class PropertiesPanel(QtWidgets.QScrollArea):
             self._show_status()
 
     def _show_status(self) -> None:
-        info = self.document.result.infos.get(self.node_id)
+        info = self.document.result.infos.get(self.node_id or "")
         if info is None:
             return
         if info.error is not None:

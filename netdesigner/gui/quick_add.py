@@ -16,16 +16,16 @@ from netdesigner.core import catalog
 class QuickAdd(QtWidgets.QLineEdit):
     """A popup line edit with completion; ``chosen(layer_type)`` is called on Enter."""
 
-    def __init__(self, parent: QtWidgets.QWidget, chosen: Callable[[str], None]) -> None:
+    def __init__(self, parent: QtWidgets.QWidget, chosen: Callable[[str], object]) -> None:
         super().__init__(parent)
         self.chosen = chosen
-        self.setWindowFlags(QtCore.Qt.Popup)
+        self.setWindowFlags(QtCore.Qt.WindowType.Popup)
         self.setPlaceholderText("Layer name…")
         self.setMinimumWidth(260)
         self.types = [s.type for s in catalog.all_specs()]
         completer = QtWidgets.QCompleter(self.types, self)
-        completer.setCaseSensitivity(QtCore.Qt.CaseInsensitive)
-        completer.setFilterMode(QtCore.Qt.MatchContains)
+        completer.setCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(QtCore.Qt.MatchFlag.MatchContains)
         completer.activated.connect(self._accept)
         self.setCompleter(completer)
         self.returnPressed.connect(lambda: self._accept(self.text()))

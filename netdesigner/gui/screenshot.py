@@ -47,7 +47,9 @@ def main() -> None:
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
     window.show()
-    window.open_path(Path(args.graph) if args.graph else starter_path(), as_sample=True, ask=False)
+    graph = Path(args.graph) if args.graph else starter_path()
+    if graph is not None:
+        window.open_path(graph, as_sample=True, ask=False)
     settle(app)
     window.canvas.frame_readable()
     if args.select:

@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from netdesigner.core.report import build_report, human_count
 from netdesigner.gui.document import EditorDocument
 
-NODE_ROLE = QtCore.Qt.UserRole + 1
+NODE_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
 
 
 class SummaryDock(QtWidgets.QTabWidget):
@@ -25,9 +25,9 @@ class SummaryDock(QtWidgets.QTabWidget):
         self.table = QtWidgets.QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Layer", "Type", "Output shape", "Params", "MACs"])
         self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemClicked.connect(self._activated)
         self.totals = QtWidgets.QLabel()
@@ -62,13 +62,13 @@ class SummaryDock(QtWidgets.QTabWidget):
         for row, r in enumerate(report.rows):
             cells = [r.name, r.type, r.shape_text, f"{r.params:,}", human_count(r.macs)]
             for col, text in enumerate(cells):
-                item = QtWidgets.QTableWidgetItem(text)
-                item.setData(NODE_ROLE, r.id)
+                cell = QtWidgets.QTableWidgetItem(text)
+                cell.setData(NODE_ROLE, r.id)
                 if col >= 3:
-                    item.setTextAlignment(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
+                    cell.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
                 if r.errors:
-                    item.setForeground(QtGui.QColor("#ff8a80"))
-                self.table.setItem(row, col, item)
+                    cell.setForeground(QtGui.QColor("#ff8a80"))
+                self.table.setItem(row, col, cell)
         result = report.result
         self.totals.setText(
             f"Total params: {result.total_params:,}   Trainable: {result.trainable_params:,}   "

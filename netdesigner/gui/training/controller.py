@@ -51,10 +51,10 @@ class JobOutcome:
 
 
 class RunController(QtCore.QObject):
-    state_changed = QtCore.Signal(object)  # RunState
-    event = QtCore.Signal(object)  # TrainEvent, batch events at most every BATCH_EVENT_SECONDS
-    job_done = QtCore.Signal(object)  # JobOutcome
-    _ended = QtCore.Signal(object, str)  # TrainResult, failure message ("" if none): to the GUI thread
+    state_changed = QtCore.Signal(RunState)
+    progress = QtCore.Signal(TrainEvent)  # batch events at most every BATCH_EVENT_SECONDS
+    job_done = QtCore.Signal(JobOutcome)
+    _ended = QtCore.Signal(TrainResult, str)  # the result and its failure message ("" if none)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +70,7 @@ class RunController(QtCore.QObject):
         self._stop_asked = False
         self._last_batch = 0.0
         self._ended.connect(self._on_ended)
-        self.event.connect(self._follow)  # queued: the state changes on the GUI thread
+        self.progress.connect(self._follow)  # queued: the state changes on the GUI thread
 
     # --- the run ---------------------------------------------------------------------------------
 
@@ -115,15 +115,15 @@ class RunController(QtCore.QObject):
             if event.batch != event.batches and now - self._last_batch < BATCH_EVENT_SECONDS:
                 return
             self._last_batch = now
-        self.event.emit(event)
+        self.progress.emit(event)
 
-    @QtCore.Slot(object, str)
+    @QtCore.Slot(TrainResult, str)
     def _on_ended(self, result: TrainResult, error: str) -> None:
         self.result, self.error = result, error
         self._thread = None
         self._set_state(RunState.FAILED if error else RunState.FINISHED)
 
-    @QtCore.Slot(object)
+    @QtCore.Slot(TrainEvent)
     def _follow(self, event: TrainEvent) -> None:
         """The state follows the driver's events."""
         following = {"started": RunState.TRAINING, "resumed": RunState.TRAINING, "paused": RunState.PAUSED}

@@ -25,7 +25,7 @@ class DataForm(QtWidgets.QWidget):
         self.source.setObjectName("data_source")
         for source in DATA_SOURCES:
             self.source.addItem(source.label, source.key)
-            self.source.setItemData(self.source.count() - 1, source.help, QtCore.Qt.ToolTipRole)
+            self.source.setItemData(self.source.count() - 1, source.help, QtCore.Qt.ItemDataRole.ToolTipRole)
         self.source.activated.connect(self._source_chosen)
         layout.addRow("data", self.source)
         self.fields: dict[tuple[str, str], QtWidgets.QWidget] = {}  # (source, field) -> its row widget

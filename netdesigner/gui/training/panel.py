@@ -32,7 +32,9 @@ LOCKED = "training is running on this graph"
 
 def run_folder() -> Path:
     """A fresh folder for one run's checkpoint and TensorBoard logs (made only if used)."""
-    base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation) or str(Path.home())
+    base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.AppDataLocation) or str(
+        Path.home()
+    )
     return Path(base) / "runs" / time.strftime("%Y%m%d-%H%M%S")
 
 
@@ -65,7 +67,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.train_action.triggered.connect(self.start)
         self.pause_action.toggled.connect(self._pause_toggled)
         self.stop_action.triggered.connect(self.controller.stop)
-        self.controller.event.connect(self._on_event)
+        self.controller.progress.connect(self._on_event)
         self.controller.state_changed.connect(self._on_state)
         document.replaced.connect(self._on_replaced)
         document.training_changed.connect(lambda: self.data_form.show_spec(document.doc.training.data))
@@ -161,7 +163,7 @@ class TrainingPanel(QtWidgets.QWidget):
     def set_devices(self, devices: list[str] | None) -> None:
         """What Keras can train on (``None`` until it has loaded): the GPU-only choices are
         offered only where there is a GPU."""
-        gpu = bool(devices) and is_gpu(devices[0])
+        gpu = devices is not None and bool(devices) and is_gpu(devices[0])
         mixed = self.settings.widget("mixed_precision")
         for field in (mixed, self.cpu_only):
             field.setEnabled(gpu)
@@ -215,8 +217,10 @@ class TrainingPanel(QtWidgets.QWidget):
             self._say("Training resumed.")
         elif event.kind in ("finished", "stopped"):
             self.progress.setFormat(f"{event.kind} after {event.seconds:.1f} s")
-            done = "Training finished." if event.kind == "finished" else "Stopped; the weights trained so far are kept."
-            self._say(done, link_html=self._run_folder_note())
+            ended = (
+                "Training finished." if event.kind == "finished" else "Stopped; the weights trained so far are kept."
+            )
+            self._say(ended, link_html=self._run_folder_note())
 
     def _run_folder_note(self) -> str:
         """Where the checkpoint and TensorBoard logs went, as a link, when the run wrote any."""

@@ -122,7 +122,7 @@ class ResultActions(QtWidgets.QWidget):
             return
         self.say(f"Wrote curves.png and history.csv to {folder}", False)
 
-    @QtCore.Slot(object)
+    @QtCore.Slot(JobOutcome)
     def _on_job_done(self, outcome: JobOutcome) -> None:
         """The one handler of every job's outcome: a value to show, or the failure in words."""
         if outcome.error:

@@ -331,3 +331,24 @@ def test_the_declared_data_sources_are_the_loaders() -> None:
     from netdesigner.backend.data_sources import DATA_SOURCES
 
     assert sorted(s.key for s in DATA_SOURCES) == sorted(LOADERS)
+
+
+def test_scrolling_the_settings_changes_no_setting(window, qtbot) -> None:
+    from PySide6 import QtGui
+
+    panel = window.training
+    before = dict(window.document.doc.training.data), window.document.doc.training.epochs
+    for widget in (panel.data_form.source, panel.settings.widget("epochs")):
+        centre = QtCore.QPointF(widget.rect().center())
+        wheel = QtGui.QWheelEvent(
+            centre,
+            QtCore.QPointF(widget.mapToGlobal(centre.toPoint())),
+            QtCore.QPoint(0, 0),
+            QtCore.QPoint(0, -120),
+            QtCore.Qt.MouseButton.NoButton,
+            QtCore.Qt.KeyboardModifier.NoModifier,
+            QtCore.Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QtWidgets.QApplication.sendEvent(widget, wheel)
+    assert (dict(window.document.doc.training.data), window.document.doc.training.epochs) == before

@@ -79,6 +79,8 @@ class ParamEditor(QtWidgets.QWidget):
         self.widget = self._make_widget()
         self.widget.setToolTip(spec.doc)
         layout.addWidget(self.widget)
+        if isinstance(self.widget, QtWidgets.QComboBox | QtWidgets.QAbstractSpinBox):
+            guard_wheel(self.widget)
         self.show_value(value)
 
     def _make_widget(self) -> QtWidgets.QWidget:
@@ -156,3 +158,23 @@ def _items(widget: QtWidgets.QWidget) -> list[QtWidgets.QListWidgetItem]:
     if not isinstance(widget, QtWidgets.QListWidget):
         return []
     return [item for i in range(widget.count()) if (item := widget.item(i)) is not None]
+
+
+class _WheelGuard(QtCore.QObject):
+    """Scrolling a form must not change the choice or number the pointer passes over: such a
+    widget takes the wheel only once clicked (focused)."""
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Wheel and isinstance(watched, QtWidgets.QWidget):
+            if not watched.hasFocus():
+                event.ignore()  # the scroll area behind it scrolls instead
+                return True
+        return False
+
+
+_WHEEL_GUARD = _WheelGuard()
+
+
+def guard_wheel(widget: QtWidgets.QWidget) -> None:
+    widget.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+    widget.installEventFilter(_WHEEL_GUARD)

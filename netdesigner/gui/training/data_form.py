@@ -13,6 +13,7 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from netdesigner.backend.data_sources import DATA_SOURCES, SOURCES_BY_KEY, DataField, FieldKind
+from netdesigner.gui.param_editor import guard_wheel
 
 
 class DataForm(QtWidgets.QWidget):
@@ -27,6 +28,7 @@ class DataForm(QtWidgets.QWidget):
             self.source.addItem(source.label, source.key)
             self.source.setItemData(self.source.count() - 1, source.help, QtCore.Qt.ItemDataRole.ToolTipRole)
         self.source.activated.connect(self._source_chosen)
+        guard_wheel(self.source)
         layout.addRow("data", self.source)
         self.fields: dict[tuple[str, str], QtWidgets.QWidget] = {}  # (source, field) -> its row widget
         self.inputs: dict[tuple[str, str], QtWidgets.QLineEdit | QtWidgets.QComboBox] = {}
@@ -44,6 +46,7 @@ class DataForm(QtWidgets.QWidget):
             combo.addItems(list(field.choices))
             combo.setToolTip(field.help)
             combo.activated.connect(self._edited)
+            guard_wheel(combo)
             return combo, combo
         line = QtWidgets.QLineEdit()
         line.setPlaceholderText(field.label)

@@ -98,10 +98,10 @@ class TrainingPanel(QtWidgets.QWidget):
         )
         for button in (self.train_button, self.pause_button, self.stop_button):
             buttons.addWidget(button)
-        left = QtWidgets.QVBoxLayout()
-        left.addWidget(scroll, 1)
+        left = QtWidgets.QVBoxLayout()  # run controls first: the settings scroll below them
         left.addLayout(buttons)
         left.addWidget(self.progress)
+        left.addWidget(scroll, 1)
         left.addWidget(self.device_label)
         left.addWidget(self.stale_label)
         left.addWidget(self.status)
@@ -254,7 +254,9 @@ class TrainingPanel(QtWidgets.QWidget):
         self._check_stale()
 
     def _say(self, text: str, error: bool = False, link_html: str = "") -> None:
-        """The status line is rich text (for links): what it quotes is escaped."""
+        """The status line is rich text (for links): what it quotes is escaped. Empty, it takes no
+        room from the settings."""
+        self.status.setVisible(bool(text or link_html))
         if error:
             self.status.setText(f"<span style='color:#ff8a80'>✗ {html.escape(text)}</span>")
             self.message(text)

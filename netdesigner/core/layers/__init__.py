@@ -15,20 +15,17 @@ from netdesigner.core.layers import (
 )
 from netdesigner.core.spec import LayerSpec
 
-ALL_SPECS: tuple[LayerSpec, ...] = tuple(
-    spec
-    for module in (
-        activation,
-        conv,
-        dense,
-        io,
-        merge,
-        normalization,
-        pooling,
-        preprocessing,
-        recurrent,
-        regularization,
-        reshape,
-    )
-    for spec in module.SPECS
+# In palette order within each category: the modules' own order, entry by entry.
+ALL_SPECS: tuple[LayerSpec, ...] = (
+    *activation.SPECS,
+    *conv.SPECS,
+    *dense.SPECS,
+    *io.SPECS,
+    *merge.SPECS,
+    *normalization.SPECS,
+    *pooling.SPECS,
+    *preprocessing.SPECS,
+    *recurrent.SPECS,
+    *regularization.SPECS,
+    *reshape.SPECS,
 )

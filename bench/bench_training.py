@@ -3,6 +3,10 @@ events) beside plain ``model.fit`` on the same model, data and epochs, in one ru
 GUI event-loop latency while the training dock trains (goal: ratio >= 0.95, p99 < 50 ms).
 
     QT_QPA_PLATFORM=offscreen python bench/bench_training.py [--epochs 5] [--repeat 5]
+        [--graph mlp_classifier] [--data digits|synthetic:N] [--batch-size B] [--headless]
+
+``--headless`` measures the driver as ``netdesigner train`` runs it (no Qt, no plots) and skips
+the GUI part: the form for a GPU machine without a desktop (e.g. ``KERAS_BACKEND=jax``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from netdesigner.samples import package_file  # noqa: E402
 
 
 def plain_fit(doc, data, epochs: int, epoch_ends: list[float] | None = None) -> float:
@@ -48,17 +54,24 @@ def plain_fit(doc, data, epochs: int, epoch_ends: list[float] | None = None) -> 
     return time.perf_counter() - start
 
 
-def driver_fit(doc, data, epochs: int) -> float:
+def driver_fit(doc, data, epochs: int, headless: bool = False) -> float:
     from netdesigner.backend.training import TrainingRun
-    from netdesigner.gui.plots import LivePlots
 
-    plots = LivePlots()  # the panel's plot sink receives every event, as in the app
+    if headless:
 
-    def on_event(event) -> None:
-        if event.kind == "batch" and "loss" in event.logs:
-            plots.add_batch(event.batch, event.logs["loss"])
-        elif event.kind == "epoch":
-            plots.add_epoch(event.logs)
+        def on_event(event) -> None:  # as `netdesigner train` hears them
+            return None
+
+    else:
+        from netdesigner.gui.plots import LivePlots
+
+        plots = LivePlots()  # the panel's plot sink receives every event, as in the app
+
+        def on_event(event) -> None:
+            if event.kind == "batch" and "loss" in event.logs:
+                plots.add_batch(event.batch, event.logs["loss"])
+            elif event.kind == "epoch":
+                plots.add_epoch(event.logs)
 
     start = time.perf_counter()
     marks: list[float] = []
@@ -95,11 +108,11 @@ def gui_latency(seconds: float = 8.0) -> tuple[list[float], float]:
     make_application([])
     window = MainWindow(load_backend=False)
     window.show()
-    window.open_path(ROOT / "sample_graphs" / "mlp_classifier.json", as_sample=True, ask=False)
+    window.open_path(package_file("sample_graphs", "mlp_classifier.json"), as_sample=True, ask=False)
     panel = window.training
-    panel.source.setCurrentIndex(panel.source.findData("digits"))
-    panel.fit_fields["epochs"].setValue(10_000)
-    panel.fit_fields["batch_size"].setValue(DOCK_BATCH)
+    window.document.set_data({"source": "digits"})
+    window.document.set_training("epochs", 10_000)
+    window.document.set_training("batch_size", DOCK_BATCH)
     panel.train_button.click()
     while panel.plots.points() == 0:
         run_event_loop(0.05)
@@ -118,7 +131,6 @@ def gui_latency(seconds: float = 8.0) -> tuple[list[float], float]:
     run_event_loop(seconds)
     timer.stop()
     rate = (panel.progress.value() - first_batch) * DOCK_BATCH / seconds
-    panel.stop()
     panel.shutdown()
     window.undo_stack.setClean()
     window.close()
@@ -129,26 +141,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--graph", default="mlp_classifier", help="a sample graph's name")
+    parser.add_argument("--data", default="digits", help="digits | synthetic:N")
+    parser.add_argument("--batch-size", type=int, help="default: the graph's")
+    parser.add_argument("--headless", action="store_true", help="no Qt: the driver as `netdesigner train` runs it")
     args = parser.parse_args()
-    from PySide6 import QtWidgets
+    import keras
 
     from netdesigner.backend.data import load_dataset
+    from netdesigner.backend.devices import training_device
+    from netdesigner.cli import parse_data_spec
     from netdesigner.core.fileformat import load
 
-    QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
-    doc = load(ROOT / "sample_graphs" / "mlp_classifier.json")
-    data = load_dataset(doc.graph, {"source": "digits"})
+    if not args.headless:
+        from PySide6 import QtWidgets
+
+        QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    doc = load(package_file("sample_graphs", f"{args.graph}.json"))
+    if args.batch_size:
+        doc.training.batch_size = args.batch_size
+    data = load_dataset(doc.graph, parse_data_spec(args.data))
+    print(
+        f"{args.graph} on {data.description}, batch {doc.training.batch_size}, keras {keras.__version__} "
+        f"({keras.backend.backend()}), device {training_device(None)}"
+    )
     plain_fit(doc, data, 1)  # warm-up
     plain, driver = [], []
     for _ in range(args.repeat):
         plain.append(plain_fit(doc, data, args.epochs))
-        driver.append(driver_fit(doc, data, args.epochs))
+        driver.append(driver_fit(doc, data, args.epochs, args.headless))
     samples = data.samples * (1 - doc.training.validation_split) * args.epochs
     best_plain, best_driver = min(plain), min(driver)
     print(
         f"plain model.fit: {samples / best_plain:,.0f} samples/s   app driver: {samples / best_driver:,.0f} "
         f"samples/s   throughput ratio {best_plain / best_driver:.3f} (goal >= 0.95)"
     )
+    if args.headless:
+        return
     doc.training.batch_size = DOCK_BATCH
     ends: list[float] = []
     plain_fit(doc, data, args.epochs, ends)  # the dock is timed after its first epoch: so is this

@@ -20,6 +20,13 @@ from netdesigner.backend.training import TrainingRun  # noqa: E402
 SAMPLE = SAMPLE_DIR
 
 
+@pytest.fixture
+def reporting_on_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exact batch-by-batch semantics of a CPU run, on any machine (on a GPU the driver lets
+    Keras report beside the loop; its own test covers that)."""
+    monkeypatch.setattr(TrainingRun, "_on_accelerator", lambda self: False)
+
+
 def run(doc: Document, spec: dict, epochs: int = 1, batch_size: int = 16, on_event=None):
     events = []
     data = load_dataset(doc.graph, spec)
@@ -60,6 +67,7 @@ def test_loss_decreases_on_a_learnable_problem() -> None:
     assert result.history["val_accuracy"][-1] > 0.5
 
 
+@pytest.mark.usefixtures("reporting_on_the_loop")
 def test_stop_ends_at_the_next_batch_and_keeps_the_weights() -> None:
     doc = load(SAMPLE / "mlp_classifier.json")
 
@@ -74,6 +82,7 @@ def test_stop_ends_at_the_next_batch_and_keeps_the_weights() -> None:
     assert result.model is not None and result.model.count_params() == 6570
 
 
+@pytest.mark.usefixtures("reporting_on_the_loop")
 def test_pause_holds_between_batches_until_resumed_and_leaves_the_pause_out_of_the_time() -> None:
     import threading
     import time
@@ -96,6 +105,7 @@ def test_pause_holds_between_batches_until_resumed_and_leaves_the_pause_out_of_t
     assert events[resumed].seconds - events[paused].seconds < 0.25  # the half-second pause is not counted
 
 
+@pytest.mark.usefixtures("reporting_on_the_loop")
 def test_stop_while_paused_ends_the_run() -> None:
     doc = load(SAMPLE / "mlp_classifier.json")
 
@@ -352,3 +362,32 @@ def test_separate_validation_file(tmp_path: Path, capsys: pytest.CaptureFixture[
         ]
     )
     assert code == 0, capsys.readouterr().err
+
+
+def test_on_an_accelerator_reporting_runs_beside_the_loop_and_pause_and_stop_still_hold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where Keras runs the batch-end hook on its helper thread (the GPU path, forced here; with
+    the JAX backend Keras really does so, with TensorFlow it keeps the hook on the loop), the loop
+    itself holds for a pause and ends for a stop, a batch later at most."""
+    import threading
+
+    import netdesigner.backend.training as training_module
+
+    monkeypatch.setattr(training_module.TrainingRun, "_on_accelerator", lambda self: True)
+    doc = load(SAMPLE / "mlp_classifier.json")
+    seen: dict[str, float] = {}
+
+    def pause_then_stop(training, event):
+        if event.kind == "batch" and event.epoch == 1 and event.batch == 2 and "paused" not in seen:
+            seen["paused"] = 0
+            training.pause()
+            threading.Timer(0.4, training.stop).start()
+        if event.kind == "paused":
+            seen["held"] = event.batch
+
+    result, events = run(doc, {"source": "digits"}, epochs=50, batch_size=16, on_event=pause_then_stop)
+    batches = [e for e in events if e.kind == "batch"]
+    assert result.stopped and events[-1].kind == "stopped" and result.model is not None
+    assert seen.get("held") is not None and len(batches) <= seen["held"] + 2  # held, then one batch at most
+    assert 0 < len(result.history.get("loss", [])) + len(batches)

@@ -160,7 +160,9 @@ class GraphCanvas(NodeGraph):
 
     def _on_connection_sliced(self, ports) -> None:
         removed = [e for e in (self._edge_of(a, b) for a, b in ports) if e is not None]
-        self.document.rewire(removed, [])
+        error = self.document.rewire(removed, [])
+        if error is not None:
+            self.message(f"Not now: {error}")
 
     def _on_nodes_moved(self, node_data) -> None:
         moves = {}

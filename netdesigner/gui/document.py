@@ -40,6 +40,7 @@ class EditorDocument(QtCore.QObject):
     inference_updated = QtCore.Signal(set)  # the ids of the nodes to redraw
     replaced = QtCore.Signal()  # a different document was loaded (New, Open)
     training_changed = QtCore.Signal()  # a training setting changed (an edit, undo or redo)
+    lock_changed = QtCore.Signal(bool)  # edits to the model became refused (True) or allowed
 
     def __init__(self, undo_stack: QUndoStack, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,10 +100,14 @@ class EditorDocument(QtCore.QObject):
     # --- operations (each one undoable command) ----------------------------------------------
 
     def lock(self, reason: str) -> None:
-        self.lock_reason = reason
+        was_locked, self.lock_reason = bool(self.lock_reason), reason
+        if not was_locked:
+            self.lock_changed.emit(True)
 
     def unlock(self) -> None:
-        self.lock_reason = ""
+        was_locked, self.lock_reason = bool(self.lock_reason), ""
+        if was_locked:
+            self.lock_changed.emit(False)
 
     def _check_unlocked(self) -> None:
         if self.lock_reason:
@@ -131,13 +136,13 @@ class EditorDocument(QtCore.QObject):
 
     def rewire(self, removed: list[Edge], added: list[Edge]) -> GraphError | None:
         """Apply a wiring gesture; on refusal restore the graph and return the reason."""
-        if self.lock_reason and (removed or added):
-            return self._locked()
         graph = self.graph
         done: list[Edge] = []
         for edge in removed:
             graph.disconnect(edge.target, edge.port)
         try:
+            if self.lock_reason and (removed or added):
+                raise self._locked()  # restored below: the canvas redraws what it had removed
             for edge in added:
                 graph.connect(edge.source, edge.target, edge.port)
                 done.append(edge)

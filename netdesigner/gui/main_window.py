@@ -27,6 +27,7 @@ from netdesigner.gui.quick_add import QuickAdd
 from netdesigner.gui.summary import SummaryDock
 from netdesigner.gui.training import TrainingPanel
 from netdesigner.samples import sample_paths
+from netdesigner.user_dirs import data_dir
 
 T = TypeVar("T")
 
@@ -37,8 +38,7 @@ PASTE_OFFSET = (40.0, 40.0)
 
 
 def recovery_path() -> Path:
-    base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base or Path.home() / ".netdesigner") / "recovery.json"
+    return data_dir() / "recovery.json"
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -99,9 +99,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """A menu entry's action: open ``path`` (the entry's checked state is ignored)."""
         return lambda: self.open_path(path, as_sample=as_sample)
 
-    def _undo_while_idle(self, running: bool) -> None:
+    def _undo_while_unlocked(self, locked: bool) -> None:
         """Undo and redo are off while a training run uses the model (the group has no stack)."""
-        if running:
+        if locked:
             self.undo_group.removeStack(self.undo_stack)
         else:
             self.undo_group.addStack(self.undo_stack)
@@ -156,7 +156,7 @@ class MainWindow(QtWidgets.QMainWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         self.canvas.use_undo_actions(undo, redo)
-        self.training.running_changed.connect(self._undo_while_idle)
+        self.document.lock_changed.connect(self._undo_while_unlocked)
         self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
         self._action(edit, "Cu&t", self.cut, QtGui.QKeySequence.StandardKey.Cut, canvas_only=True)
@@ -392,7 +392,7 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         if answer == QtWidgets.QMessageBox.StandardButton.Yes:
             try:
-                doc = load(target)
+                doc = load(target, fix_names=True)
             except FormatError as error:
                 self.show_message(f"The recovery file is damaged: {error}")
                 return

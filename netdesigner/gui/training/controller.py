@@ -21,7 +21,8 @@ from PySide6 import QtCore
 from netdesigner.backend.data import Dataset, load_dataset
 from netdesigner.backend.training import TrainEvent, TrainingRun, TrainResult
 from netdesigner.core.errors import GraphError
-from netdesigner.core.fileformat import Document, model_fingerprint
+from netdesigner.core.fileformat import Document
+from netdesigner.core.inference import InputsKey
 
 BATCH_EVENT_SECONDS = 0.05
 
@@ -43,9 +44,11 @@ class RunState(StrEnum):
 
 @dataclass(frozen=True)
 class JobOutcome:
-    """What a job on the trained model gave: ``value``, or ``error`` in words."""
+    """What a job on the trained model gave: ``value``, or ``error`` in words; ``generation``
+    tells an outcome of the current model from a late one of a model since forgotten."""
 
     job: str
+    generation: int
     value: Any = None
     error: str = ""
 
@@ -62,7 +65,10 @@ class RunController(QtCore.QObject):
         self.result: TrainResult | None = None
         self.data: Dataset | None = None
         self.doc: Document | None = None  # the snapshot that was (or is being) trained
-        self.fingerprint = ""  # of the trained graph: the model on screen may differ later
+        self.trained_keys: dict[str, InputsKey] = {}  # what each node of the trained graph was built from
+        self.generation = 0  # counts runs and resets: a job's outcome belongs to one
+        self._jobs: list[threading.Thread] = []
+        self._jobs_running = 0
         self.out_dir: Path | None = None
         self.error = ""
         self._run: TrainingRun | None = None
@@ -71,17 +77,22 @@ class RunController(QtCore.QObject):
         self._last_batch = 0.0
         self._ended.connect(self._on_ended)
         self.progress.connect(self._follow)  # queued: the state changes on the GUI thread
+        self.job_done.connect(self._job_ended)  # first of job_done's slots: views then see it idle
 
     # --- the run ---------------------------------------------------------------------------------
 
-    def start(self, doc: Document, spec: dict[str, Any], device: str | None, out_dir: Path) -> None:
-        """Train ``doc`` (a snapshot the editor no longer touches) on the data ``spec`` names."""
+    def start(self, doc: Document, keys: dict[str, InputsKey], device: str | None, out_dir: Path) -> None:
+        """Train ``doc`` (a snapshot the editor no longer touches) on the data it names;
+        ``keys`` (the editor's inference keys of the same graph) later tell whether the graph on
+        screen is still the one trained."""
         if self.state.active:
             return
         self.doc, self.out_dir, self.result, self.data, self.error = doc, out_dir, None, None, ""
-        self.fingerprint = model_fingerprint(doc.graph)
+        self.trained_keys, self._run = keys, None
+        self.generation += 1
         self._stop_asked = False
         self._set_state(RunState.LOADING)
+        spec = dict(doc.training.data) or {"source": "synthetic"}
         self._thread = threading.Thread(target=self._work, args=(spec, device), name="netdesigner-training")
         self._thread.daemon = True
         self._thread.start()
@@ -142,16 +153,19 @@ class RunController(QtCore.QObject):
             self._run.pause() if paused else self._run.resume()
 
     def shutdown(self, timeout: float = 30.0) -> None:
-        """Stop a run and wait for its thread (the window is closing)."""
+        """Stop a run and wait for it and for the jobs (a model being saved) to end: the window
+        is closing."""
         thread = self._thread
         self.stop()
-        if thread is not None:
-            thread.join(timeout)
+        for waited in [thread, *self._jobs]:
+            if waited is not None:
+                waited.join(timeout)
 
     def reset(self) -> None:
         """Forget the last run (another graph was opened)."""
         if not self.state.active:
-            self.result, self.data, self.doc, self.fingerprint, self.error = None, None, None, "", ""
+            self.result, self.data, self.doc, self.trained_keys, self.error = None, None, None, {}, ""
+            self.generation += 1
             self._set_state(RunState.IDLE)
 
     def _set_state(self, state: RunState) -> None:
@@ -165,16 +179,29 @@ class RunController(QtCore.QObject):
     def model(self) -> Any:
         return None if self.result is None else self.result.model
 
+    @property
+    def busy(self) -> bool:
+        """A job is using the model (Keras models are not safe to use from two threads)."""
+        return self._jobs_running > 0
+
+    @QtCore.Slot(JobOutcome)
+    def _job_ended(self, outcome: JobOutcome) -> None:
+        self._jobs_running -= 1
+        self._jobs = [t for t in self._jobs if t.is_alive()]
+
     def run_job(self, job: str, work: Callable[[Any, Dataset, Document], Any]) -> None:
         """``work(model, data, doc)`` on a helper thread; its value or failure reaches ``job_done``."""
-        model, data, doc = self.model, self.data, self.doc
-        if model is None or data is None or doc is None:
+        model, data, doc, generation = self.model, self.data, self.doc, self.generation
+        if model is None or data is None or doc is None or self.busy:
             return
 
         def run() -> None:
             try:
-                self.job_done.emit(JobOutcome(job, value=work(model, data, doc)))
+                self.job_done.emit(JobOutcome(job, generation, value=work(model, data, doc)))
             except Exception as error:  # reported in the dock, never raised
-                self.job_done.emit(JobOutcome(job, error=f"{job} failed: {error}"))
+                self.job_done.emit(JobOutcome(job, generation, error=f"{job} failed: {error}"))
 
-        threading.Thread(target=run, name=f"netdesigner-{job}", daemon=True).start()
+        thread = threading.Thread(target=run, name=f"netdesigner-{job}", daemon=True)
+        self._jobs.append(thread)
+        self._jobs_running += 1
+        thread.start()

@@ -18,7 +18,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.backend.devices import is_gpu
 from netdesigner.backend.training import TrainEvent
-from netdesigner.core.fileformat import dumps, loads, model_fingerprint
+from netdesigner.core.errors import GraphError
+from netdesigner.core.fileformat import dumps, loads
 from netdesigner.core.settings import FIT_SPECS
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.plots import LivePlots
@@ -26,21 +27,17 @@ from netdesigner.gui.training.controller import RunController, RunState
 from netdesigner.gui.training.data_form import DataForm
 from netdesigner.gui.training.results import STALE, ResultActions
 from netdesigner.gui.training.settings_form import SettingsForm
+from netdesigner.user_dirs import data_dir
 
 LOCKED = "training is running on this graph"
 
 
 def run_folder() -> Path:
     """A fresh folder for one run's checkpoint and TensorBoard logs (made only if used)."""
-    base = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.AppDataLocation) or str(
-        Path.home()
-    )
-    return Path(base) / "runs" / time.strftime("%Y%m%d-%H%M%S")
+    return data_dir() / "runs" / time.strftime("%Y%m%d-%H%M%S")
 
 
 class TrainingPanel(QtWidgets.QWidget):
-    running_changed = QtCore.Signal(bool)  # a run became active, or ended
-
     def __init__(self, document: EditorDocument, message: Callable[[str], None]) -> None:
         super().__init__()
         self.document, self.message = document, message
@@ -140,14 +137,19 @@ class TrainingPanel(QtWidgets.QWidget):
         if errors:
             self._say(f"Fix the graph first: {errors[0]}", True)
             return
-        spec = self.data_form.spec()
-        self._guarded(lambda: self.document.set_data(spec))
+        try:
+            self.document.set_data(self.data_form.spec())
+        except GraphError as error:
+            self._say(str(error), True)
+            return
+        self.document.flush()
         snapshot = loads(dumps(self.document.doc))  # the run never sees later edits
         self.plots.clear()
         self.results.clear()
         self._say("Loading data and building the model…")
         self.progress.setRange(0, 0)
-        self.controller.start(snapshot, spec, "cpu:0" if self.cpu_only.isChecked() else None, run_folder())
+        device = "cpu:0" if self.cpu_only.isChecked() else None
+        self.controller.start(snapshot, dict(self.document.result.keys), device, run_folder())
 
     def _pause_toggled(self, pause: bool) -> None:
         self.controller.pause(pause)
@@ -192,7 +194,6 @@ class TrainingPanel(QtWidgets.QWidget):
             self._say("Stopping at the end of this batch…")
         self.results.update_enabled()
         self._check_stale()
-        self.running_changed.emit(active)
 
     def _on_event(self, event: TrainEvent) -> None:
         position = f"epoch {event.epoch}/{event.epochs} · batch {event.batch}/{event.batches}"
@@ -205,7 +206,8 @@ class TrainingPanel(QtWidgets.QWidget):
             total = max(self.progress.maximum(), 1)
             eta = event.seconds / done * (total - done) if done else 0
             self.progress.setValue(min(done, total))
-            self.progress.setFormat(f"{position} · ETA {eta:.0f} s")
+            if self.controller.state is not RunState.PAUSED:  # a late report must not hide the pause
+                self.progress.setFormat(f"{position} · ETA {eta:.0f} s")
             if "loss" in event.logs:
                 self.plots.add_batch(event.epoch - 1 + event.batch / event.batches, event.logs["loss"])
         elif event.kind == "epoch":
@@ -235,8 +237,9 @@ class TrainingPanel(QtWidgets.QWidget):
     # --- results and the graph on screen --------------------------------------------------------
 
     def _check_stale(self) -> None:
-        trained = self.controller.fingerprint
-        stale = bool(trained) and not self.running and model_fingerprint(self.document.graph) != trained
+        trained = self.controller.trained_keys
+        has_model = self.controller.model is not None and not self.running
+        stale = has_model and self.document.result.keys != trained
         self.results.stale = stale
         self.stale_label.setVisible(stale)
 

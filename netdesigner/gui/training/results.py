@@ -55,11 +55,11 @@ class ResultActions(QtWidgets.QWidget):
         controller.job_done.connect(self._on_job_done)
 
     def update_enabled(self) -> None:
+        """Buttons work while no run is active; those using the model, one job at a time."""
         idle = not self.controller.state.active
+        free = self.controller.model is not None and not self.controller.busy
         for key, button in self.buttons.items():
-            button.setEnabled(
-                idle and (bool(self.plots.epochs) if key == "export" else self.controller.model is not None)
-            )
+            button.setEnabled(idle and (bool(self.plots.epochs) if key == "export" else free))
 
     def clear(self) -> None:
         self.table.setRowCount(0)
@@ -69,6 +69,7 @@ class ResultActions(QtWidgets.QWidget):
     def _start(self, job: str, text: str, work) -> None:
         self.say(text + (f" ({STALE})" if self.stale else ""), False)
         self.controller.run_job(job, work)
+        self.update_enabled()
 
     def evaluate(self) -> None:
         self._start("evaluation", "Evaluating on the validation data…", lambda m, d, doc: evaluate(m, d, _split(doc)))
@@ -125,6 +126,9 @@ class ResultActions(QtWidgets.QWidget):
     @QtCore.Slot(JobOutcome)
     def _on_job_done(self, outcome: JobOutcome) -> None:
         """The one handler of every job's outcome: a value to show, or the failure in words."""
+        self.update_enabled()
+        if outcome.generation != self.controller.generation:
+            return  # the model it used was forgotten meanwhile (a new run, another graph)
         if outcome.error:
             self.say(outcome.error, True)
             return

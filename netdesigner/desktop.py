@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from netdesigner import user_dirs
 from netdesigner.samples import package_file
 
 # What Qt's xcb platform plugin loads, and the Debian/Ubuntu package that has it.
@@ -63,7 +64,7 @@ def display_problem() -> str:
 
 def install_desktop_entry(data_home: Path | None = None) -> list[Path]:
     """Put netdesigner in the desktop's application menu with its icon (freedesktop.org paths)."""
-    base = data_home or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    base = data_home or user_dirs.data_home()
     launcher = shutil.which("netdesigner") or f"{sys.executable} -m netdesigner"
     entry = package_file("resources", "netdesigner.desktop").read_text(encoding="utf-8")
     desktop = base / "applications" / "netdesigner.desktop"

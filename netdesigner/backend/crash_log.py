@@ -9,23 +9,12 @@ report; the line on screen says what failed and where the report is.
 from __future__ import annotations
 
 import datetime
-import os
 import sys
 import traceback
 from pathlib import Path
 
 from netdesigner import __version__
-
-
-def data_dir() -> Path:
-    """The per-user data folder of netdesigner on this platform."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "netdesigner"
+from netdesigner.user_dirs import data_dir
 
 
 def write_report(error: BaseException, context: str) -> Path | None:

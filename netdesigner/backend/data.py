@@ -189,8 +189,9 @@ def _digits(graph: Graph, spec: dict[str, Any]) -> Dataset:
     return Dataset([x], [y], "8x8 handwritten digits, 1,797 samples")
 
 
-def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
-    path = Path(str(spec.get("path", "")))
+def read_npz(path: Path) -> dict[str, Any]:
+    """The named arrays of an ``.npz`` file (a plain ``.npy`` array is named ``x``), read without
+    unpickling; anything unreadable becomes a ``DataError`` naming the file."""
     try:
         with path.open("rb") as handle:
             magic = handle.read(6)
@@ -207,6 +208,12 @@ def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
                 arrays = {k: loaded[k] for k in loaded.files}
     except Exception as exc:  # damaged archives raise many kinds (zlib, encryption, huge headers...)
         raise DataError(f"cannot read {path}: {type(exc).__name__}: {exc}") from None
+    return arrays
+
+
+def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
+    path = Path(str(spec.get("path", "")))
+    arrays = read_npz(path)
     inputs, heads = graph.inputs(), graph.heads()
 
     def pick(names: list[str], fallback: str, role: str) -> np.ndarray:

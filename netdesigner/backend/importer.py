@@ -19,7 +19,7 @@ from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, check_text
-from netdesigner.core.graph import NAME_RULE, Graph, check_name, legal_name
+from netdesigner.core.graph import NAME_RULE, Graph, check_name
 from netdesigner.core.layout import apply_layout
 from netdesigner.core.spec import Role
 
@@ -224,9 +224,7 @@ def _legal_name(graph: Graph, name: str, notes: list[str], originals: set[str]) 
     try:
         return check_name(name)
     except GraphError:
-        legal = legal_name(name)
-        if graph.by_name(legal) is not None or legal in originals:
-            legal = graph.unique_name(legal, reserved=originals)
+        legal = graph.legal_free_name(name, originals)
         notes.append(f"{name!r} renamed {legal!r}: {NAME_RULE}")
         return legal
 

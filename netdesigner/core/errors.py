@@ -6,6 +6,15 @@ The GUI and the CLI show ``str(error)``; they never need to parse it.
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def quoted(value: Any) -> str:
+    """A value quoted in a message, cut short (a file may hold a 4,000-digit number) and with
+    what cannot be printed escaped (``repr`` shows lone surrogates as ``\\ud800``)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
 
 class GraphError(Exception):
     """Base of every error core raises on purpose."""

@@ -8,7 +8,6 @@ from a newer version says so instead of being misread.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -19,7 +18,7 @@ from typing import Any
 
 from netdesigner.core import catalog
 from netdesigner.core.errors import FormatError, GraphError
-from netdesigner.core.graph import NAME_RULE, Graph, Node, check_name, legal_name
+from netdesigner.core.graph import NAME_RULE, Graph, Node, check_name
 from netdesigner.core.params import to_json_value
 from netdesigner.core.settings import FIT_PARAMS, TrainingSettings, check_data
 
@@ -62,15 +61,6 @@ def to_dict(doc: Document) -> dict[str, Any]:
     }
 
 
-def model_fingerprint(graph: Graph) -> str:
-    """What a trained model was built from: layers, names, parameters and wiring, not where
-    the nodes sit on the canvas. Equal fingerprints mean the same Keras model."""
-    nodes = [[n.id, n.type, n.name, to_json_value(n.params)] for n in sorted(graph.nodes.values(), key=lambda n: n.id)]
-    edges = sorted([e.source, e.target, e.port] for e in graph.edges)
-    text = json.dumps([nodes, edges], sort_keys=True, ensure_ascii=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
 def dumps(doc: Document) -> str:
     """Pretty but compact: one line per node and per edge, so diffs of graph files stay readable."""
     lines = ["{"]
@@ -97,7 +87,8 @@ def write_text_atomic(target: Path, text: str) -> None:
     """Write atomically: a crash mid-write leaves the previous file intact."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
-        os.fchmod(fd, _file_mode(target))
+        if hasattr(os, "fchmod"):  # not on Windows before Python 3.13, where modes hardly apply
+            os.fchmod(fd, _file_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -203,8 +194,9 @@ def from_dict(data: Any, fix_names: bool = False) -> Document:
     nodes = _get(data, "nodes", list, None, "nodes")
     if len(nodes) > MAX_NODES:
         raise FormatError(f"{len(nodes)} nodes is more than the {MAX_NODES} a graph may have", "nodes")
+    names = {raw["name"] for raw in nodes if isinstance(raw, dict) and isinstance(raw.get("name"), str)}
     for index, raw in enumerate(nodes):
-        graph.insert(_node(raw, f"nodes[{index}]", graph, notes if fix_names else None))
+        graph.insert(_node(raw, f"nodes[{index}]", graph, (notes, names) if fix_names else None))
     for index, raw in enumerate(_get(data, "edges", list, [], "edges")):
         _edge(raw, f"edges[{index}]", graph)
     training = _training(_get(data, "training", dict, {}, "training"))
@@ -236,8 +228,9 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _node(raw: Any, where: str, graph: Graph, renames: list[str] | None) -> Node:
-    """One node; an illegal name is refused, or made legal and noted in ``renames`` if given."""
+def _node(raw: Any, where: str, graph: Graph, renames: tuple[list[str], set[str]] | None) -> Node:
+    """One node; an illegal name is refused or, given ``renames`` (the notes, and every name in
+    the file), made legal without taking another node's name, and noted."""
     if not isinstance(raw, dict):
         raise FormatError(f"a node must be an object, got {_describe(raw)}", where)
     node_id = _get(raw, "id", str, None, where)
@@ -255,8 +248,9 @@ def _node(raw: Any, where: str, graph: Graph, renames: list[str] | None) -> Node
     except GraphError as exc:
         if renames is None:
             raise FormatError(str(exc), f"{where}.name") from None
-        legal = legal_name(name)
-        renames.append(f"{name!r} renamed {legal!r}: {NAME_RULE}")
+        notes, names = renames
+        legal = graph.legal_free_name(name, names)
+        notes.append(f"{name!r} renamed {legal!r}: {NAME_RULE}")
         name = legal
     where = f"{where} {name!r}"
     given = _get(raw, "params", dict, {}, where)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from netdesigner.core import catalog
-from netdesigner.core.errors import CycleError, DuplicateNameError, GraphError, ParamError, PortError
+from netdesigner.core.errors import CycleError, DuplicateNameError, GraphError, ParamError, PortError, quoted
 from netdesigner.core.spec import LayerSpec, Role
 
 
@@ -93,7 +93,7 @@ def check_name(name: Any) -> str:
         raise GraphError(f"a layer name can have at most {MAX_NAME_LENGTH} characters")
     if not _NAME_PATTERN.fullmatch(name):
         raise GraphError(
-            f"the name {_shown(name)} cannot be used: {NAME_RULE} (Keras and TensorFlow refuse the others)",
+            f"the name {quoted(name)} cannot be used: {NAME_RULE} (Keras and TensorFlow refuse the others)",
             f"for example {legal_name(name)!r}",
         )
     return name
@@ -105,11 +105,6 @@ def legal_name(name: str) -> str:
     if not stem[:1].isalpha():
         stem = f"layer_{stem}" if stem else "layer"
     return stem[:MAX_NAME_LENGTH].rstrip("_-")
-
-
-def _shown(name: str) -> str:
-    """A name quoted for a message; ``repr`` escapes what cannot be printed (lone surrogates)."""
-    return repr(name[:40] + ("…" if len(name) > 40 else ""))
 
 
 @dataclass
@@ -186,22 +181,15 @@ class Graph:
             self._order = order
         return self._order
 
-    def descendants(self, node_ids: Iterable[str]) -> set[str]:
-        """The given nodes and everything downstream of them."""
-        return self._reach(node_ids, lambda nid: (e.target for e in self._outputs[nid]))
-
     def ancestors(self, node_ids: Iterable[str]) -> set[str]:
         """The given nodes and everything upstream of them."""
-        return self._reach(node_ids, lambda nid: (e.source for e in self._inputs[nid].values()))
-
-    def _reach(self, node_ids: Iterable[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
         seen: set[str] = set()
         stack = [n for n in node_ids if n in self.nodes]
         while stack:
             nid = stack.pop()
             if nid not in seen:
                 seen.add(nid)
-                stack.extend(neighbours(nid))
+                stack.extend(e.source for e in self._inputs[nid].values())
         return seen
 
     def find_path(self, start: str, goal: str) -> list[str] | None:
@@ -234,6 +222,14 @@ class Graph:
         while f"n{self._next_id}" in self.nodes or f"n{self._next_id}" in reserved:
             self._next_id += 1
         return f"n{self._next_id}"
+
+    def legal_free_name(self, name: str, reserved: Collection[str] = ()) -> str:
+        """``name`` made legal (``legal_name``) and free: taken neither by a node here nor by one
+        of ``reserved`` (the names a file or model still has to add)."""
+        legal = legal_name(name)
+        if self.by_name(legal) is None and legal not in reserved:
+            return legal
+        return self.unique_name(legal, reserved)
 
     def unique_name(self, stem: str, reserved: Collection[str] = ()) -> str:
         """``stem_1``, ``stem_2``... the first free one, cut to fit the name length limit."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from netdesigner.core.errors import ParamError
+from netdesigner.core.errors import ParamError, quoted
 
 
 class ParamKind(StrEnum):
@@ -63,20 +63,20 @@ class ParamSpec:
             return self._check_range(self._as_int(value, self.name))
         if kind is ParamKind.FLOAT:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ParamError(self.name, f"{self.name} must be a number, got {_shown(value)}")
+                raise ParamError(self.name, f"{self.name} must be a number, got {quoted(value)}")
             number = _as_float(value)
             if number is None or not math.isfinite(number):
-                raise ParamError(self.name, f"{self.name} must be a finite number, got {_shown(value)}")
+                raise ParamError(self.name, f"{self.name} must be a finite number, got {quoted(value)}")
             return self._check_range(number)
         if kind is ParamKind.BOOL:
             if not isinstance(value, bool):
-                raise ParamError(self.name, f"{self.name} must be true or false, got {_shown(value)}")
+                raise ParamError(self.name, f"{self.name} must be true or false, got {quoted(value)}")
             return value
         if kind is ParamKind.CHOICE:
             if value not in self.choices or isinstance(value, bool):
                 raise ParamError(
                     self.name,
-                    f"{self.name} cannot be {_shown(value)}",
+                    f"{self.name} cannot be {quoted(value)}",
                     "choose one of " + ", ".join(repr(c) for c in self.choices),
                 )
             return value
@@ -91,11 +91,11 @@ class ParamSpec:
     @staticmethod
     def _as_int(value: Any, name: str) -> int:
         if isinstance(value, bool):
-            raise ParamError(name, f"{name} must be a whole number, got {_shown(value)}")
+            raise ParamError(name, f"{name} must be a whole number, got {quoted(value)}")
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if not isinstance(value, int):
-            raise ParamError(name, f"{name} must be a whole number, got {_shown(value)}")
+            raise ParamError(name, f"{name} must be a whole number, got {quoted(value)}")
         return value
 
     def _check_range(self, number: float) -> Any:
@@ -112,7 +112,7 @@ class ParamSpec:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and self.length:
             value = [value] * self.length
         if not isinstance(value, (list, tuple)):
-            raise ParamError(self.name, f"{self.name} must be a list of whole numbers, got {_shown(value)}")
+            raise ParamError(self.name, f"{self.name} must be a list of whole numbers, got {quoted(value)}")
         if self.length is not None and len(value) != self.length:
             raise ParamError(self.name, f"{self.name} needs {self.length} numbers, got {len(value)}: {list(value)}")
         if not value:
@@ -121,7 +121,7 @@ class ParamSpec:
 
     def _coerce_shape(self, value: Any) -> tuple[int | None, ...]:
         if not isinstance(value, (list, tuple)):
-            raise ParamError(self.name, f"{self.name} must be a list of sizes, got {_shown(value)}")
+            raise ParamError(self.name, f"{self.name} must be a list of sizes, got {quoted(value)}")
         if not value:
             raise ParamError(self.name, f"{self.name} needs at least one dimension")
         dims: list[int | None] = []
@@ -144,13 +144,13 @@ class ParamSpec:
 
     def _coerce_multi_choice(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, (list, tuple)):
-            raise ParamError(self.name, f"{self.name} must be a list, got {_shown(value)}")
+            raise ParamError(self.name, f"{self.name} must be a list, got {quoted(value)}")
         chosen: list[str] = []
         for item in value:
             if not isinstance(item, str) or item not in self.choices:
                 raise ParamError(
                     self.name,
-                    f"{self.name} cannot contain {_shown(item)}",
+                    f"{self.name} cannot contain {quoted(item)}",
                     "choose from " + ", ".join(self.choices),
                 )
             if item not in chosen:
@@ -162,7 +162,7 @@ class ParamSpec:
         pass: they never change a shape, Keras rebuilds them from config data without running any
         code of the file's, and each key is written into exported code as a keyword name."""
         if not isinstance(value, dict):
-            raise ParamError(self.name, f"{self.name} must be an object, got {_shown(value)}")
+            raise ParamError(self.name, f"{self.name} must be an object, got {quoted(value)}")
         for key, item in value.items():
             if key not in self.choices:
                 raise ParamError(
@@ -203,12 +203,6 @@ def _is_config_data(value: Any, depth: int) -> bool:
             return False
         return len(value) <= 64 and all(isinstance(k, str) and _is_config_data(v, depth + 1) for k, v in value.items())
     return False
-
-
-def _shown(value: Any) -> str:
-    """A value quoted in a message, cut short: a file may hold a 4,000-digit number."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _num(number: float) -> str:

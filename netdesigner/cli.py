@@ -164,7 +164,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"{event.kind} after {event.seconds:.1f} s")
 
     out = Path(args.out)
-    training = TrainingRun(doc, data, show, epochs=args.epochs, batch_size=args.batch_size, out_dir=out)
+    training = TrainingRun(doc, data, show, epochs=args.epochs, batch_size=args.batch_size, out_dir=out, seed=args.seed)
     with _stop_on_interrupt(training):
         result = training.run()
     if result.error:
@@ -263,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--validation", help="a separate validation file or folder, of the same kind as --data")
     train.add_argument("--epochs", type=int, default=None)
     train.add_argument("--batch-size", type=int, default=None)
+    train.add_argument("--seed", type=int, default=None, help="the random seed (default: the graph's)")
     train.add_argument("--out", default="netdesigner-run", help="folder for history.csv/json, curves.png, model.keras")
     samples = sub.add_parser("samples", help="list the bundled sample graphs (or copy them to a folder)")
     samples.add_argument("--copy", metavar="DIR", help="copy the sample graphs into DIR")

@@ -13,9 +13,10 @@ import ast
 
 from netdesigner.core import catalog
 
-MODULES = {"argparse", "json", "pathlib", "keras", "numpy", "tensorflow", "torch"}
-IMPORTED_AS = {"argparse", "json", "pathlib", "keras", "np", "tf", "torch", "layers"}
-BUILTINS = {"print", "any", "len", "range", "list", "dict", "int", "float", "str"}
+MODULES = {"argparse", "csv", "json", "pathlib", "keras", "numpy", "tensorflow", "torch"}
+IMPORTED_AS = {"argparse", "csv", "json", "Path", "keras", "np", "tf", "torch", "layers"}
+BUILTINS = {"print", "any", "len", "range", "list", "dict", "int", "float", "str", "round", "sorted", "set"}
+BUILTINS |= {"enumerate", "open", "SystemExit"}
 STATEMENTS = (ast.Expr, ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef, ast.If, ast.Return, ast.With)
 
 

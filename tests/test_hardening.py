@@ -340,8 +340,8 @@ def test_a_name_check_accepts_trains_and_its_export_runs(name: str) -> None:
     namespace: dict = {"__name__": "exported"}
     exec(compile(export_script(doc), "exported.py", "exec"), namespace)
     with tempfile.TemporaryDirectory() as folder:
-        namespace["main"](["--epochs", "1", "--samples", "16", "--output", str(Path(folder) / "m.keras")])
-        assert (Path(folder) / "m.keras").is_file()
+        namespace["main"](["--epochs", "1", "--samples", "16", "--out", folder])
+        assert (Path(folder) / "model.keras").is_file()
 
 
 # --- the review's round: more inputs that must be our own errors ------------------------------

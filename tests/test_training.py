@@ -315,11 +315,14 @@ def test_optional_keras_callbacks(tmp_path: Path) -> None:
     doc = load(SAMPLE / "mlp_classifier.json")
     training = doc.training
     training.early_stopping = training.checkpoint = training.tensorboard = training.reduce_lr_on_plateau = True
-    training.patience = 1
+    training.callback_options["early_stopping"].update(patience=1, min_delta=10.0, monitor="loss")
+    training.callback_options["tensorboard"]["histogram_freq"] = 1
     data = load_dataset(doc.graph, {"source": "digits"})
     result = TrainingRun(doc, data, lambda e: None, epochs=3, batch_size=128, out_dir=tmp_path).run()
     assert result.error == ""
     assert (tmp_path / "best.keras").is_file() and any((tmp_path / "logs").iterdir())
+    # no improvement of 10 in the loss within one epoch: early stopping ends at epoch 2
+    assert len(result.history["loss"]) == 2
 
 
 def test_predictions_on_held_out_data() -> None:

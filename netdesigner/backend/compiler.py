@@ -1,19 +1,35 @@
-"""Instantiate a ``CompilePlan`` and compile a model with it, exactly as exported code does."""
+"""Instantiate the compile and fit plans exactly as exported code writes them."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from netdesigner.core.compile_plan import CompilePlan, KerasObject
+from netdesigner.core.fit_plan import RunFile
 
 
-def instantiate(obj: KerasObject) -> Any:
-    """``keras.<module>.<name>(**kwargs)``, or the string alias Keras resolves itself."""
+def instantiate(obj: KerasObject, run_folder: Path | None = None) -> Any:
+    """``keras.<module>.<name>(**kwargs)`` (arguments that are objects instantiated first), or
+    the string alias Keras resolves itself; run files are placed in ``run_folder``."""
     import keras
 
     if obj.alias:
         return obj.name
-    return getattr(getattr(keras, obj.module), obj.name)(**dict(obj.kwargs))
+    target: Any = keras
+    for part in (*obj.module.split("."), obj.name):
+        target = getattr(target, part)
+    return target(**{key: _value(value, run_folder) for key, value in obj.kwargs})
+
+
+def _value(value: Any, run_folder: Path | None) -> Any:
+    if isinstance(value, KerasObject):
+        return instantiate(value, run_folder)
+    if isinstance(value, RunFile):
+        if run_folder is None:
+            raise ValueError(f"{value.name} needs a run folder")
+        return str(run_folder / value.name)
+    return value
 
 
 def compile_model(model: Any, plan: CompilePlan) -> None:

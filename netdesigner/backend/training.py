@@ -14,16 +14,18 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from netdesigner.backend.data import Dataset
 from netdesigner.backend.data_checks import check_split, split_sizes
 from netdesigner.backend.devices import has_gpu, is_gpu, training_device
-from netdesigner.core.compile_plan import compile_plan
+from netdesigner.core.compile_plan import KerasObject, compile_plan
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
+from netdesigner.core.fit_plan import FitPlan, RunFile, adapting_nodes, fit_plan
+from netdesigner.core.graph import Graph
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,12 @@ class TrainingRun:
         batch_size: int | None = None,
         device: str | None = None,
         out_dir: Path | None = None,
+        seed: int | None = None,
     ) -> None:
         self.doc, self.data, self.on_event = doc, data, on_event
         self.epochs = epochs or doc.training.epochs
         self.batch_size = batch_size or doc.training.batch_size
+        self.seed = doc.training.seed if seed is None else seed
         self.device = device  # e.g. "cpu:0" to leave a GPU alone; None lets Keras choose
         self.out_dir = out_dir  # where checkpoints and TensorBoard logs go, when asked for
         self._stop = threading.Event()
@@ -135,18 +139,25 @@ class TrainingRun:
             return self._fit()
 
     def _fit(self) -> TrainResult:
+        import keras
+
         from netdesigner.backend.builder import build_model
         from netdesigner.backend.compiler import compile_model
 
         validation = fit_split(self.data, self.doc.training.validation_split)
         check_split(self.data.samples, validation)
+        validating = validation > 0 or self.data.validation is not None
+        plan = replace(
+            fit_plan(self.doc.training, validating), epochs=self.epochs, batch_size=self.batch_size, seed=self.seed
+        )
         mixed, precision_note = self._mixed_precision()
+        keras.utils.set_random_seed(plan.seed)  # then build, compile, adapt, fit: the exported order
         model = build_model(self.doc.graph, mixed_precision=mixed)
         compile_model(model, compile_plan(self.doc.graph, self.doc.training))
         x, y = self.data.fit_arguments()
-        self._adapt_normalization(model, x)
         train_samples, _ = split_sizes(self.data.samples, validation)
-        batches = max(1, math.ceil(train_samples / self.batch_size))
+        adapt_preprocessing(model, self.doc.graph, x, train_samples)
+        batches = max(1, math.ceil(train_samples / plan.batch_size))
         # On an accelerator, reporting waits for nothing: Keras dispatches it on a helper thread
         # while the next batch is queued (waiting for each batch's numbers cost 5-15% on a GPU).
         reporter = _reporter(self, batches, asynchronous=self._on_accelerator())
@@ -162,12 +173,12 @@ class TrainingRun:
         history = model.fit(
             x,
             y,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
+            epochs=plan.epochs,
+            batch_size=plan.batch_size,
             validation_split=validation,
             validation_data=self.data.validation.fit_arguments() if self.data.validation is not None else None,
-            shuffle=self.doc.training.shuffle,
-            callbacks=[reporter, *self._optional_callbacks(validation > 0 or self.data.validation is not None)],
+            shuffle=plan.shuffle,
+            callbacks=[reporter, *self._callbacks(plan)],
             verbose=0,
         )
         logs = {k: [float(v) for v in values] for k, values in history.history.items()}
@@ -203,44 +214,32 @@ class TrainingRun:
             return True, " in mixed precision (float16 math, float32 weights)"
         return False, " in float32 (mixed precision needs a GPU)"
 
-    def _optional_callbacks(self, validating: bool) -> list[Any]:
-        """The plain Keras callbacks the settings ask for."""
-        import keras
-
-        settings = self.doc.training
-        monitor = "val_loss" if validating else "loss"
-        callbacks: list[Any] = []
-        if settings.early_stopping:
-            callbacks.append(
-                keras.callbacks.EarlyStopping(monitor=monitor, patience=settings.patience, restore_best_weights=True)
-            )
-        if settings.reduce_lr_on_plateau:
-            callbacks.append(
-                keras.callbacks.ReduceLROnPlateau(monitor=monitor, patience=max(1, settings.patience // 2))
-            )
-        if self.out_dir is not None and (settings.checkpoint or settings.tensorboard):
+    def _callbacks(self, plan: FitPlan) -> list[Any]:
+        """The plan's Keras callbacks; those that write files need the run's output folder."""
+        callbacks = [c for c in plan.callbacks if self.out_dir is not None or not _writes_files(c)]
+        if any(c.name == "TensorBoard" for c in callbacks) and importlib.util.find_spec("tensorboard") is None:
+            raise GraphError("TensorBoard logs need the tensorboard package", "pip install tensorboard")
+        if self.out_dir is not None and plan.run_files:
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            if settings.checkpoint:
-                callbacks.append(
-                    keras.callbacks.ModelCheckpoint(
-                        str(self.out_dir / "best.keras"), monitor=monitor, save_best_only=True
-                    )
-                )
-            if settings.tensorboard:
-                if importlib.util.find_spec("tensorboard") is None:
-                    raise GraphError("TensorBoard logs need the tensorboard package", "pip install tensorboard")
-                callbacks.append(keras.callbacks.TensorBoard(log_dir=str(self.out_dir / "logs")))
-        return callbacks
+        from netdesigner.backend.compiler import instantiate
 
-    @staticmethod
-    def _adapt_normalization(model: Any, x: Any) -> None:
-        """Normalization layers learn their mean and variance from the training inputs."""
-        import keras
+        return [instantiate(c, self.out_dir) for c in callbacks]
 
-        for layer in model.layers:
-            if isinstance(layer, keras.layers.Normalization) and len(model.inputs) == 1:
-                feeder = keras.Model(model.inputs, layer.input)
-                layer.adapt(feeder.predict(x, verbose=0))
+
+def _writes_files(callback: KerasObject) -> bool:
+    return any(isinstance(value, RunFile) for _, value in callback.kwargs)
+
+
+def adapt_preprocessing(model: Any, graph: Graph, x: Any, train_samples: int) -> None:
+    """Layers that adapt (Normalization) learn their statistics from the training samples only
+    (the held-out ones stay unseen), in graph order, as the exported script does."""
+    import keras
+
+    train_x = [a[:train_samples] for a in x] if isinstance(x, list) else x[:train_samples]
+    for node in adapting_nodes(graph):
+        layer = model.get_layer(node.name)
+        feeder = keras.Model(model.inputs, layer.input)
+        layer.adapt(feeder.predict(train_x, verbose=0))
 
 
 def _reporter(run: TrainingRun, batches: int, asynchronous: bool = False) -> Any:

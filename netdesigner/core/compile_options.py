@@ -118,6 +118,20 @@ _ADAM_FAMILY = (
     _epsilon(1e-7),
 )
 
+# Options every Keras optimizer takes; off (None) unless chosen.
+_CLIPPING = (
+    ParamSpec(
+        "clipnorm",
+        ParamKind.FLOAT,
+        None,
+        "cap each weight's gradient at this length: tames exploding gradients (empty: no cap)",
+        minimum=0.0,
+        exclusive_minimum=True,
+        maximum=1e6,
+        nullable=True,
+    ),
+)
+
 OPTIMIZERS: dict[str, tuple[ParamSpec, ...]] = {
     "Adam": (_lr(0.001), *_ADAM_FAMILY, ParamSpec("amsgrad", ParamKind.BOOL, False, "use the AMSGrad variant")),
     "AdamW": (
@@ -154,4 +168,50 @@ OPTIMIZERS: dict[str, tuple[ParamSpec, ...]] = {
     "Adadelta": (_lr(0.001), _beta("rho", 0.95, "decay rate of the running averages"), _epsilon(1e-7)),
     "Adamax": (_lr(0.001), *_ADAM_FAMILY),
     "Nadam": (_lr(0.001), *_ADAM_FAMILY),
+}
+OPTIMIZERS = {name: (*options, *_CLIPPING) for name, options in OPTIMIZERS.items()}
+
+OPTIMIZER_DOCS: dict[str, str] = {
+    "Adam": "adapts each weight's step from running averages of its gradients: a good first choice",
+    "AdamW": "Adam with weight decay kept apart from the gradients: often better on large models",
+    "SGD": "plain gradient descent, with optional momentum: simple, needs a tuned learning rate",
+    "RMSprop": "divides each step by a running average of squared gradients: good for recurrent networks",
+    "Adagrad": "larger steps for rarely updated weights: suits sparse features",
+    "Adadelta": "adapts steps from a window of past updates: little tuning of the learning rate",
+    "Adamax": "Adam with the infinity norm: steadier with embeddings",
+    "Nadam": "Adam with Nesterov momentum: often converges a little faster",
+}
+
+
+def _decay_steps(doc: str = "how many batches one decay period lasts") -> ParamSpec:
+    return ParamSpec("decay_steps", ParamKind.INT, 1000, doc, minimum=1, maximum=100_000_000)
+
+
+def _decay_rate(default: float) -> ParamSpec:
+    return ParamSpec(
+        "decay_rate", ParamKind.FLOAT, default, "how much the rate shrinks per decay period", minimum=0.0, maximum=10.0
+    )
+
+
+_STAIRCASE = ParamSpec("staircase", ParamKind.BOOL, False, "lower the rate in steps instead of smoothly")
+
+# Learning-rate schedules (``keras.optimizers.schedules.<name>``), starting from the optimizer's
+# learning rate; "constant" keeps it fixed.
+SCHEDULES: dict[str, tuple[ParamSpec, ...]] = {
+    "constant": (),
+    "ExponentialDecay": (_decay_steps(), _decay_rate(0.96), _STAIRCASE),
+    "InverseTimeDecay": (_decay_steps(), _decay_rate(0.5), _STAIRCASE),
+    "CosineDecay": (
+        _decay_steps("after how many batches the rate reaches its floor"),
+        ParamSpec(
+            "alpha", ParamKind.FLOAT, 0.0, "the floor, as a fraction of the starting rate", minimum=0.0, maximum=1.0
+        ),
+    ),
+}
+
+SCHEDULE_DOCS: dict[str, str] = {
+    "constant": "the learning rate stays the same",
+    "ExponentialDecay": "multiply the rate by decay_rate every decay_steps batches",
+    "InverseTimeDecay": "rate / (1 + decay_rate * batches / decay_steps)",
+    "CosineDecay": "follow half a cosine from the rate down to alpha times it over decay_steps batches",
 }

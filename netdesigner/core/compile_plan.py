@@ -52,12 +52,31 @@ class CompilePlan:
 
 
 def compile_plan(graph: Graph, settings: TrainingSettings) -> CompilePlan:
+    return CompilePlan(optimizer_object(settings), head_plans(graph))
+
+
+def optimizer_object(settings: TrainingSettings) -> KerasObject:
+    """The optimizer with the options that differ from Keras's defaults (the learning rate
+    always, so a reader sees it), its learning rate a schedule when one is chosen."""
     defaults = {p.name: p.default for p in OPTIMIZERS[settings.optimizer]}
-    options = tuple(
+    options: list[tuple[str, Any]] = [
         (key, value)
         for key, value in settings.optimizer_params.items()
         if key == "learning_rate" or value != defaults[key]
-    )
+    ]
+    if settings.lr_schedule != "constant":
+        rate = settings.optimizer_params["learning_rate"]
+        schedule = KerasObject(
+            "optimizers.schedules",
+            settings.lr_schedule,
+            (("initial_learning_rate", rate), *settings.lr_schedule_params.items()),
+        )
+        options = [("learning_rate", schedule) if key == "learning_rate" else (key, v) for key, v in options]
+    return KerasObject("optimizers", settings.optimizer, tuple(options))
+
+
+def head_plans(graph: Graph) -> tuple[HeadPlan, ...]:
+    """Per Output head: its loss, loss weight and metrics, as chosen on the node."""
     heads = []
     for node in graph.heads():
         p = node.params
@@ -69,7 +88,7 @@ def compile_plan(graph: Graph, settings: TrainingSettings) -> CompilePlan:
         heads.append(
             HeadPlan(node.id, node.name, KerasObject("losses", p["loss"], loss_kwargs), p["loss_weight"], metrics)
         )
-    return CompilePlan(KerasObject("optimizers", settings.optimizer, options), tuple(heads))
+    return tuple(heads)
 
 
 @dataclass(frozen=True)

@@ -301,16 +301,39 @@ def _training(raw: dict[str, Any]) -> TrainingSettings:
                 values[spec.name] = spec.coerce(raw[spec.name])
             except GraphError as exc:
                 raise FormatError(str(exc), f"training.{spec.name}") from None
-    optimizer = _get(raw, "optimizer", dict, {"name": "Adam"}, "training")
-    options = dict(optimizer)
-    name = options.pop("name", "Adam")
-    if not isinstance(name, str):
-        raise FormatError(f"the optimizer name must be text, got {_describe(name)}", "training.optimizer")
+    optimizer, optimizer_options = _named(raw, "optimizer", "Adam")
+    schedule, schedule_options = _named(raw, "lr_schedule", "constant")
+    callbacks = _get(raw, "callbacks", dict, {}, "training")
+    if "patience" in raw and isinstance(raw["patience"], int):  # files from before per-callback options
+        callbacks = {
+            "early_stopping": {"patience": raw["patience"]},
+            "reduce_lr_on_plateau": {"patience": max(1, raw["patience"] // 2)},
+            **callbacks,
+        }
+    if not all(isinstance(options, dict) for options in callbacks.values()):
+        raise FormatError("each callback's options must be an object", "training.callbacks")
     try:
         data = check_data(_get(raw, "data", dict, {}, "training"))
     except GraphError as exc:
         raise FormatError(str(exc), "training.data") from None
     try:
-        return TrainingSettings(optimizer=name, optimizer_params=options, data=data, **values)
+        return TrainingSettings(
+            optimizer=optimizer,
+            optimizer_params=optimizer_options,
+            lr_schedule=schedule,
+            lr_schedule_params=schedule_options,
+            callback_options=callbacks,
+            data=data,
+            **values,
+        )
     except GraphError as exc:
-        raise FormatError(str(exc), "training.optimizer") from None
+        raise FormatError(str(exc), "training") from None
+
+
+def _named(raw: dict[str, Any], key: str, default: str) -> tuple[str, dict[str, Any]]:
+    """``{"name": ..., options...}`` (an optimizer, a schedule) as its name and options."""
+    options = dict(_get(raw, key, dict, {"name": default}, "training"))
+    name = options.pop("name", default)
+    if not isinstance(name, str):
+        raise FormatError(f"the {key} name must be text, got {_describe(name)}", f"training.{key}")
+    return name, options

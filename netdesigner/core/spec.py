@@ -67,6 +67,7 @@ class LayerSpec:
     to_keras: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
     from_keras: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
     role: Role = Role.LAYER
+    adapts: bool = False  # learns from the training inputs before fitting (Keras's ``adapt``)
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:

@@ -86,5 +86,6 @@ SPECS.append(
         rule=_normalization,
         keras_class="Normalization",
         from_keras=_axis_from_keras,
+        adapts=True,
     )
 )

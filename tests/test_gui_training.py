@@ -352,3 +352,84 @@ def test_scrolling_the_settings_changes_no_setting(window, qtbot) -> None:
         )
         QtWidgets.QApplication.sendEvent(widget, wheel)
     assert (dict(window.document.doc.training.data), window.document.doc.training.epochs) == before
+
+
+def test_rmsprop_chosen_in_the_window_is_trained_exported_and_undone(window, qtbot) -> None:
+    window.open_path(SAMPLE / "mlp_classifier.json", as_sample=True, ask=False)
+    panel = window.training
+    window.training_dock.raise_()
+    combo = panel.findChild(QtWidgets.QComboBox, "optimizer")
+    combo.setFocus()
+    QtTest.QTest.keyClicks(combo, "RMS")  # a closed combo box selects by typing
+    training = window.document.doc.training
+    assert combo.currentText() == "RMSprop" and training.optimizer == "RMSprop"
+    rate = panel.findChild(QtWidgets.QLineEdit, "learning_rate")
+    assert rate.text() == "0.001"  # RMSprop's own default
+    rate.setFocus()
+    rate.selectAll()
+    QtTest.QTest.keyClicks(rate, "0.01")
+    QtTest.QTest.keyClick(rate, QtCore.Qt.Key_Return)
+    assert training.optimizer_params["learning_rate"] == 0.01
+    summary = panel.findChild(QtWidgets.QLabel, "compile_summary").text()
+    assert "keras.optimizers.RMSprop(learning_rate=0.01)" in summary and "SparseCategoricalCrossentropy" in summary
+    type_setting(panel, "epochs", "1")
+    panel.train_button.click()
+    wait_until_done(qtbot, panel, 120_000)
+    config = panel.controller.model.optimizer.get_config()
+    assert type(panel.controller.model.optimizer).__name__ == "RMSprop" and config["learning_rate"] == pytest.approx(
+        0.01
+    )
+    window.code_dock.show()
+    window.code_dock.raise_()
+    window.code_view.refresh()
+    assert "keras.optimizers.RMSprop(learning_rate=0.01)" in window.code_view.editor.toPlainText()
+    for _ in range(3):  # epochs, learning rate, optimizer
+        window.undo_action.trigger()
+    assert training.optimizer == "Adam" and combo.currentText() == "Adam"
+    assert panel.findChild(QtWidgets.QLineEdit, "learning_rate").text() == "0.001"
+
+
+def test_a_schedule_and_callback_options_are_undoable_steps_and_conflicts_are_refused(window) -> None:
+    panel = window.training
+    training = window.document.doc.training
+    schedule = panel.findChild(QtWidgets.QComboBox, "lr_schedule")
+    schedule.setFocus()
+    QtTest.QTest.keyClicks(schedule, "Exp")
+    assert training.lr_schedule == "ExponentialDecay"
+    steps = panel.findChild(QtWidgets.QSpinBox, "decay_steps")
+    steps.setFocus()
+    steps.selectAll()
+    QtTest.QTest.keyClicks(steps, "50")
+    QtTest.QTest.keyClick(steps, QtCore.Qt.Key_Return)
+    assert training.lr_schedule_params["decay_steps"] == 50
+    assert "ExponentialDecay(initial_learning_rate=0.001, decay_steps=50" in panel.settings.compile_form.summary.text()
+    panel.settings.widget("reduce_lr_on_plateau").click()  # a schedule already sets the rate
+    assert not training.reduce_lr_on_plateau and "schedule sets" in panel.settings.error_label.text()
+    assert not panel.settings.widget("reduce_lr_on_plateau").isChecked()
+    panel.settings.callback_toggle.click()
+    patience = panel.settings.callback_rows["early_stopping"].editors["patience"].widget
+    assert patience.isVisible()
+    patience.setFocus()
+    patience.selectAll()
+    QtTest.QTest.keyClicks(patience, "9")
+    QtTest.QTest.keyClick(patience, QtCore.Qt.Key_Return)
+    assert training.callback_options["early_stopping"]["patience"] == 9
+    window.undo_action.trigger()
+    assert training.callback_options["early_stopping"]["patience"] == 5 and patience.value() == 5
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert training.lr_schedule == "constant" and schedule.currentText() == "constant"
+
+
+def test_the_code_dock_exports_in_the_chosen_style(window, qtbot, tmp_path: Path, monkeypatch) -> None:
+    window.open_path(SAMPLE / "mlp_classifier.json", as_sample=True, ask=False)
+    window.code_dock.show()
+    window.code_dock.raise_()
+    style = window.code_view.findChild(QtWidgets.QComboBox, "export_style")
+    style.setFocus()
+    QtTest.QTest.keyClicks(style, "seq")
+    assert "keras.Sequential(" in window.code_view.editor.toPlainText()
+    target = tmp_path / "model.ipynb"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.export_code()
+    assert "keras.Sequential(" in target.read_text() and '"cell_type": "code"' in target.read_text()

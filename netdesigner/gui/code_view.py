@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from netdesigner.backend.export import ExportError, export_script
+from netdesigner.backend.export import STRATEGIES, STYLES, ExportError, ExportOptions, export_script
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 
@@ -64,7 +64,21 @@ class CodeView(QtWidgets.QWidget):
         copy.clicked.connect(self.copy)
         save = QtWidgets.QPushButton("Export…")
         save.clicked.connect(export)
+        self.style_choice = QtWidgets.QComboBox()
+        self.style_choice.setObjectName("export_style")
+        self.style_choice.addItems(list(STYLES))
+        self.style_choice.setToolTip("functional: keras.Model(inputs, outputs); sequential: keras.Sequential (a chain)")
+        self.strategy = QtWidgets.QComboBox()
+        self.strategy.setObjectName("export_strategy")
+        self.strategy.addItem("one device", None)
+        for name in STRATEGIES:
+            self.strategy.addItem(f"tf.distribute: {name}", name)
+        self.strategy.setToolTip("build and compile the model inside a tf.distribute strategy's scope")
+        for combo in (self.style_choice, self.strategy):
+            combo.activated.connect(lambda _index: self.refresh())
         buttons.addWidget(self.note, 1)
+        buttons.addWidget(self.style_choice)
+        buttons.addWidget(self.strategy)
         buttons.addWidget(copy)
         buttons.addWidget(save)
         layout.addLayout(buttons)
@@ -81,11 +95,15 @@ class CodeView(QtWidgets.QWidget):
         document.replaced.connect(self.refresh)
         document.undo_stack.indexChanged.connect(lambda _index: self._timer.start())
 
+    def options(self) -> ExportOptions:
+        """The export style and strategy chosen here; File > Export uses them too."""
+        return ExportOptions(self.style_choice.currentText(), self.strategy.currentData())
+
     def refresh(self) -> None:
         if not self.isVisible():
             return
         try:
-            code = export_script(self.document.doc)
+            code = export_script(self.document.doc, self.options())
             self.note.setText("Plain Keras: runs without netdesigner.")
         except ExportError as error:
             code = f"# The script appears once the graph is valid.\n# {error}\n"

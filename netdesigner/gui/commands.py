@@ -143,18 +143,21 @@ class MoveNodes(GraphCommand):
 
 
 class SetTraining(QUndoCommand):
-    """Change one training setting (``data`` included); ``notify`` tells the views."""
+    """Change training settings (``data`` included) together; ``notify`` tells the views."""
 
-    def __init__(self, training: TrainingSettings, name: str, value: Any, notify: Callable[[], None]) -> None:
-        shown = "the data source" if name == "data" else f"{name.replace('_', ' ')} to {value}"
-        super().__init__(f"set {shown}")
-        self.training, self.name, self.value, self.notify = training, name, value, notify
-        self.old = getattr(training, name)
+    def __init__(
+        self, training: TrainingSettings, changes: dict[str, Any], text: str, notify: Callable[[], None]
+    ) -> None:
+        super().__init__(text)
+        self.training, self.changes, self.notify = training, changes, notify
+        self.old = {name: getattr(training, name) for name in changes}
 
     def redo(self) -> None:
-        setattr(self.training, self.name, self.value)
+        for name, value in self.changes.items():
+            setattr(self.training, name, value)
         self.notify()
 
     def undo(self) -> None:
-        setattr(self.training, self.name, self.old)
+        for name, value in self.old.items():
+            setattr(self.training, name, value)
         self.notify()

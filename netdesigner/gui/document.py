@@ -9,6 +9,7 @@ command.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ from PySide6 import QtCore
 from PySide6.QtGui import QUndoStack
 
 from netdesigner.core import catalog
+from netdesigner.core.compile_options import OPTIMIZERS, SCHEDULES
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
 from netdesigner.core.graph import Edge, EventKind, Graph, GraphEvent, Node
 from netdesigner.core.inference import InferenceResult, infer
-from netdesigner.core.settings import FIT_SPECS, check_data
+from netdesigner.core.settings import FIT_SPECS, carried_options, check_data
 from netdesigner.core.validation import Issue, validate
 from netdesigner.gui import commands
 
@@ -189,15 +191,42 @@ class EditorDocument(QtCore.QObject):
     def set_training(self, name: str, value: Any) -> None:
         """One fit setting (epochs, validation_split, ...), coerced by its declaration; raises
         ParamError, changing nothing, for a value the file format would refuse."""
-        coerced = FIT_SPECS[name].coerce(value)
-        if getattr(self.doc.training, name) != coerced:
-            self.undo_stack.push(commands.SetTraining(self.doc.training, name, coerced, self.training_changed.emit))
+        self._change_training({name: FIT_SPECS[name].coerce(value)}, f"set {name.replace('_', ' ')} to {value}")
 
     def set_data(self, spec: dict[str, Any]) -> None:
         """The data source description, as saved in the file."""
-        checked = check_data(spec)
-        if self.doc.training.data != checked:
-            self.undo_stack.push(commands.SetTraining(self.doc.training, "data", checked, self.training_changed.emit))
+        self._change_training({"data": check_data(spec)}, "set the data source")
+
+    def set_optimizer(self, name: str) -> None:
+        """Another optimizer, with its defaults (options the user had changed and the new one
+        also has, such as the learning rate or clipnorm, carry over)."""
+        t = self.doc.training
+        options = carried_options(OPTIMIZERS, t.optimizer, t.optimizer_params, name)
+        self._change_training({"optimizer": name, "optimizer_params": options}, f"use the {name} optimizer")
+
+    def set_schedule(self, name: str) -> None:
+        t = self.doc.training
+        options = carried_options(SCHEDULES, t.lr_schedule, t.lr_schedule_params, name)
+        self._change_training({"lr_schedule": name, "lr_schedule_params": options}, f"use the {name} schedule")
+
+    def set_option(self, group: str, name: str, value: Any) -> None:
+        """One option of the optimizer (``group="optimizer"``), of the schedule
+        (``"lr_schedule"``) or of a callback (its key)."""
+        t = self.doc.training
+        if group in ("optimizer", "lr_schedule"):
+            field = f"{group}_params"
+            self._change_training({field: {**getattr(t, field), name: value}}, f"set {name.replace('_', ' ')}")
+            return
+        options = {**t.callback_options, group: {**t.callback_options[group], name: value}}
+        self._change_training({"callback_options": options}, f"set {group.replace('_', ' ')} {name}")
+
+    def _change_training(self, changes: dict[str, Any], text: str) -> None:
+        """One undoable step, once the changed settings pass every check the file format makes
+        (each value's declaration, and rules across settings); ParamError otherwise."""
+        candidate = dataclasses.replace(self.doc.training, **changes)
+        coerced = {name: getattr(candidate, name) for name in changes}
+        if any(getattr(self.doc.training, name) != value for name, value in coerced.items()):
+            self.undo_stack.push(commands.SetTraining(self.doc.training, coerced, text, self.training_changed.emit))
 
     def issues_of(self, node_id: str) -> list[Issue]:
         return [i for i in self.issues if i.node_id == node_id]

@@ -341,7 +341,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         target = Path(path)
         try:
-            write_text_atomic(target, export_for_suffix(self.document.doc, target.suffix))
+            write_text_atomic(target, export_for_suffix(self.document.doc, target.suffix, self.code_view.options()))
         except (ExportError, OSError) as error:
             QtWidgets.QMessageBox.warning(self, "Cannot export", str(error))
             return

@@ -1,27 +1,35 @@
-"""The fit settings form (epochs, batch size, validation, callbacks...), generated from the
-declarations in ``core.settings``: the same editors as a layer's properties, the declared
-ranges, the one-line help as tooltips. Each finished edit becomes one undoable command; a
-value the file format would refuse is refused here with the reason.
+"""The compile and fit settings form (optimizer, epochs, batch size, validation, seed,
+callbacks and, behind a disclosure, the callbacks' options), generated from the declarations in
+``core``: the same editors as a layer's properties, the declared ranges, the one-line help as
+tooltips. Each finished edit becomes one undoable command; a value the file format would refuse
+is refused here with the reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
+from netdesigner.core.callbacks import CALLBACKS
 from netdesigner.core.errors import GraphError
 from netdesigner.core.settings import FIT_PARAMS
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.param_editor import ParamEditor
+from netdesigner.gui.training.compile_form import CompileForm, OptionRows
 
 
 class SettingsForm(QtWidgets.QWidget):
     def __init__(self, document: EditorDocument) -> None:
         super().__init__()
         self.document = document
-        layout = QtWidgets.QFormLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        column = QtWidgets.QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.compile_form = CompileForm(document, self.refuse)
+        column.addWidget(self.compile_form)
+        layout = QtWidgets.QFormLayout()
+        column.addLayout(layout)
         self.editors: dict[str, ParamEditor] = {}
         for spec in FIT_PARAMS:
             value = getattr(document.doc.training, spec.name)
@@ -31,6 +39,25 @@ class SettingsForm(QtWidgets.QWidget):
             label.setToolTip(spec.doc)
             layout.addRow(label, editor)
             self.editors[spec.name] = editor
+        self.callback_toggle = QtWidgets.QToolButton()
+        self.callback_toggle.setObjectName("callback_options")
+        self.callback_toggle.setText("▸ callback options (monitor, patience, factor…)")
+        self.callback_toggle.setCheckable(True)
+        self.callback_toggle.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.callback_box = QtWidgets.QWidget()
+        boxes = QtWidgets.QVBoxLayout(self.callback_box)
+        boxes.setContentsMargins(0, 0, 0, 0)
+        self.callback_rows: dict[str, OptionRows] = {}
+        for callback in CALLBACKS:
+            group = QtWidgets.QGroupBox(callback.keras_class)
+            rows = OptionRows(self._callback_committer(callback.key), self.refuse)
+            QtWidgets.QVBoxLayout(group).addWidget(rows)
+            boxes.addWidget(group)
+            self.callback_rows[callback.key] = rows
+        self.callback_box.hide()
+        self.callback_toggle.toggled.connect(self._show_callback_options)
+        layout.addRow(self.callback_toggle)
+        layout.addRow(self.callback_box)
         self.error_label = QtWidgets.QLabel()
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
@@ -38,9 +65,25 @@ class SettingsForm(QtWidgets.QWidget):
         layout.addRow(self.error_label)
         document.training_changed.connect(self.show_settings)
         document.replaced.connect(self.show_settings)
+        self.show_settings()
 
     def widget(self, name: str) -> QtWidgets.QWidget:
         return self.editors[name].widget
+
+    def _show_callback_options(self, shown: bool) -> None:
+        self.callback_box.setVisible(shown)
+        self.callback_toggle.setText(("▾" if shown else "▸") + self.callback_toggle.text()[1:])
+
+    def _callback_committer(self, key: str) -> Callable[[str, Any], None]:
+        def commit(name: str, value: Any) -> None:
+            try:
+                self.document.set_option(key, name, value)
+            except GraphError as error:
+                self.refuse(error)
+                return
+            self.error_label.hide()
+
+        return commit
 
     def _committer(self, name: str):
         def commit(value: Any) -> None:
@@ -62,3 +105,5 @@ class SettingsForm(QtWidgets.QWidget):
         training = self.document.doc.training
         for name, editor in self.editors.items():
             editor.show_value(getattr(training, name))
+        for callback in CALLBACKS:
+            self.callback_rows[callback.key].show_options(callback.options, training.callback_options[callback.key])

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netdesigner.backend.import_compile import read_compile_config
 from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, check_text
 from netdesigner.core.graph import NAME_RULE, Graph, check_name
 from netdesigner.core.layout import apply_layout
+from netdesigner.core.settings import TrainingSettings
 from netdesigner.core.spec import Role
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
@@ -125,11 +127,12 @@ def _config_to_document(model: dict[str, Any]) -> Document:
                 graph.connect(ids[source], node.id, port)
     if problems:
         raise ModelImportError("this model cannot be imported:", problems)
-    for output in outputs:
-        _add_head(graph, ids[output])
+    settings, compiled = read_compile_config(model.get("compile_config"), outputs, notes)
+    for output, head in zip(outputs, compiled, strict=True):
+        _add_head(graph, ids[output], head.params)
     apply_layout(graph)
     title = body.get("name")
-    return Document(graph, name=title if isinstance(title, str) else "", notes=notes)
+    return Document(graph, settings or TrainingSettings(), name=title if isinstance(title, str) else "", notes=notes)
 
 
 def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[str]]:
@@ -314,8 +317,9 @@ def _plain(config: Any) -> Any:
     return config
 
 
-def _add_head(graph: Graph, source_id: str) -> None:
-    """An Output head after an output layer, with a loss guessed from its activation."""
+def _add_head(graph: Graph, source_id: str, compiled: dict[str, Any]) -> None:
+    """An Output head after an output layer, with the loss, weight and metrics the model was
+    compiled with (``compiled``), else a loss guessed from its activation."""
     source = graph.nodes[source_id]
     activation = source.params.get("activation", "softmax" if source.type == "Softmax" else "linear")
     if activation == "softmax":
@@ -324,5 +328,5 @@ def _add_head(graph: Graph, source_id: str) -> None:
         params = {"loss": "BinaryCrossentropy", "metrics": ["accuracy"]}
     else:
         params = {"loss": "MeanSquaredError", "metrics": ["MeanAbsoluteError"]}
-    head = graph.add_node("Output", name=graph.unique_name(f"{source.name}_head"), params=params)
+    head = graph.add_node("Output", name=graph.unique_name(f"{source.name}_head"), params={**params, **compiled})
     graph.connect(source_id, head.id)

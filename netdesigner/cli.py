@@ -18,28 +18,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netdesigner import __version__
-from netdesigner.core.errors import FormatError, GraphError
-from netdesigner.core.fileformat import Document, load, save, write_text_atomic
+from netdesigner.cli_common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
+from netdesigner.cli_model import add_model_commands, cmd_evaluate, cmd_predict
+from netdesigner.core.errors import GraphError
+from netdesigner.core.fileformat import save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
 from netdesigner.core.settings import FIT_PARAMS
 
 if TYPE_CHECKING:
     from netdesigner.backend.training import TrainingRun
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def _load_or_none(path: str) -> Document | None:
-    """The document, or None after telling the user why it cannot be read."""
-    try:
-        return load(path)
-    except FormatError as error:
-        print(f"netdesigner: {path}: {error}", file=sys.stderr)
-        return None
-
 
 def cmd_check(args: argparse.Namespace) -> int:
-    doc = _load_or_none(args.graph)
+    doc = load_or_none(args.graph)
     if doc is None:
         return EXIT_USAGE
     report = build_report(doc.graph)
@@ -60,7 +51,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from netdesigner.backend.export import ExportError, ExportOptions, export_for_suffix
 
-    doc = _load_or_none(args.graph)
+    doc = load_or_none(args.graph)
     if doc is None:
         return EXIT_USAGE
     out = Path(args.output)
@@ -101,33 +92,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def parse_data_spec(text: str) -> dict[str, str | int]:
-    """``digits``, ``synthetic[:SAMPLES]``, ``PATH.npz`` or ``PATH.csv:TARGET[:FEATURE,FEATURE...]``."""
-    if text == "digits":
-        return {"source": "digits"}
-    if text.startswith("synthetic"):
-        _, _, samples = text.partition(":")
-        if not samples:
-            return {"source": "synthetic"}
-        if not samples.isdigit() or len(samples) > 9 or int(samples) < 1:
-            raise ValueError(f"--data {text!r}: the number of samples must be a whole number from 1 to 999,999,999")
-        return {"source": "synthetic", "samples": int(samples)}
-    if text.endswith(".npz"):
-        return {"source": "npz", "path": text}
-    path, _, rest = text.partition(".csv")
-    parts = rest.lstrip(":").split(":") if rest else []
-    if not text.startswith(path + ".csv") or not parts or not parts[0]:
-        raise ValueError(f"cannot understand --data {text!r}")
-    return {"source": "csv", "path": path + ".csv", "target": parts[0], "features": parts[1] if len(parts) > 1 else ""}
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     from netdesigner.backend.curves import plot_history
     from netdesigner.backend.data import DataError, load_dataset
     from netdesigner.backend.reports import write_history
     from netdesigner.backend.training import TrainEvent, TrainingRun
 
-    doc = _load_or_none(args.graph)
+    doc = load_or_none(args.graph)
     if doc is None:
         return EXIT_USAGE
     try:
@@ -205,6 +176,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "import": cmd_import,
     "samples": cmd_samples,
+    "evaluate": cmd_evaluate,
+    "predict": cmd_predict,
 }
 
 
@@ -270,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="turn a .keras file or Keras model JSON into a graph")
     imp.add_argument("model", help="MODEL.keras or MODEL.json (model.to_json())")
     imp.add_argument("-o", "--output", required=True, help="graph file to write (.json)")
+    add_model_commands(sub)
     return parser
 
 

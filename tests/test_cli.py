@@ -80,3 +80,27 @@ def test_console_entry_point_runs_without_a_window() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["valid"] is True
+
+
+def test_evaluate_and_predict_a_trained_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    graph = str(SAMPLE_DIR / "mlp_classifier.json")
+    out = tmp_path / "run"
+    assert main(["train", graph, "--epochs", "2", "--seed", "4", "--out", str(out)]) == 0
+    trained = json.loads((out / "history.json").read_text())
+    capsys.readouterr()
+    assert main(["evaluate", graph, str(out / "model.keras"), "--batch-size", "64", "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    # the graph's own data and split: the same held-out samples as the last epoch's validation
+    assert scores["accuracy"] == pytest.approx(trained["val_accuracy"][-1], rel=1e-5)
+    np.savez(tmp_path / "new.npz", x=np.random.default_rng(0).random((7, 64), dtype="float32"))
+    target = tmp_path / "predicted.npz"
+    assert main(["predict", str(out / "model.keras"), "--data", str(tmp_path / "new.npz"), "-o", str(target)]) == 0
+    with np.load(target) as predicted:
+        assert predicted["digit"].shape == (7, 10)
+    assert main(["predict", str(tmp_path / "missing.keras"), "--data", "x.npz", "-o", str(target)]) == 2
+    assert "no such file" in capsys.readouterr().err
+    np.savez(tmp_path / "bad.npz", pixels=np.zeros((3, 5), dtype="float32"))
+    assert main(["predict", str(out / "model.keras"), "--data", str(tmp_path / "bad.npz"), "-o", str(target)]) == 1
+    assert "does not fit the model" in capsys.readouterr().err

@@ -334,34 +334,34 @@ def holdout(data: Dataset, validation_split: float) -> tuple[Any, Any]:
     return tail(x), tail(y)
 
 
-def evaluate(model: Any, data: Dataset, validation_split: float) -> dict[str, float]:
+def evaluate(model: Any, data: Dataset, validation_split: float, batch_size: int = 32) -> dict[str, float]:
     """Loss and metrics on the held-out part of the data."""
     x, y = holdout(data, validation_split)
-    return {k: float(v) for k, v in model.evaluate(x, y, verbose=0, return_dict=True).items()}
+    scores = model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+    return {k: float(v) for k, v in scores.items()}
 
 
-def predict_file(model: Any, graph: Any, source: Path, batch_size: int = 256) -> Path:
-    """Predictions for the arrays of a ``.npz`` file (named after the Input nodes, or ``x``),
-    computed in batches and saved beside it as ``<name>_predictions.npz``, one array per head."""
+def predict_file(model: Any, source: Path, batch_size: int = 256, target: Path | None = None) -> Path:
+    """Predictions for the arrays of a ``.npz`` file (named after the model's inputs, or ``x``),
+    computed in batches and saved as ``target`` (default: ``<name>_predictions.npz`` beside it),
+    one array per output, named after it."""
     import numpy as np
 
     from netdesigner.backend.data import DataError, read_npz
 
-    inputs = graph.inputs()
-    heads = graph.heads()
+    inputs = [tensor.name for tensor in model.inputs]
     arrays = read_npz(source)
-    names = [n.name if n.name in arrays else "x" for n in inputs]
-    missing = [n for n in names if n not in arrays]
-    if missing:
+    names = [name if name in arrays else "x" for name in inputs]
+    if any(name not in arrays for name in names) or (len(inputs) > 1 and "x" in names):
         raise DataError(
-            f"{source.name} has no array for {', '.join(n.name for n in inputs)}",
-            f"name the arrays after the Input nodes ({', '.join(sorted(arrays))} found)",
+            f"{source.name} has no array for {', '.join(inputs)}",
+            f"name the arrays after the model's inputs ({', '.join(sorted(arrays))} found)",
         )
     x = [arrays[n] for n in names]
     outputs = model.predict(x[0] if len(x) == 1 else x, batch_size=batch_size, verbose=0)
     outputs = outputs if isinstance(outputs, list) else [outputs]
-    target = source.with_name(f"{source.stem}_predictions.npz")
-    np.savez(target, **{head.name: out for head, out in zip(heads, outputs, strict=True)})
+    target = target or source.with_name(f"{source.stem}_predictions.npz")
+    np.savez(target, **dict(zip(model.output_names, outputs, strict=True)))
     return target
 
 

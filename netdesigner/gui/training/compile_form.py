@@ -68,6 +68,7 @@ class CompileForm(QtWidgets.QGroupBox):
         self.summary = QtWidgets.QLabel()
         self.summary.setObjectName("compile_summary")
         self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.summary.setToolTip("the compile call the app makes and the exported code writes (read-only)")
         layout.addRow("optimizer", self.optimizer)
         layout.addRow(self.optimizer_options)
@@ -119,4 +120,7 @@ class CompileForm(QtWidgets.QGroupBox):
             lines.append(f"{head.name}: loss={flat(keras_expr(head.loss))}{weight}, metrics=[{metrics}]")
         if not plan.heads:
             lines.append("loss and metrics: add an Output node after the last layer")
-        self.summary.setText("model.compile(\n  " + ",\n  ".join(lines) + ")")
+        text = ",\n  ".join(lines).replace(",", ", ").replace(",  ", ", ")
+        for module in ("keras.optimizers.schedules.", "keras.optimizers.", "keras.losses.", "keras.metrics."):
+            text = text.replace(module, "")  # short enough to read in the dock; the code tab has it whole
+        self.summary.setText(f"model.compile(\n  {text})")

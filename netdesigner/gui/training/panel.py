@@ -88,6 +88,7 @@ class TrainingPanel(QtWidgets.QWidget):
         column.addStretch()
         scroll = QtWidgets.QScrollArea()  # the dock can be made small: the form scrolls
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # labels wrap instead
         scroll.setWidget(form)
         buttons = QtWidgets.QHBoxLayout()
         self.train_button, self.pause_button, self.stop_button = (

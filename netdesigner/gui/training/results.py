@@ -72,11 +72,15 @@ class ResultActions(QtWidgets.QWidget):
         self.update_enabled()
 
     def evaluate(self) -> None:
-        self._start("evaluation", "Evaluating on the validation data…", lambda m, d, doc: evaluate(m, d, _split(doc)))
+        self._start(
+            "evaluation",
+            "Evaluating on the validation data…",
+            lambda m, d, doc: evaluate(m, d, _split(doc), doc.training.batch_size),
+        )
 
     def show_predictions(self) -> None:
         def work(model, data, doc):
-            return predict(model, data, _split(doc), doc.graph.heads()[0].params["loss"])
+            return predict(model, data, _split(doc), doc.graph.heads()[0].params["loss"], doc.training.batch_size)
 
         self._start("prediction", "Predicting on the validation data…", work)
 
@@ -84,7 +88,9 @@ class ResultActions(QtWidgets.QWidget):
         """Predict in batches on a .npz file, off the GUI thread (files can be large)."""
         source = Path(path)
         self._start(
-            "file prediction", f"Predicting on {source.name}…", lambda m, d, doc: predict_file(m, doc.graph, source)
+            "file prediction",
+            f"Predicting on {source.name}…",
+            lambda m, d, doc: predict_file(m, source, doc.training.batch_size),
         )
 
     def predict_file_dialog(self) -> None:

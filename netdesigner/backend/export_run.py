@@ -99,7 +99,7 @@ def callbacks_section(doc: Document, adapted: list[str]) -> str:
 def data_section(doc: Document, result: InferenceResult, names: Namespace) -> str:
     """``load_data(path)`` for the kinds of data the app reads into this model, and stand-in
     data for when there is none."""
-    graph = doc.graph
+    graph, source = doc.graph, doc.training.data.get("source")
     inputs, heads = graph.inputs(), graph.heads()
     single = len(inputs) == 1 and len(heads) == 1
     x_names = [[n.name] + (["x"] if len(inputs) == 1 else []) for n in inputs]
@@ -124,7 +124,7 @@ def data_section(doc: Document, result: InferenceResult, names: Namespace) -> st
         f'{INDENT}"""Arrays named after the Input and Output nodes (or x and y)."""',
         f"{INDENT}with np.load(path, allow_pickle=False) as arrays:",
     ]
-    if doc.training.data.get("source") == "digits":
+    if source == "digits":
         lines += [f'{INDENT * 2}if "images" in arrays and "target" in arrays:', f"{INDENT * 3}return digits(arrays)"]
     lines += [
         f"{INDENT * 2}x = [pick(arrays, names) for names in INPUT_ARRAYS]",
@@ -138,25 +138,29 @@ def data_section(doc: Document, result: InferenceResult, names: Namespace) -> st
         f"{INDENT * 3}return arrays[name]",
         f'{INDENT}raise SystemExit(f"the data has no array named {{names[0]!r}}")',
     ]
-    readers = ['    if path.suffix == ".npz":', "        return load_npz(path)"]
-    if doc.training.data.get("source") == "digits":
+    readers = [("a .npz file", 'path.suffix == ".npz"', "load_npz(path)")]
+    if source == "digits":
         lines += _digits(graph)
-    if single and doc.training.data.get("source") == "csv":
+    if uses_csv(doc):
         lines += _csv(heads[0].params["loss"])
-        readers += ['    if path.suffix == ".csv":', "        return load_csv(path, target, features)"]
+        readers.append(("a .csv file", 'path.suffix == ".csv"', "load_csv(path, target, features)"))
     image_input = single and len(shape := inputs[0].params["shape"]) == 3 and None not in shape[:2]
     if image_input and shape[2] in (1, 3):
         lines += _images(shape)
-        readers += ["    if path.is_dir():", "        return load_images(path)"]
-    csv_columns = ", target=TARGET, features=FEATURES" if ".csv" in " ".join(readers) else ""
+        readers.append(("an image folder", "path.is_dir()", "load_images(path)"))
+    csv_columns = ", target=TARGET, features=FEATURES" if uses_csv(doc) else ""
     lines += [
         "",
         "",
         f"def load_data(path{csv_columns}):",
         f'{INDENT}"""(x, y): lists of arrays in the order of the model\'s inputs and outputs."""',
         f"{INDENT}path = Path(path)",
-        *readers,
-        f'{INDENT}raise SystemExit(f"cannot read {{path}}: give {_kinds(readers)}")',
+    ]
+    for _, test, call in readers:
+        lines += [f"{INDENT}if {test}:", f"{INDENT * 2}return {call}"]
+    kinds = " or ".join(kind for kind, _, _ in readers)
+    lines += [
+        f'{INDENT}raise SystemExit(f"cannot read {{path}}: give {kinds}")',
         "",
         "",
         "def shuffled(x, y):",
@@ -173,16 +177,6 @@ def data_section(doc: Document, result: InferenceResult, names: Namespace) -> st
 
 def _names(groups: list[list[str]]) -> Seq:
     return Seq(tuple(Seq(tuple(literal(name) for name in names)) for names in groups))
-
-
-def _kinds(readers: list[str]) -> str:
-    text = " ".join(readers)
-    kinds = [
-        "a .npz file",
-        *(["a .csv file"] if ".csv" in text else []),
-        *(["an image folder"] if "is_dir" in text else []),
-    ]
-    return " or ".join(kinds)
 
 
 def _digits(graph: Graph) -> list[str]:

@@ -9,7 +9,6 @@ declares is kept exactly; anything else is named in the import notes, never repl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,6 @@ from netdesigner.core.settings import TrainingSettings, declared_options
 
 # Options every Keras optimizer writes that netdesigner leaves at their defaults.
 _OPTIMIZER_DEFAULTS = {
-    "name": None,
     "weight_decay": None,
     "global_clipnorm": None,
     "clipvalue": None,
@@ -42,13 +40,6 @@ _ALIASES = {
     "huber_loss": "Huber",
     "log_cosh": "LogCosh",
 }
-
-
-@dataclass
-class HeadCompile:
-    """What the compile config says about one output: the Output node's parameters."""
-
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 def _snake(name: str) -> str:
@@ -85,9 +76,10 @@ def _per_output(value: Any, outputs: list[str]) -> list[Any]:
 
 def read_compile_config(
     config: Any, outputs: list[str], notes: list[str]
-) -> tuple[TrainingSettings | None, list[HeadCompile]]:
-    """Settings and per-output head parameters; ``outputs`` are the output layers' names."""
-    heads = [HeadCompile() for _ in outputs]
+) -> tuple[TrainingSettings | None, list[dict[str, Any]]]:
+    """Settings, and per output the parameters of its Output node (loss, loss weight, metrics);
+    ``outputs`` are the output layers' names."""
+    heads: list[dict[str, Any]] = [{} for _ in outputs]
     if not isinstance(config, dict):
         return None, heads
     settings = _optimizer(config.get("optimizer"), notes)
@@ -97,18 +89,18 @@ def read_compile_config(
             if loss is not None:
                 notes.append(f"the loss {str(loss)[:60]} is not offered: the head's loss is guessed instead")
             continue
-        head.params["loss"] = name
-        head.params["from_logits"] = bool(loss_config.get("from_logits")) and name in LOGIT_LOSSES
+        head["loss"] = name
+        head["from_logits"] = bool(loss_config.get("from_logits")) and name in LOGIT_LOSSES
     weights = config.get("loss_weights")
     if weights is not None:
         for head, weight in zip(heads, _per_output(weights, outputs), strict=True):
             if isinstance(weight, int | float) and not isinstance(weight, bool):
-                head.params["loss_weight"] = float(weight)
+                head["loss_weight"] = float(weight)
     metrics = config.get("metrics")  # none given: the model was compiled without metrics
     flat_list = isinstance(metrics, list) and not any(isinstance(m, list) for m in metrics)
     per_head = [metrics] * len(outputs) if flat_list and len(outputs) > 1 else _per_output(metrics, outputs)
     for head, entries in zip(heads, per_head, strict=True):
-        head.params["metrics"] = _metrics(entries, notes)
+        head["metrics"] = _metrics(entries, notes)
     return settings, heads
 
 
@@ -139,7 +131,7 @@ def _optimizer(entry: Any, notes: list[str]) -> TrainingSettings | None:
             schedule, schedule_options, value = _schedule(value, notes)
         if key in declared:
             options[key] = _float32(value)
-        elif key in _OPTIMIZER_DEFAULTS and value != _OPTIMIZER_DEFAULTS[key] and key != "name":
+        elif key in _OPTIMIZER_DEFAULTS and value != _OPTIMIZER_DEFAULTS[key]:
             notes.append(f"the optimizer's {key}={value!r} cannot be set in netdesigner and was left out")
     try:
         return TrainingSettings(

@@ -129,7 +129,7 @@ def _config_to_document(model: dict[str, Any]) -> Document:
         raise ModelImportError("this model cannot be imported:", problems)
     settings, compiled = read_compile_config(model.get("compile_config"), outputs, notes)
     for output, head in zip(outputs, compiled, strict=True):
-        _add_head(graph, ids[output], head.params)
+        _add_head(graph, ids[output], head)
     apply_layout(graph)
     title = body.get("name")
     return Document(graph, settings or TrainingSettings(), name=title if isinstance(title, str) else "", notes=notes)

@@ -21,10 +21,10 @@ from typing import Any
 from netdesigner.backend.data import Dataset
 from netdesigner.backend.data_checks import check_split, split_sizes
 from netdesigner.backend.devices import has_gpu, is_gpu, training_device
-from netdesigner.core.compile_plan import KerasObject, compile_plan
+from netdesigner.core.compile_plan import compile_plan
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
-from netdesigner.core.fit_plan import FitPlan, RunFile, adapting_nodes, fit_plan
+from netdesigner.core.fit_plan import FitPlan, adapting_nodes, fit_plan, writes_files
 from netdesigner.core.graph import Graph
 
 
@@ -216,18 +216,14 @@ class TrainingRun:
 
     def _callbacks(self, plan: FitPlan) -> list[Any]:
         """The plan's Keras callbacks; those that write files need the run's output folder."""
-        callbacks = [c for c in plan.callbacks if self.out_dir is not None or not _writes_files(c)]
+        callbacks = [c for c in plan.callbacks if self.out_dir is not None or not writes_files(c)]
         if any(c.name == "TensorBoard" for c in callbacks) and importlib.util.find_spec("tensorboard") is None:
             raise GraphError("TensorBoard logs need the tensorboard package", "pip install tensorboard")
-        if self.out_dir is not None and plan.run_files:
+        if self.out_dir is not None and any(writes_files(c) for c in callbacks):
             self.out_dir.mkdir(parents=True, exist_ok=True)
         from netdesigner.backend.compiler import instantiate
 
         return [instantiate(c, self.out_dir) for c in callbacks]
-
-
-def _writes_files(callback: KerasObject) -> bool:
-    return any(isinstance(value, RunFile) for _, value in callback.kwargs)
 
 
 def adapt_preprocessing(model: Any, graph: Graph, x: Any, train_samples: int) -> None:

@@ -33,10 +33,6 @@ class FitPlan:
     seed: int
     callbacks: tuple[KerasObject, ...]
 
-    @property
-    def run_files(self) -> tuple[RunFile, ...]:
-        return tuple(v for c in self.callbacks for _, v in c.kwargs if isinstance(v, RunFile))
-
 
 def fit_plan(settings: TrainingSettings, validating: bool) -> FitPlan:
     """``validating``: whether the run has validation data (a split or a separate set), which
@@ -61,6 +57,11 @@ def callback_objects(settings: TrainingSettings, validating: bool) -> tuple[Kera
             options[name] = ("val_loss" if validating else "loss") if value == AUTO and name == "monitor" else value
         objects.append(KerasObject("callbacks", spec.keras_class, tuple(options.items())))
     return tuple(objects)
+
+
+def writes_files(callback: KerasObject) -> bool:
+    """Whether the callback writes into the run's output folder (a checkpoint, logs)."""
+    return any(isinstance(value, RunFile) for _, value in callback.kwargs)
 
 
 def has_validation(settings: TrainingSettings) -> bool:

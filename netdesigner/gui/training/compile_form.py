@@ -28,11 +28,13 @@ class OptionRows(QtWidgets.QWidget):
     """The editors of one declared group of options (an optimizer's, a schedule's, a
     callback's), rebuilt when the group changes; each widget is named after its option."""
 
-    def __init__(self, commit: Callable[[str, Any], None], refuse: Callable[[GraphError], None]) -> None:
+    def __init__(
+        self, commit: Callable[[str, Any], None], refuse: Callable[[GraphError], None], indent: int = 12
+    ) -> None:
         super().__init__()
         self._commit, self._refuse = commit, refuse
         self.layout_ = QtWidgets.QFormLayout(self)
-        self.layout_.setContentsMargins(12, 0, 0, 0)
+        self.layout_.setContentsMargins(indent, 0, 0, 0)
         self.editors: dict[str, ParamEditor] = {}
         self._specs: tuple[ParamSpec, ...] = ()
 
@@ -57,9 +59,16 @@ class OptionRows(QtWidgets.QWidget):
 
 
 class CompileForm(QtWidgets.QGroupBox):
-    def __init__(self, document: EditorDocument, refuse: Callable[[GraphError], None]) -> None:
+    def __init__(
+        self,
+        document: EditorDocument,
+        apply: Callable[[Callable[[], None]], None],
+        refuse: Callable[[GraphError], None],
+    ) -> None:
+        """``apply`` makes an edit and shows why it was refused; ``refuse`` shows why a typed
+        value cannot be used."""
         super().__init__("Compile: optimizer, learning rate, loss, metrics")
-        self.document, self.refuse = document, refuse
+        self.document, self.apply = document, apply
         layout = QtWidgets.QFormLayout(self)
         self.optimizer = self._chooser("optimizer", OPTIMIZERS, OPTIMIZER_DOCS, document.set_optimizer)
         self.optimizer_options = OptionRows(self._option("optimizer"), refuse)
@@ -88,18 +97,12 @@ class CompileForm(QtWidgets.QGroupBox):
         for index, key in enumerate(table):
             combo.addItem(key)
             combo.setItemData(index, docs[key], QtCore.Qt.ItemDataRole.ToolTipRole)  # each entry explained
-        combo.activated.connect(lambda index: self._try(lambda: choose(combo.itemText(index))))
+        combo.activated.connect(lambda index: self.apply(lambda: choose(combo.itemText(index))))
         guard_wheel(combo)
         return combo
 
     def _option(self, group: str) -> Callable[[str, Any], None]:
-        return lambda name, value: self._try(lambda: self.document.set_option(group, name, value))
-
-    def _try(self, edit: Callable[[], None]) -> None:
-        try:
-            edit()
-        except GraphError as error:
-            self.refuse(error)
+        return lambda name, value: self.apply(lambda: self.document.set_option(group, name, value))
 
     def show_settings(self) -> None:
         t = self.document.doc.training

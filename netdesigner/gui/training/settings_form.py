@@ -16,7 +16,6 @@ from netdesigner.core.callbacks import CALLBACKS
 from netdesigner.core.errors import GraphError
 from netdesigner.core.settings import FIT_PARAMS
 from netdesigner.gui.document import EditorDocument
-from netdesigner.gui.param_editor import ParamEditor
 from netdesigner.gui.training.compile_form import CompileForm, OptionRows
 
 
@@ -26,19 +25,14 @@ class SettingsForm(QtWidgets.QWidget):
         self.document = document
         column = QtWidgets.QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        self.compile_form = CompileForm(document, self.refuse)
+        self.compile_form = CompileForm(document, self.apply, self.refuse)
         column.addWidget(self.compile_form)
+        self.fit_rows = OptionRows(
+            lambda name, value: self.apply(lambda: document.set_training(name, value)), self.refuse, indent=0
+        )
+        column.addWidget(self.fit_rows)
         layout = QtWidgets.QFormLayout()
         column.addLayout(layout)
-        self.editors: dict[str, ParamEditor] = {}
-        for spec in FIT_PARAMS:
-            value = getattr(document.doc.training, spec.name)
-            editor = ParamEditor(spec, value, self._committer(spec.name), self.refuse)
-            editor.widget.setObjectName(spec.name)
-            label = QtWidgets.QLabel(spec.name.replace("_", " "))
-            label.setToolTip(spec.doc)
-            layout.addRow(label, editor)
-            self.editors[spec.name] = editor
         self.callback_toggle = QtWidgets.QToolButton()
         self.callback_toggle.setObjectName("callback_options")
         self.callback_toggle.setText("▸ callback options (monitor, patience, factor…)")
@@ -68,33 +62,23 @@ class SettingsForm(QtWidgets.QWidget):
         self.show_settings()
 
     def widget(self, name: str) -> QtWidgets.QWidget:
-        return self.editors[name].widget
+        return self.fit_rows.editors[name].widget
 
     def _show_callback_options(self, shown: bool) -> None:
         self.callback_box.setVisible(shown)
         self.callback_toggle.setText(("▾" if shown else "▸") + self.callback_toggle.text()[1:])
 
     def _callback_committer(self, key: str) -> Callable[[str, Any], None]:
-        def commit(name: str, value: Any) -> None:
-            try:
-                self.document.set_option(key, name, value)
-            except GraphError as error:
-                self.refuse(error)
-                return
-            self.error_label.hide()
+        return lambda name, value: self.apply(lambda: self.document.set_option(key, name, value))
 
-        return commit
-
-    def _committer(self, name: str):
-        def commit(value: Any) -> None:
-            try:
-                self.document.set_training(name, value)
-            except GraphError as error:
-                self.refuse(error)
-                return
-            self.error_label.hide()
-
-        return commit
+    def apply(self, edit: Callable[[], None]) -> None:
+        """Make one edit through the document; a refused one is shown with its reason."""
+        try:
+            edit()
+        except GraphError as error:
+            self.refuse(error)
+            return
+        self.error_label.hide()
 
     def refuse(self, error: GraphError) -> None:
         self.error_label.setText(f"✗ {error}")
@@ -103,7 +87,6 @@ class SettingsForm(QtWidgets.QWidget):
 
     def show_settings(self) -> None:
         training = self.document.doc.training
-        for name, editor in self.editors.items():
-            editor.show_value(getattr(training, name))
+        self.fit_rows.show_options(FIT_PARAMS, {spec.name: getattr(training, spec.name) for spec in FIT_PARAMS})
         for callback in CALLBACKS:
             self.callback_rows[callback.key].show_options(callback.options, training.callback_options[callback.key])

@@ -82,7 +82,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._make_actions()
         self._update_title()
         self._update_status()
-        self.resize(1400, 860)
+        screen = QtGui.QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else QtCore.QSize(1400, 860)
+        self.resize(min(1400, room.width()), min(860, room.height()))  # never larger than the screen
 
         self.autosave_timer = QtCore.QTimer(self, interval=AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)

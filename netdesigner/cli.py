@@ -135,7 +135,16 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"{event.kind} after {event.seconds:.1f} s")
 
     out = Path(args.out)
-    training = TrainingRun(doc, data, show, epochs=args.epochs, batch_size=args.batch_size, out_dir=out, seed=args.seed)
+    training = TrainingRun(
+        doc,
+        data,
+        show,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        out_dir=out,
+        seed=args.seed,
+        batch_event_seconds=0.1,  # a terminal's progress bar needs no more
+    )
     with _stop_on_interrupt(training):
         result = training.run()
     if result.error:

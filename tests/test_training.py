@@ -15,7 +15,7 @@ from tests.conftest import SAMPLE_DIR
 from tests.graphs import GraphBuilder
 
 pytest.importorskip("keras")
-from netdesigner.backend.training import TrainingRun  # noqa: E402
+from netdesigner.backend.training import TrainEvent, TrainingRun  # noqa: E402
 
 SAMPLE = SAMPLE_DIR
 
@@ -147,6 +147,25 @@ def test_nan_loss_stops_with_a_message(tmp_path: Path) -> None:
     result = TrainingRun(doc, data, events.append, epochs=3, batch_size=8).run()
     assert "the loss became NaN" in result.error and "lower learning rate" in result.error
     assert events[-1].kind == "failed"
+
+
+def test_throttled_batch_events_still_end_each_epoch_and_still_catch_a_nan_loss() -> None:
+    """The dock asks for a batch event at most every 50 ms: between them Keras's logs are not
+    even read, yet every epoch's last batch is reported and a NaN loss still stops the run."""
+    doc = load(SAMPLE / "multi_head.json")
+    data = load_dataset(doc.graph, {"source": "synthetic", "samples": 64})
+    events: list[TrainEvent] = []
+    TrainingRun(doc, data, events.append, epochs=2, batch_size=8, batch_event_seconds=3600).run()
+    last = events[0].batches
+    batches = [(e.epoch, e.batch) for e in events if e.kind == "batch"]
+    assert last > 2 and batches == [
+        (1, 1),
+        (1, last),
+        (2, last),
+    ]  # the first (nothing reported yet) and each epoch's end
+    data.targets[1][5, 0] = np.nan
+    result = TrainingRun(doc, data, events.append, epochs=3, batch_size=8, batch_event_seconds=3600).run()
+    assert "the loss became NaN at epoch 1" in result.error
 
 
 def test_data_that_does_not_fit_is_explained() -> None:

@@ -63,8 +63,12 @@ class TrainingRun:
         device: str | None = None,
         out_dir: Path | None = None,
         seed: int | None = None,
+        batch_event_seconds: float = 0.0,
     ) -> None:
         self.doc, self.data, self.on_event = doc, data, on_event
+        # Batch events at most this often (the last batch of an epoch always): a view that draws
+        # 20 a second need not have Keras's logs read and converted after every batch.
+        self.batch_event_seconds = batch_event_seconds
         self.epochs = epochs or doc.training.epochs
         self.batch_size = batch_size or doc.training.batch_size
         self.seed = doc.training.seed if seed is None else seed
@@ -254,13 +258,25 @@ def _reporter(run: TrainingRun, batches: int, asynchronous: bool = False) -> Any
             self.run, self.batches = run, batches
             self.epoch = 0
             self.nan_at: str | None = None
+            self.reported = 0.0  # when the last batch event was sent
 
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch = epoch
 
         def on_train_batch_end(self, batch, logs=None):
-            logs = {k: float(v) for k, v in (logs or {}).items()}
-            loss = logs.get("loss")
+            done, now = batch + 1, time.perf_counter()
+            if done == self.batches or now - self.reported >= self.run.batch_event_seconds:
+                self.reported = now
+                self._report(done, logs)
+            if not asynchronous:  # on the loop: hold or stop right after this batch
+                self._hold_or_stop(done)
+
+        def _report(self, done: int, logs: dict[str, Any] | None) -> None:
+            """Keras's batch logs are running means over the epoch: a NaN or infinite loss
+            stays in them, so checking only the batches reported still stops the run, at the
+            latest at the end of the epoch."""
+            values = {k: float(v) for k, v in (logs or {}).items()}
+            loss = values.get("loss")
             if loss is not None and not math.isfinite(loss):
                 self.nan_at = "NaN" if math.isnan(loss) else "infinite"
                 self.model.stop_training = True
@@ -269,14 +285,12 @@ def _reporter(run: TrainingRun, batches: int, asynchronous: bool = False) -> Any
                     "batch",
                     epoch=self.epoch + 1,
                     epochs=self.run.epochs,
-                    batch=batch + 1,
+                    batch=done,
                     batches=self.batches,
-                    logs=logs,
+                    logs=values,
                     seconds=self.run.elapsed(),
                 )
             )
-            if not asynchronous:  # on the loop: hold or stop right after this batch
-                self._hold_or_stop(batch + 1)
 
         def on_train_batch_begin(self, batch, logs=None):
             if asynchronous:  # the batch-end hook runs elsewhere: the loop holds or stops here

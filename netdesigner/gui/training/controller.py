@@ -9,7 +9,6 @@ signal: the dock never waits on a thread that died silently.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -74,7 +73,6 @@ class RunController(QtCore.QObject):
         self._run: TrainingRun | None = None
         self._thread: threading.Thread | None = None
         self._stop_asked = False
-        self._last_batch = 0.0
         self._ended.connect(self._on_ended)
         self.progress.connect(self._follow)  # queued: the state changes on the GUI thread
         self.job_done.connect(self._job_ended)  # first of job_done's slots: views then see it idle
@@ -105,7 +103,14 @@ class RunController(QtCore.QObject):
             if self._stop_asked:  # Stop pressed while the data loaded: train nothing
                 self._ended.emit(TrainResult({}, stopped=True), "")
                 return
-            self._run = TrainingRun(self.doc, self.data, self._forward, device=device, out_dir=self.out_dir)
+            self._run = TrainingRun(
+                self.doc,
+                self.data,
+                self.progress.emit,
+                device=device,
+                out_dir=self.out_dir,
+                batch_event_seconds=BATCH_EVENT_SECONDS,
+            )
             if self._stop_asked:  # pressed while the run was being set up
                 self._run.stop()
             result = self._run.run()
@@ -117,16 +122,6 @@ class RunController(QtCore.QObject):
                 f"{'loading the data' if self.data is None else 'training'} failed: {type(error).__name__}: {error}"
             )
             self._ended.emit(TrainResult({}, error=message), message)
-
-    def _forward(self, event: TrainEvent) -> None:
-        """Batch events at most every BATCH_EVENT_SECONDS (Keras's batch logs are running means,
-        so skipping some loses nothing); the state follows the driver's events."""
-        now = time.perf_counter()
-        if event.kind == "batch":
-            if event.batch != event.batches and now - self._last_batch < BATCH_EVENT_SECONDS:
-                return
-            self._last_batch = now
-        self.progress.emit(event)
 
     @QtCore.Slot(TrainResult, str)
     def _on_ended(self, result: TrainResult, error: str) -> None:

@@ -166,7 +166,7 @@ def main() -> None:
 
     from netdesigner.backend.data import load_dataset
     from netdesigner.backend.devices import training_device
-    from netdesigner.cli import parse_data_spec
+    from netdesigner.cli.common import parse_data_spec
     from netdesigner.core.fileformat import load
 
     if not args.headless:

@@ -59,7 +59,7 @@ def shows_train_curve(plots) -> bool:
     return any(image.pixel(x, y) == colour for y in range(0, image.height(), 2) for x in range(0, image.width(), step))
 
 
-def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path) -> None:
+def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path, monkeypatch) -> None:
     press_train(window, "mlp_classifier.json", "digits", epochs=3)
     panel = window.training
     assert panel.stop_button.isEnabled() and not panel.train_button.isEnabled()
@@ -70,8 +70,19 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path
     qtbot.waitUntil(lambda: shows_train_curve(panel.plots), timeout=10_000)
     assert window.document.doc.training.epochs == 3 and window.isWindowModified()
     results = panel.results
+    from netdesigner.gui.training import results as results_module
+
+    batch_sizes: list[int] = []
+    evaluate = results_module.evaluate
+    monkeypatch.setattr(
+        results_module, "evaluate", lambda *a: (batch_sizes.append(a[-1]), evaluate(*a))[1]
+    )  # records the batch size Keras is given
+    assert results.batch_size.text() == "batch: as fit"
+    results.batch_size.lineEdit().selectAll()
+    qtbot.keyClicks(results.batch_size, "100")
     results.buttons["evaluate"].click()
     qtbot.waitUntil(lambda: results.table.rowCount() > 0, timeout=60_000)
+    assert batch_sizes == [100]
     keys = [results.table.item(r, 0).text() for r in range(results.table.rowCount())]
     assert "loss" in keys and "accuracy" in keys and not panel.stale_label.isVisible()
     results.buttons["predict"].click()

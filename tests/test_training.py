@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from netdesigner.backend.data import DataError, check_compatibility, load_dataset
-from netdesigner.cli import main, parse_data_spec
+from netdesigner.cli import main
+from netdesigner.cli.common import parse_data_spec
 from netdesigner.core.fileformat import Document, load
 from tests.conftest import SAMPLE_DIR
 from tests.graphs import GraphBuilder

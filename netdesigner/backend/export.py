@@ -11,14 +11,13 @@ import json
 from dataclasses import dataclass
 
 from netdesigner import __version__
+from netdesigner.backend.export_data import data_section, uses_csv
 from netdesigner.backend.export_run import (
     callbacks_section,
-    data_section,
     default_data_path,
     keras_expr,
     main_section,
     settings_section,
-    uses_csv,
 )
 from netdesigner.backend.pysource import INDENT, Call, Expr, Kw, Namespace, Seq, literal, render
 from netdesigner.core.compile_plan import CompilePlan, compile_plan

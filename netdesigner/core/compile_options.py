@@ -207,6 +207,12 @@ SCHEDULES: dict[str, tuple[ParamSpec, ...]] = {
             "alpha", ParamKind.FLOAT, 0.0, "the floor, as a fraction of the starting rate", minimum=0.0, maximum=1.0
         ),
     ),
+    "PolynomialDecay": (
+        _decay_steps("after how many batches the rate reaches its end value"),
+        ParamSpec("end_learning_rate", ParamKind.FLOAT, 0.0001, "the rate it ends at", minimum=0.0, maximum=10.0),
+        ParamSpec("power", ParamKind.FLOAT, 1.0, "1 is a straight line; above 1 falls fast first", minimum=0.0),
+        ParamSpec("cycle", ParamKind.BOOL, False, "start over with longer periods instead of staying at the end"),
+    ),
 }
 
 SCHEDULE_DOCS: dict[str, str] = {
@@ -214,4 +220,5 @@ SCHEDULE_DOCS: dict[str, str] = {
     "ExponentialDecay": "multiply the rate by decay_rate every decay_steps batches",
     "InverseTimeDecay": "rate / (1 + decay_rate * batches / decay_steps)",
     "CosineDecay": "follow half a cosine from the rate down to alpha times it over decay_steps batches",
+    "PolynomialDecay": "go from the rate to end_learning_rate over decay_steps batches along a polynomial",
 }

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from netdesigner.backend.training import evaluate, predict, predict_file
+from netdesigner.core.settings import FIT_SPECS
 from netdesigner.gui.plots import LivePlots
 from netdesigner.gui.predictions import PredictionsView
 from netdesigner.gui.training.controller import JobOutcome, RunController
@@ -42,6 +43,8 @@ class ResultActions(QtWidgets.QWidget):
             button.clicked.connect(slot or getattr(self, f"{key}_dialog"))
             buttons.addWidget(button)
             self.buttons[key] = button
+        self.batch_size = self._batch_size_box()
+        buttons.insertWidget(3, self.batch_size)
         self.table = QtWidgets.QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["metric", "value"])
         self.table.verticalHeader().setVisible(False)
@@ -53,6 +56,19 @@ class ResultActions(QtWidgets.QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table)
         controller.job_done.connect(self._on_job_done)
+
+    @staticmethod
+    def _batch_size_box() -> QtWidgets.QSpinBox:
+        """The batch size of Evaluate and the predictions: the fit's unless chosen here (a larger
+        one is faster and needs more memory; results do not depend on it)."""
+        spec = FIT_SPECS["batch_size"]
+        box = QtWidgets.QSpinBox()
+        box.setObjectName("result_batch_size")
+        box.setRange(int(spec.minimum or 1) - 1, int(spec.maximum or 1_000_000))
+        box.setSpecialValueText("batch: as fit")
+        box.setPrefix("batch ")
+        box.setToolTip("batch size for Evaluate and predictions: larger is faster, needs more memory")
+        return box
 
     def update_enabled(self) -> None:
         """Buttons work while no run is active; those using the model, one job at a time."""
@@ -66,21 +82,24 @@ class ResultActions(QtWidgets.QWidget):
         self.table.hide()
         self.clear_predictions()
 
-    def _start(self, job: str, text: str, work) -> None:
+    def _start(self, job: str, text: str, work: Callable[[Any, Any, Any, int], Any]) -> None:
+        """``work(model, data, doc, batch_size)`` on a helper thread: the batch size is read here,
+        on the GUI thread."""
         self.say(text + (f" ({STALE})" if self.stale else ""), False)
-        self.controller.run_job(job, work)
+        chosen = self.batch_size.value()
+        self.controller.run_job(job, lambda m, d, doc: work(m, d, doc, chosen or doc.training.batch_size))
         self.update_enabled()
 
     def evaluate(self) -> None:
         self._start(
             "evaluation",
             "Evaluating on the validation data…",
-            lambda m, d, doc: evaluate(m, d, _split(doc), doc.training.batch_size),
+            lambda m, d, doc, batch: evaluate(m, d, _split(doc), batch),
         )
 
     def show_predictions(self) -> None:
-        def work(model, data, doc):
-            return predict(model, data, _split(doc), doc.graph.heads()[0].params["loss"], doc.training.batch_size)
+        def work(model, data, doc, batch):
+            return predict(model, data, _split(doc), doc.graph.heads()[0].params["loss"], batch)
 
         self._start("prediction", "Predicting on the validation data…", work)
 
@@ -90,7 +109,7 @@ class ResultActions(QtWidgets.QWidget):
         self._start(
             "file prediction",
             f"Predicting on {source.name}…",
-            lambda m, d, doc: predict_file(m, source, doc.training.batch_size),
+            lambda m, d, doc, batch: predict_file(m, source, batch),
         )
 
     def predict_file_dialog(self) -> None:
@@ -102,7 +121,7 @@ class ResultActions(QtWidgets.QWidget):
         """Save the trained model as ``.keras``, off the GUI thread (big models take a while)."""
         target = Path(path if path.endswith(".keras") else path + ".keras")
 
-        def work(model, data, doc) -> Path:
+        def work(model, data, doc, batch) -> Path:
             model.save(target)
             return target
 

@@ -10,23 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from netdesigner import __version__
-from netdesigner.cli_common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
-from netdesigner.cli_model import add_model_commands, cmd_evaluate, cmd_predict
-from netdesigner.core.errors import GraphError
+from netdesigner.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none
+from netdesigner.cli.model import add_model_commands, cmd_evaluate, cmd_predict
+from netdesigner.cli.train import add_train_command, cmd_train
 from netdesigner.core.fileformat import save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
-from netdesigner.core.settings import FIT_PARAMS
-
-if TYPE_CHECKING:
-    from netdesigner.backend.training import TrainingRun
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -92,76 +85,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    from netdesigner.backend.curves import plot_history
-    from netdesigner.backend.data import DataError, load_dataset
-    from netdesigner.backend.reports import write_history
-    from netdesigner.backend.training import TrainEvent, TrainingRun
-
-    doc = load_or_none(args.graph)
-    if doc is None:
-        return EXIT_USAGE
-    try:
-        for setting in FIT_PARAMS:  # --epochs and --batch-size obey the file format's ranges
-            if getattr(args, setting.name, None) is not None:
-                setting.coerce(getattr(args, setting.name))
-        spec = parse_data_spec(args.data) if args.data else (doc.training.data or {"source": "synthetic"})
-    except (ValueError, GraphError) as error:
-        print(f"netdesigner: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.validation:
-        spec = {**spec, "validation_path": args.validation}
-    try:
-        data = load_dataset(doc.graph, dict(spec))
-    except (DataError, GraphError) as error:
-        print(f"netdesigner: {error}", file=sys.stderr)
-        return EXIT_INVALID
-
-    def show(event: TrainEvent) -> None:
-        if event.kind == "started":
-            print(f"{event.message}; device {event.device}; {event.epochs} epoch(s) of {event.batches} batch(es)")
-        elif event.kind == "batch" and sys.stdout.isatty():
-            done = int(20 * event.batch / max(event.batches, 1))
-            print(
-                f"\repoch {event.epoch}/{event.epochs} [{'#' * done}{'.' * (20 - done)}] "
-                f"loss {event.logs.get('loss', float('nan')):.4f}",
-                end="",
-                flush=True,
-            )
-        elif event.kind == "epoch":
-            metrics = "  ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
-            print(f"\repoch {event.epoch}/{event.epochs}  {metrics}  ({event.seconds:.1f} s)", flush=True)
-        elif event.kind in ("finished", "stopped"):
-            print(f"{event.kind} after {event.seconds:.1f} s")
-
-    out = Path(args.out)
-    training = TrainingRun(
-        doc,
-        data,
-        show,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        out_dir=out,
-        seed=args.seed,
-        batch_event_seconds=0.1,  # a terminal's progress bar needs no more
-    )
-    with _stop_on_interrupt(training):
-        result = training.run()
-    if result.error:
-        print(f"netdesigner: {result.error}", file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        written = write_history(result.history, out)
-        written.append(plot_history(result.history, out / "curves.png"))
-        result.model.save(out / "model.keras")
-        written.append(out / "model.keras")
-    except OSError as error:
-        print(f"netdesigner: cannot write to {out}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_INVALID
-    print("wrote " + ", ".join(str(p) for p in written))
-    return EXIT_OK
-
-
 def cmd_samples(args: argparse.Namespace) -> int:
     from netdesigner.samples import copy_samples, sample_paths
 
@@ -190,27 +113,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-@contextmanager
-def _stop_on_interrupt(training: TrainingRun) -> Iterator[None]:
-    """The first Ctrl+C stops training after the current batch, like the editor's Stop: what
-    was trained is still written. A second one aborts (``main`` reports it)."""
-
-    def stop(signum: int, frame: object) -> None:
-        print("\nstopping after this batch (Ctrl+C again to abort)", file=sys.stderr, flush=True)
-        training.stop()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    try:
-        previous = signal.signal(signal.SIGINT, stop)
-    except ValueError:  # not the main thread: no signals to take over
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netdesigner",
@@ -237,21 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="wrap model creation in a tf.distribute strategy scope",
     )
-    train = sub.add_parser("train", help="train the model without a window; writes history, curves, model")
-    train.add_argument("graph", help="graph file (.json)")
-    train.add_argument(
-        "--data", help="digits | synthetic[:SAMPLES] | PATH.npz | PATH.csv:TARGET[:F1,F2,...] (default: the graph's)"
-    )
-    train.add_argument("--validation", help="a separate validation file or folder, of the same kind as --data")
-    train.add_argument("--epochs", type=int, default=None)
-    train.add_argument("--batch-size", type=int, default=None)
-    train.add_argument("--seed", type=int, default=None, help="the random seed (default: the graph's)")
-    train.add_argument("--out", default="netdesigner-run", help="folder for history.csv/json, curves.png, model.keras")
     samples = sub.add_parser("samples", help="list the bundled sample graphs (or copy them to a folder)")
     samples.add_argument("--copy", metavar="DIR", help="copy the sample graphs into DIR")
     imp = sub.add_parser("import", help="turn a .keras file or Keras model JSON into a graph")
     imp.add_argument("model", help="MODEL.keras or MODEL.json (model.to_json())")
     imp.add_argument("-o", "--output", required=True, help="graph file to write (.json)")
+    add_train_command(sub)
     add_model_commands(sub)
     return parser
 

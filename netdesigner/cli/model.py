@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from netdesigner.cli_common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
+from netdesigner.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
 from netdesigner.core.errors import GraphError
 
 

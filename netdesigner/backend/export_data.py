@@ -1,0 +1,216 @@
+"""The exported script's ``load_data``: plain reads of the data the app trained on (an npz
+file, a CSV, an image folder, the bundled digits), split as the app splits them, and clearly
+marked random stand-in data for a graph that names none.
+
+Pure text generation; the app's loaders (``backend.data``) check every flaw with a message,
+these are the plain versions of the same reads, for a student to read and change.
+"""
+
+from __future__ import annotations
+
+from netdesigner.backend.pysource import INDENT, Call, Kw, Namespace, Seq, literal, render
+from netdesigner.core.compile_options import LOSS_TARGETS
+from netdesigner.core.fileformat import Document
+from netdesigner.core.graph import Graph
+from netdesigner.core.inference import InferenceResult
+from netdesigner.core.stand_in import concrete, id_limit
+
+
+def data_section(doc: Document, result: InferenceResult, names: Namespace) -> str:
+    """``load_data(path)`` for the kinds of data the app reads into this model, and stand-in
+    data for when there is none."""
+    graph, source = doc.graph, doc.training.data.get("source")
+    inputs, heads = graph.inputs(), graph.heads()
+    single = len(inputs) == 1 and len(heads) == 1
+    x_names = [[n.name] + (["x"] if len(inputs) == 1 else []) for n in inputs]
+    y_names = []
+    for head in heads:
+        feeder = graph.input_edges(head.id).get(0)
+        y_names.append(
+            [head.name] + ([graph.nodes[feeder.source].name] if feeder else []) + (["y"] if len(heads) == 1 else [])
+        )
+    lines = [
+        "# The arrays of a .npz file that feed each Input and each Output head, in model order",
+        *render(_names(x_names), indent="", prefix="INPUT_ARRAYS = "),
+        *render(_names(y_names), indent="", prefix="TARGET_ARRAYS = "),
+        "",
+        "",
+        "def one(arrays):",
+        f'{INDENT}"""What Keras takes for a list of arrays: the array itself when there is one."""',
+        f"{INDENT}return arrays[0] if len(arrays) == 1 else arrays",
+        "",
+        "",
+        "def load_npz(path):",
+        f'{INDENT}"""Arrays named after the Input and Output nodes (or x and y)."""',
+        f"{INDENT}with np.load(path, allow_pickle=False) as arrays:",
+    ]
+    if source == "digits":
+        lines += [f'{INDENT * 2}if "images" in arrays and "target" in arrays:', f"{INDENT * 3}return digits(arrays)"]
+    lines += [
+        f"{INDENT * 2}x = [pick(arrays, names) for names in INPUT_ARRAYS]",
+        f"{INDENT * 2}y = [pick(arrays, names) for names in TARGET_ARRAYS]",
+        f"{INDENT}return x, y",
+        "",
+        "",
+        "def pick(arrays, names):",
+        f"{INDENT}for name in names:",
+        f"{INDENT * 2}if name in arrays:",
+        f"{INDENT * 3}return arrays[name]",
+        f'{INDENT}raise SystemExit(f"the data has no array named {{names[0]!r}}")',
+    ]
+    readers = [("a .npz file", 'path.suffix == ".npz"', "load_npz(path)")]
+    if source == "digits":
+        lines += _digits(graph)
+    if uses_csv(doc):
+        lines += _csv(heads[0].params["loss"])
+        readers.append(("a .csv file", 'path.suffix == ".csv"', "load_csv(path, target, features)"))
+    image_input = single and len(shape := inputs[0].params["shape"]) == 3 and None not in shape[:2]
+    if image_input and shape[2] in (1, 3):
+        lines += _images(shape)
+        readers.append(("an image folder", "path.is_dir()", "load_images(path)"))
+    csv_columns = ", target=TARGET, features=FEATURES" if uses_csv(doc) else ""
+    lines += [
+        "",
+        "",
+        f"def load_data(path{csv_columns}):",
+        f'{INDENT}"""(x, y): lists of arrays in the order of the model\'s inputs and outputs."""',
+        f"{INDENT}path = Path(path)",
+    ]
+    for _, test, call in readers:
+        lines += [f"{INDENT}if {test}:", f"{INDENT * 2}return {call}"]
+    kinds = " or ".join(kind for kind, _, _ in readers)
+    lines += [
+        f'{INDENT}raise SystemExit(f"cannot read {{path}}: give {kinds}")',
+        "",
+        "",
+        "def shuffled(x, y):",
+        f'{INDENT}"""One fixed shuffle, as netdesigner does: Keras validates on the *last* samples,',
+        f'{INDENT}which in a file sorted by class would be its last classes only."""',
+        f"{INDENT}order = np.random.default_rng(0).permutation(len(x[0]))",
+        f"{INDENT}return [a[order] for a in x], [a[order] for a in y]",
+        "",
+        "",
+        *_stand_in(graph, result, names),
+    ]
+    return "\n".join(lines)
+
+
+def _names(groups: list[list[str]]) -> Seq:
+    return Seq(tuple(Seq(tuple(literal(name) for name in names)) for names in groups))
+
+
+def _digits(graph: Graph) -> list[str]:
+    node, head = graph.inputs()[0], graph.heads()[0]
+    shape = (-1, *node.params["shape"])
+    labels = 'np.eye(10, dtype="float32")[labels]' if head.params["loss"] == "CategoricalCrossentropy" else "labels"
+    return [
+        "",
+        "",
+        "def digits(arrays):",
+        f'{INDENT}"""The 8x8 digits shipped with netdesigner: pixels 0..16 scaled to 0..1."""',
+        f'{INDENT}images = arrays["images"].astype("float32") / 16.0',
+        f'{INDENT}labels = arrays["target"].astype("int32")',
+        f"{INDENT}return [images.reshape{literal(shape)}], [{labels}]",
+    ]
+
+
+def _csv(loss: str) -> list[str]:
+    lines = [
+        "",
+        "",
+        "def load_csv(path, target, features):",
+        f'{INDENT}"""Feature columns in, one target column out; text targets become class numbers."""',
+        f'{INDENT}with open(path, newline="", encoding="utf-8-sig") as handle:',
+        f"{INDENT * 2}rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]",
+        f"{INDENT}header = [name.strip() for name in rows[0]]",
+        f"{INDENT}columns = {{name: [row[i].strip() for row in rows[1:]] for i, name in enumerate(header)}}",
+        f'{INDENT}x = np.stack([np.array(columns[name], dtype="float32") for name in features], axis=1)',
+        f"{INDENT}try:",
+        f'{INDENT * 2}y = np.array(columns[target], dtype="float32")',
+        f"{INDENT}except ValueError:  # class names, numbered in sorted order",
+        f"{INDENT * 2}classes = sorted(set(columns[target]))",
+        f'{INDENT * 2}return [x], [np.array([classes.index(v) for v in columns[target]], dtype="int32")]',
+    ]
+    if loss == "SparseCategoricalCrossentropy":
+        lines.append(f'{INDENT}return [x], [y.astype("int32")]')
+    else:
+        lines.append(f"{INDENT}return [x], [y.reshape(len(y), 1)]")
+    return lines
+
+
+def _images(shape: tuple[int | None, ...]) -> list[str]:
+    color = "grayscale" if shape[2] == 1 else "rgb"
+    return [
+        "",
+        "",
+        "def load_images(path):",
+        f'{INDENT}"""One sub-folder of images per class, resized to the Input\'s size."""',
+        *render(
+            Call(
+                "keras.utils.image_dataset_from_directory",
+                (
+                    "path",
+                    Kw("image_size", literal(tuple(shape[:2]))),
+                    Kw("color_mode", literal(color)),
+                    Kw("batch_size", "None"),
+                    Kw("shuffle", "True"),
+                    Kw("seed", "0"),
+                    Kw("verbose", "False"),
+                ),
+            ),
+            prefix="dataset = ",
+        ),
+        f"{INDENT}pairs = list(dataset.as_numpy_iterator())",
+        f'{INDENT}x = np.stack([image for image, _ in pairs]).astype("float32")',
+        f'{INDENT}return [x], [np.array([label for _, label in pairs], dtype="int32")]',
+    ]
+
+
+def _stand_in(graph: Graph, result: InferenceResult, names: Namespace) -> list[str]:
+    lines = [
+        "def stand_in_data(samples):",
+        f'{INDENT}"""RANDOM STAND-IN DATA with the model\'s shapes, for when no data is given:',
+        f'{INDENT}it trains without error but teaches the model nothing. Replace it with your own."""',
+        f"{INDENT}rng = np.random.default_rng(0)",
+    ]
+    xs, ys = [], []
+    for node in graph.inputs():
+        var = names.name(f"data:{node.id}", f"{node.name}_data")
+        shape = _sample_shape(node.params["shape"])
+        if node.params["dtype"].startswith("int"):
+            expr = f"rng.integers(0, {id_limit(graph, node)}, size={shape})"
+        else:
+            expr = f'rng.random({shape}, dtype="float32")'
+        lines.append(f"{INDENT}{var} = {expr}")
+        xs.append(var)
+    for node in graph.heads():
+        var = names.name(f"data:{node.id}", f"{node.name}_target")
+        target_shape = result.infos[node.id].shape or (None, 1)
+        lines.append(f"{INDENT}{var} = {_target_expr(node.params['loss'], target_shape)}")
+        ys.append(var)
+    lines.append(f"{INDENT}return [{', '.join(xs)}], [{', '.join(ys)}]")
+    return lines
+
+
+def _sample_shape(dims: tuple[int | None, ...]) -> str:
+    return literal(tuple(["samples", *concrete(dims)])).replace('"samples"', "samples")
+
+
+def _target_expr(loss: str, shape: tuple[int | None, ...]) -> str:
+    units = shape[-1] or 1
+    inner = shape[1:-1]
+    kind = LOSS_TARGETS[loss]
+    if kind == "class_index":
+        return f"rng.integers(0, {units}, size={_sample_shape(inner)})"
+    if kind == "one_hot":
+        return f'np.eye({units}, dtype="float32")[rng.integers(0, {units}, size={_sample_shape(inner)})]'
+    if kind == "binary":
+        return f'rng.integers(0, 2, size={_sample_shape(shape[1:])}).astype("float32")'
+    if kind == "positive_values":
+        return f'rng.random({_sample_shape(shape[1:])}, dtype="float32") + 0.5'
+    return f'rng.normal(size={_sample_shape(shape[1:])}).astype("float32")'
+
+
+def uses_csv(doc: Document) -> bool:
+    inputs, heads = doc.graph.inputs(), doc.graph.heads()
+    return doc.training.data.get("source") == "csv" and len(inputs) == 1 and len(heads) == 1

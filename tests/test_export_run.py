@@ -5,6 +5,7 @@ in the graph."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -50,18 +51,20 @@ def two_input_two_head() -> Document:
     return Document(b.graph, training, name="two in, two out")
 
 
-def run(command: list[str], cwd: Path) -> None:
-    done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300)
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    done = subprocess.run(command, cwd=cwd, env={**ENV, **(env or {})}, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def histories_after(doc: Document, data: Path, tmp_path: Path, seed: int) -> tuple[dict, dict]:
+def histories_after(
+    doc: Document, data: Path | str, tmp_path: Path, seed: int, env: dict[str, str] | None = None
+) -> tuple[dict, dict]:
     graph, script = tmp_path / "graph.json", tmp_path / "model.py"
     save(doc, graph)
     script.write_text(export_script(doc), encoding="utf-8")
     common = ["--data", str(data), "--epochs", "3", "--seed", str(seed)]
-    run([sys.executable, "-m", "netdesigner", "train", str(graph), *common, "--out", "A"], tmp_path)
-    run([sys.executable, str(script), *common, "--out", "B"], tmp_path)
+    run([sys.executable, "-m", "netdesigner", "train", str(graph), *common, "--out", "A"], tmp_path, env)
+    run([sys.executable, str(script), *common, "--out", "B"], tmp_path, env)
     assert (tmp_path / "B" / "model.keras").is_file()
     return (json.loads((tmp_path / d / "history.json").read_text()) for d in "AB")  # type: ignore[return-value]
 
@@ -113,3 +116,37 @@ def test_another_seed_trains_differently(tmp_path: Path) -> None:
     run([sys.executable, str(script), "--data", "d.npz", "--epochs", "1", "--seed", "2", "--out", "two"], tmp_path)
     one, two = (json.loads((tmp_path / d / "history.json").read_text()) for d in ("one", "two"))
     assert one["loss"] != two["loss"]
+
+
+def fake_fashion_mnist(keras_home: Path, samples: int) -> None:
+    """A small Fashion-MNIST in Keras's download cache, in its file format (Keras checks no
+    hash for this dataset): the test runs offline."""
+    folder = keras_home / "datasets" / "fashion-mnist"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(4)
+    labels = rng.integers(0, 10, samples, dtype=np.uint8)
+    images = (rng.random((samples, 28, 28)) * 60 + labels[:, None, None] * 19).astype(np.uint8)
+    for part in ("train", "t10k"):
+        with gzip.open(folder / f"{part}-labels-idx1-ubyte.gz", "wb") as handle:
+            handle.write(bytes(8) + labels.tobytes())
+        with gzip.open(folder / f"{part}-images-idx3-ubyte.gz", "wb") as handle:
+            handle.write(bytes(16) + images.tobytes())
+
+
+def test_a_keras_dataset_source_is_read_by_the_script_as_by_the_app(tmp_path: Path) -> None:
+    fake_fashion_mnist(tmp_path / "keras_home", 300)
+    b = GraphBuilder()
+    image = b("Input", "image", shape=[28, 28, 1])
+    flat = b("Flatten", "flat", image)
+    hidden = b("Dense", "hidden", flat, units=16, activation="relu")
+    b(
+        "Output",
+        "kind",
+        b("Dense", "scores", hidden, units=10, activation="softmax"),
+        loss="SparseCategoricalCrossentropy",
+    )
+    doc = Document(b.graph, TrainingSettings(batch_size=32, data={"source": "keras", "name": "fashion_mnist"}))
+    assert 'DATA = "keras:fashion_mnist"' in export_script(doc)
+    env = {"KERAS_HOME": str(tmp_path / "keras_home")}
+    app, script = histories_after(doc, "keras:fashion_mnist", tmp_path, 5, env)
+    assert_same(app, script)

@@ -228,8 +228,10 @@ def test_the_validation_split_is_a_random_sample_even_of_a_sorted_file(tmp_path:
     assert pairs == {(row.tobytes(), int(label)) for row, label in zip(x, labels, strict=True)}  # rows kept whole
 
 
-def test_parse_data_spec() -> None:
+def test_parse_data_spec(tmp_path: Path) -> None:
     assert parse_data_spec("digits") == {"source": "digits"}
+    assert parse_data_spec("keras:mnist") == {"source": "keras", "name": "mnist"}
+    assert parse_data_spec(str(tmp_path)) == {"source": "image_folder", "path": str(tmp_path)}
     assert parse_data_spec("synthetic:64") == {"source": "synthetic", "samples": 64}
     assert parse_data_spec("a/b.npz") == {"source": "npz", "path": "a/b.npz"}
     assert parse_data_spec("t.csv:y:a,b") == {"source": "csv", "path": "t.csv", "target": "y", "features": "a,b"}

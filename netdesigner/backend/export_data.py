@@ -61,6 +61,11 @@ def data_section(doc: Document, result: InferenceResult, names: Namespace) -> st
     readers = [("a .npz file", 'path.suffix == ".npz"', "load_npz(path)")]
     if source == "digits":
         lines += _digits(graph)
+    if source == "keras" and single:
+        lines += _keras_dataset(inputs[0].params["shape"])
+        readers.append(
+            ("keras:NAME", 'str(path).startswith("keras:")', 'load_keras_dataset(str(path).removeprefix("keras:"))')
+        )
     if uses_csv(doc):
         lines += _csv(heads[0].params["loss"])
         readers.append(("a .csv file", 'path.suffix == ".csv"', "load_csv(path, target, features)"))
@@ -112,6 +117,30 @@ def _digits(graph: Graph) -> list[str]:
         f'{INDENT}labels = arrays["target"].astype("int32")',
         f"{INDENT}return [images.reshape{literal(shape)}], [{labels}]",
     ]
+
+
+def _keras_dataset(shape: tuple[int | None, ...]) -> list[str]:
+    """keras.datasets as the app reads them: the training part, pixels scaled to 0..1, a channel
+    added or the image flattened when that is what the Input takes."""
+    lines = [
+        "",
+        "",
+        "def load_keras_dataset(name):",
+        f'{INDENT}"""A dataset of keras.datasets (downloaded once into ~/.keras), its training part."""',
+        f"{INDENT}(x, y), _ = getattr(keras.datasets, name).load_data()",
+        f'{INDENT}x = x.astype("float32") / 255.0',
+    ]
+    if len(shape) == 3 and shape[-1] == 1:
+        lines += [
+            f"{INDENT}if x.ndim == 3:  # grey images: add the Input's one channel",
+            f"{INDENT * 2}x = x[..., None]",
+        ]
+    elif len(shape) == 1:
+        lines += [
+            f"{INDENT}if np.prod(x.shape[1:]) == {shape[0]}:  # flattened, as the Input takes them",
+            f"{INDENT * 2}x = x.reshape(len(x), -1)",
+        ]
+    return [*lines, f'{INDENT}return [x], [y.reshape(len(y)).astype("int32")]']
 
 
 def _csv(loss: str) -> list[str]:

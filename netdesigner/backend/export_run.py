@@ -34,10 +34,13 @@ def keras_expr(obj: KerasObject) -> Expr:
 
 
 def default_data_path(doc: Document) -> str | None:
-    """The file or folder the app trains on, which the script reads by default."""
+    """The file or folder the app trains on (``keras:NAME`` for a Keras dataset), which the
+    script reads by default."""
     data = doc.training.data
     if data.get("source") == "digits":
         return str(DIGITS)
+    if data.get("source") == "keras" and data.get("name"):
+        return f"keras:{data['name']}"
     if data.get("source") in FILE_SOURCES and data.get("path"):
         return str(data["path"])
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from netdesigner.core.errors import FormatError
 from netdesigner.core.fileformat import Document, load
@@ -19,10 +20,19 @@ def load_or_none(path: str) -> Document | None:
         return None
 
 
+DATA_HELP = "digits | synthetic[:SAMPLES] | keras:NAME | PATH.npz | PATH.csv:TARGET[:F1,F2,...] | IMAGE_FOLDER"
+
+
 def parse_data_spec(text: str) -> dict[str, str | int]:
-    """``digits``, ``synthetic[:SAMPLES]``, ``PATH.npz`` or ``PATH.csv:TARGET[:FEATURE,FEATURE...]``."""
+    """``digits``, ``synthetic[:SAMPLES]``, ``keras:NAME`` (a ``keras.datasets`` name),
+    ``PATH.npz``, ``PATH.csv:TARGET[:FEATURE,FEATURE...]`` or a folder of images (one sub-folder
+    per class)."""
     if text == "digits":
         return {"source": "digits"}
+    if text.startswith("keras:"):
+        return {"source": "keras", "name": text.removeprefix("keras:")}
+    if Path(text).is_dir():
+        return {"source": "image_folder", "path": text}
     if text.startswith("synthetic"):
         _, _, samples = text.partition(":")
         if not samples:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netdesigner.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
+from netdesigner.cli.common import DATA_HELP, EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
 from netdesigner.core.errors import GraphError
 from netdesigner.core.settings import FIT_PARAMS
 
@@ -24,9 +24,7 @@ if TYPE_CHECKING:
 def add_train_command(sub: Any) -> None:
     train = sub.add_parser("train", help="train the model without a window; writes history, curves, model")
     train.add_argument("graph", help="graph file (.json)")
-    train.add_argument(
-        "--data", help="digits | synthetic[:SAMPLES] | PATH.npz | PATH.csv:TARGET[:F1,F2,...] (default: the graph's)"
-    )
+    train.add_argument("--data", help=f"{DATA_HELP} (default: the graph's)")
     train.add_argument("--validation", help="a separate validation file or folder, of the same kind as --data")
     train.add_argument("--epochs", type=int, default=None)
     train.add_argument("--batch-size", type=int, default=None)

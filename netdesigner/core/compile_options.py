@@ -124,11 +124,12 @@ _CLIPPING = (
         "clipnorm",
         ParamKind.FLOAT,
         None,
-        "cap each weight's gradient at this length: tames exploding gradients (empty: no cap)",
+        "cap each weight's gradient at this length: tames exploding gradients",
         minimum=0.0,
         exclusive_minimum=True,
         maximum=1e6,
         nullable=True,
+        empty="no cap",
     ),
 )
 

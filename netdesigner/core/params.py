@@ -48,6 +48,7 @@ class ParamSpec:
     exclusive_maximum: bool = False
     length: int | None = None
     nullable: bool = False
+    empty: str = "automatic"  # what an empty value means, for a nullable parameter
     keras: bool = True
     required: bool = False
     labels: dict[str, str] = field(default_factory=dict)

@@ -115,7 +115,7 @@ class ParamEditor(QtWidgets.QWidget):
             return items
         line = QtWidgets.QLineEdit()
         if spec.nullable:
-            line.setPlaceholderText("empty: automatic")
+            line.setPlaceholderText(f"empty: {spec.empty}")
         line.editingFinished.connect(self._line_finished)
         return line
 

@@ -56,10 +56,11 @@ SPECS.append(
                 "max_value",
                 ParamKind.FLOAT,
                 None,
-                "cap on the output (empty: no cap)",
+                "cap on the output",
                 minimum=0.0,
                 maximum=1e9,
                 nullable=True,
+                empty="no cap",
             ),
             _slope(0.0),
             ParamSpec(

@@ -71,18 +71,16 @@ def kernel_size(rank: int, default: int = 3) -> ParamSpec:
 
 
 def strides(rank: int, default: int | None = 1, nullable: bool = False) -> ParamSpec:
-    doc = "step between window positions; larger steps shrink the output"
-    if nullable:
-        doc += " (empty: same as the pool size)"
     return ParamSpec(
         "strides",
         ParamKind.INTS,
         None if default is None else (default,) * rank,
-        doc,
+        "step between window positions; larger steps shrink the output",
         minimum=1,
         maximum=1024,
         length=rank,
         nullable=nullable,
+        empty="same as the pool size",
     )
 
 

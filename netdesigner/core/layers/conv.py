@@ -173,7 +173,7 @@ SPECS.append(
                 "output_padding",
                 ParamKind.INTS,
                 None,
-                "extra rows/columns added on one side of the output (empty: automatic)",
+                "extra rows/columns added on one side of the output",
                 minimum=0,
                 maximum=1024,
                 length=2,

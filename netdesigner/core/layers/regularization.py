@@ -35,6 +35,7 @@ SPECS.append(
                 "shape of the drop mask, batch included; size 1 shares one decision along that axis",
                 maximum=1_000_000,
                 nullable=True,
+                empty="one decision per value",
             ),
         ),
         rule=same_shape,

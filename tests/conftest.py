@@ -34,7 +34,7 @@ def window(qtbot, monkeypatch: pytest.MonkeyPatch):
 
     A modal dialog nobody answers would hang the run, so any dialog a test did not expect
     fails it at once; tests that expect one patch in their own answer."""
-    from PySide6 import QtWidgets
+    from PySide6 import QtCore, QtWidgets
 
     from netdesigner.gui.app import make_application
     from netdesigner.gui.main_window import MainWindow, recovery_path
@@ -46,6 +46,7 @@ def window(qtbot, monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(QtWidgets.QMessageBox, name, unexpected)
     make_application([])
     recovery_path().unlink(missing_ok=True)
+    QtCore.QSettings().remove("window")  # a fresh profile's layout for every test
     win = MainWindow(load_backend=False)
     win.show()
     qtbot.waitExposed(win)

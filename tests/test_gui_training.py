@@ -34,7 +34,7 @@ def type_setting(panel, name: str, text: str) -> None:
 def press_train(window, sample: str, source: str, epochs: int, batch_size: int = 32) -> None:
     window.open_path(SAMPLE / sample, as_sample=True, ask=False)
     panel = window.training
-    window.training_dock.raise_()
+    QtTest.QTest.keyClick(window, QtCore.Qt.Key.Key_2, QtCore.Qt.KeyboardModifier.ControlModifier)  # Train mode
     choose_source(panel, source)
     type_setting(panel, "epochs", str(epochs))
     type_setting(panel, "batch_size", str(batch_size))
@@ -115,7 +115,7 @@ def test_every_sample_trains_from_the_dock(window, qtbot, sample_path: Path) -> 
     """As a user would: open the sample, one epoch, Train, on the data the sample names."""
     window.open_path(sample_path, as_sample=True, ask=False)
     panel = window.training
-    window.training_dock.raise_()
+    QtTest.QTest.keyClick(window, QtCore.Qt.Key.Key_2, QtCore.Qt.KeyboardModifier.ControlModifier)  # Train mode
     type_setting(panel, "epochs", "1")
     panel.train_button.click()
     wait_until_done(qtbot, panel, 180_000)
@@ -368,7 +368,7 @@ def test_scrolling_the_settings_changes_no_setting(window, qtbot) -> None:
 def test_rmsprop_chosen_in_the_window_is_trained_exported_and_undone(window, qtbot) -> None:
     window.open_path(SAMPLE / "mlp_classifier.json", as_sample=True, ask=False)
     panel = window.training
-    window.training_dock.raise_()
+    QtTest.QTest.keyClick(window, QtCore.Qt.Key.Key_2, QtCore.Qt.KeyboardModifier.ControlModifier)  # Train mode
     combo = panel.findChild(QtWidgets.QComboBox, "optimizer")
     combo.setFocus()
     QtTest.QTest.keyClicks(combo, "RMS")  # a closed combo box selects by typing
@@ -401,6 +401,7 @@ def test_rmsprop_chosen_in_the_window_is_trained_exported_and_undone(window, qtb
 
 
 def test_a_schedule_and_callback_options_are_undoable_steps_and_conflicts_are_refused(window) -> None:
+    QtTest.QTest.keyClick(window, QtCore.Qt.Key.Key_2, QtCore.Qt.KeyboardModifier.ControlModifier)  # Train mode
     panel = window.training
     training = window.document.doc.training
     schedule = panel.findChild(QtWidgets.QComboBox, "lr_schedule")

@@ -31,8 +31,6 @@ def parse_data_spec(text: str) -> dict[str, str | int]:
         return {"source": "digits"}
     if text.startswith("keras:"):
         return {"source": "keras", "name": text.removeprefix("keras:")}
-    if Path(text).is_dir():
-        return {"source": "image_folder", "path": text}
     if text.startswith("synthetic"):
         _, _, samples = text.partition(":")
         if not samples:
@@ -42,8 +40,17 @@ def parse_data_spec(text: str) -> dict[str, str | int]:
         return {"source": "synthetic", "samples": int(samples)}
     if text.endswith(".npz"):
         return {"source": "npz", "path": text}
+    if _is_folder(text):
+        return {"source": "image_folder", "path": text}
     path, _, rest = text.partition(".csv")
     parts = rest.lstrip(":").split(":") if rest else []
     if not text.startswith(path + ".csv") or not parts or not parts[0]:
         raise ValueError(f"cannot understand --data {text!r}")
     return {"source": "csv", "path": path + ".csv", "target": parts[0], "features": parts[1] if len(parts) > 1 else ""}
+
+
+def _is_folder(text: str) -> bool:
+    try:
+        return Path(text).is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL byte: no folder of that name
+        return False

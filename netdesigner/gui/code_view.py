@@ -58,7 +58,7 @@ class CodeView(QtWidgets.QWidget):
         self.document = document
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        buttons = QtWidgets.QHBoxLayout()
+        choices, buttons = QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout()
         self.note = QtWidgets.QLabel()
         copy = QtWidgets.QPushButton("Copy")
         copy.clicked.connect(self.copy)
@@ -76,11 +76,16 @@ class CodeView(QtWidgets.QWidget):
         self.strategy.setToolTip("build and compile the model inside a tf.distribute strategy's scope")
         for combo in (self.style_choice, self.strategy):
             combo.activated.connect(lambda _index: self.refresh())
+            # narrow docks: the choices shrink (their full text is in the popup) rather than
+            # setting the width of the whole right-hand column
+            combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
+            choices.addWidget(combo, 1)
         buttons.addWidget(self.note, 1)
-        buttons.addWidget(self.style_choice)
-        buttons.addWidget(self.strategy)
         buttons.addWidget(copy)
         buttons.addWidget(save)
+        self.note.setWordWrap(True)
+        layout.addLayout(choices)
         layout.addLayout(buttons)
         self.editor = QtWidgets.QPlainTextEdit()
         self.editor.setReadOnly(True)

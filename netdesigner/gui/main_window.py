@@ -26,6 +26,8 @@ from netdesigner.gui.properties import PropertiesPanel
 from netdesigner.gui.quick_add import QuickAdd
 from netdesigner.gui.summary import SummaryDock
 from netdesigner.gui.training import TrainingPanel
+from netdesigner.gui.training.controller import RunState
+from netdesigner.gui.window_layout import Docks, WindowLayout
 from netdesigner.samples import sample_paths
 from netdesigner.user_dirs import data_dir
 
@@ -57,17 +59,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.summary = SummaryDock(self.document, self.select_and_centre)
         self.code_view = CodeView(self.document, self.export_code)
         self.training = TrainingPanel(self.document, self.show_message)
-        self.palette_dock = self._dock("Layers", self.layer_palette, QtCore.Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.properties_dock = self._dock("Properties", self.properties, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
-        self.summary_dock = self._dock(
-            "Problems and summary", self.summary, QtCore.Qt.DockWidgetArea.BottomDockWidgetArea
-        )
-        self.code_dock = self._dock("Python code", self.code_view, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
-        self.training_dock = self._dock("Training", self.training, QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.properties_dock, self.code_dock)
-        self.tabifyDockWidget(self.summary_dock, self.training_dock)
-        self.properties_dock.raise_()
-        self.summary_dock.raise_()
+        self.palette_dock = self._dock("Layers", self.layer_palette)
+        self.properties_dock = self._dock("Properties", self.properties)
+        self.summary_dock = self._dock("Problems and summary", self.summary)
+        self.code_dock = self._dock("Python code", self.code_view)
+        self.training_dock = self._dock("Training", self.training)
 
         self.status_label = QtWidgets.QLabel()
         self.backend_label = QtWidgets.QLabel("Loading Keras in the background…")
@@ -77,14 +73,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document.replaced.connect(self._update_status)
         self.undo_stack.cleanChanged.connect(self._update_title)
 
-        self.resizeDocks([self.summary_dock], [240], QtCore.Qt.Orientation.Vertical)
-        self.resizeDocks([self.palette_dock, self.properties_dock], [230, 340], QtCore.Qt.Orientation.Horizontal)
-        self._make_actions()
-        self._update_title()
-        self._update_status()
         screen = QtGui.QGuiApplication.primaryScreen()
         room = screen.availableGeometry().size() if screen is not None else QtCore.QSize(1400, 860)
         self.resize(min(1400, room.width()), min(860, room.height()))  # never larger than the screen
+        self.window_layout = WindowLayout(
+            self,
+            Docks(self.palette_dock, self.properties_dock, self.code_dock, self.summary_dock, self.training_dock),
+            self.settings,
+        )
+        self._fit_docks_when_shown = not self.window_layout.restore()
+        self.training.controller.state_changed.connect(
+            lambda state: self.window_layout.set_mode("train") if state is RunState.LOADING else None
+        )
+        self._make_actions()
+        self._update_title()
+        self._update_status()
 
         self.autosave_timer = QtCore.QTimer(self, interval=AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -109,12 +112,22 @@ class MainWindow(QtWidgets.QMainWindow):
             self.undo_group.addStack(self.undo_stack)
             self.undo_group.setActiveStack(self.undo_stack)
 
-    def _dock(self, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
+    def _dock(self, title: str, widget: QtWidgets.QWidget) -> QtWidgets.QDockWidget:
+        """A dock; ``WindowLayout`` places it."""
         dock = QtWidgets.QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
         return dock
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_docks_when_shown:  # dock sizes are fractions of the window's final size
+            self._fit_docks_when_shown = False
+            QtCore.QTimer.singleShot(0, self._fit_docks)
+
+    def _fit_docks(self) -> None:
+        self.window_layout.fit_to_window()
+        self.canvas.frame_readable()  # the graph fitted to the canvas's final size
 
     # --- actions and menus ---------------------------------------------------------------------
 
@@ -181,8 +194,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(view, "Zoom &Out", lambda: self.zoom(-0.1), QtGui.QKeySequence.StandardKey.ZoomOut)
         self._action(view, "Add Layer by &Name…", self.open_quick_add, "Tab", canvas_only=True)
         view.addSeparator()
-        for dock in (self.palette_dock, self.properties_dock, self.summary_dock, self.code_dock, self.training_dock):
+        for dock in self.window_layout.docks.all():
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self._action(view, "&Reset Layout", self.window_layout.reset)
 
     def zoom(self, step: float) -> None:
         self.canvas.set_zoom(self.canvas.get_zoom() + step)
@@ -367,6 +382,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self.maybe_save():
+            self.window_layout.remember()
             self.training.shutdown()
             recovery_path().unlink(missing_ok=True)
             event.accept()

@@ -19,6 +19,7 @@ from netdesigner.backend.curves import CurvesFigure
 from netdesigner.gui.theme import CURVES
 
 REDRAW_MS = 500
+NO_RUN = "No run yet. Press ▶ Train (F5): the loss and the metrics are drawn here, epoch by epoch."
 log = logging.getLogger(__name__)
 
 # One drawing thread for every plot widget: each figure is only ever touched by it.
@@ -58,7 +59,8 @@ class LivePlots(QtWidgets.QWidget):
 
     def clear(self) -> None:
         self.epochs, self.batch_x, self.batch_loss = {}, [], []
-        self._dirty, self._settled = True, False
+        self._dirty, self._settled, self._image = True, False, None
+        self.update()
 
     def settle(self) -> None:
         """Training is over: the next frame fits the axes closely to the curves."""
@@ -144,5 +146,12 @@ class LivePlots(QtWidgets.QWidget):
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         painter = QtGui.QPainter(self)
         painter.fillRect(self.rect(), QtGui.QColor(CURVES.background))
-        if self._image is not None:
+        if not self.points():  # no axes around nothing: say what will appear here
+            painter.setPen(QtGui.QColor(CURVES.text))
+            painter.drawText(
+                self.rect().adjusted(12, 12, -12, -12),
+                QtCore.Qt.AlignmentFlag.AlignCenter | QtCore.Qt.TextFlag.TextWordWrap,
+                NO_RUN,
+            )
+        elif self._image is not None:
             painter.drawImage(self.rect(), self._image)

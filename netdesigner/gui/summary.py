@@ -31,6 +31,7 @@ class SummaryDock(QtWidgets.QTabWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemClicked.connect(self._activated)
         self.totals = QtWidgets.QLabel()
+        self.totals.setWordWrap(True)  # a narrow dock wraps the totals
         summary = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(summary)
         layout.setContentsMargins(0, 0, 0, 0)

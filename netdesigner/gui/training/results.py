@@ -28,7 +28,7 @@ class ResultActions(QtWidgets.QWidget):
         self.controller, self.plots, self.say = controller, plots, say
         self.stale = False
         self.predictions_view: PredictionsView | None = None
-        buttons = QtWidgets.QHBoxLayout()
+        buttons = QtWidgets.QGridLayout()  # two rows of three: the labels fit a narrow dock
         self.buttons: dict[str, QtWidgets.QPushButton] = {}
         for key, text, tip, slot in (
             ("evaluate", "Evaluate", "loss and metrics on the held-out validation data", self.evaluate),
@@ -41,10 +41,11 @@ class ResultActions(QtWidgets.QWidget):
             button.setToolTip(tip)
             button.setEnabled(False)
             button.clicked.connect(slot or getattr(self, f"{key}_dialog"))
-            buttons.addWidget(button)
             self.buttons[key] = button
         self.batch_size = self._batch_size_box()
-        buttons.insertWidget(3, self.batch_size)
+        cells = [*list(self.buttons.values())[:3], self.batch_size, *list(self.buttons.values())[3:]]
+        for index, widget in enumerate(cells):
+            buttons.addWidget(widget, index // 3, index % 3)
         self.table = QtWidgets.QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["metric", "value"])
         self.table.verticalHeader().setVisible(False)

@@ -79,9 +79,12 @@ def test_invalid_value_is_refused_with_a_message(window, qtbot) -> None:
     kernel.setText("3, 3, 3")
     kernel.setModified(True)
     kernel.editingFinished.emit()
-    assert "needs 2 numbers" in window.properties.error_label.text()
-    assert kernel.text() == "3, 3"
+    editor = window.properties.editors["kernel_size"]
+    assert "needs 2 numbers" in editor.reason.text() and editor.reason.isVisible()
+    assert kernel.text() == "3, 3, 3" and kernel.property("refused")  # the typing stays, marked
     assert window.document.graph.nodes[conv].params["kernel_size"] == (3, 3)
+    QtTest.QTest.keyClick(kernel, QtCore.Qt.Key.Key_Escape)  # reverted
+    assert kernel.text() == "3, 3" and not kernel.property("refused") and not editor.reason.isVisible()
 
 
 def test_cycle_is_refused_and_not_drawn(window, qtbot) -> None:

@@ -36,3 +36,4 @@ def test_the_viewer_privates_the_canvas_uses_exist(qapp) -> None:
         assert callable(getattr(NodeViewer, name, None)), f"NodeViewer.{name} is gone"
     viewer = NodeViewer()
     assert hasattr(viewer, "_scene_range")
+    assert hasattr(viewer._cursor_text, "setOpacity")  # the Ctrl hint text the canvas hides

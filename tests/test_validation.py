@@ -88,3 +88,28 @@ def test_every_loss_declares_its_targets() -> None:
     from netdesigner.core.compile_options import LOSS_TARGETS, LOSSES
 
     assert set(LOSS_TARGETS) == set(LOSSES)
+
+
+def test_one_missing_wire_is_one_problem_naming_the_layers_it_cuts_off() -> None:
+    b = GraphBuilder()
+    x = b("Input", "x", shape=[4])
+    layers = [x]
+    for i in range(8):
+        layers.append(b("Dense", f"d{i}", layers[-1], units=3))
+    b("Output", "head", loss="MeanSquaredError")  # the wire from d7 is missing
+    (issue,) = [i for i in validate(b.graph) if i.severity == "error"]
+    assert "drag a wire from the output of d7 to the input of head" in str(issue)
+    assert set(issue.node_ids) == set(b.graph.nodes)  # every layer it cuts off, and the head
+
+
+def test_two_cut_off_parts_are_two_problems_each_listing_its_layers() -> None:
+    b = GraphBuilder()
+    x = b("Input", "x", shape=[4])
+    d = b("Dense", "d", x, units=2)
+    b("Output", "head", d, loss="MeanSquaredError")
+    a1 = b("Dense", "a1", x)
+    a2 = b("Dense", "a2", a1)
+    c1 = b("Dense", "c1", d)
+    dangling = [i for i in validate(b.graph) if i.code == "dangling"]
+    assert {i.node_id: set(i.node_ids) for i in dangling} == {a2.id: {a1.id, a2.id}, c1.id: {c1.id}}
+    assert any("a2 does not lead to any Output head, so neither do a1" in str(i) for i in dangling)

@@ -19,6 +19,12 @@ class Issue:
     hint: str = ""
     node_id: str | None = None
     severity: str = "error"
+    # Every node the problem concerns, for a problem with one cause and several nodes (the
+    # layers one missing wire cuts off); ``node_id`` is where to fix it.
+    node_ids: tuple[str, ...] = ()
+
+    def concerns(self, node_id: str) -> bool:
+        return node_id == self.node_id or node_id in self.node_ids
 
     def __str__(self) -> str:
         return f"{self.message} — {self.hint}" if self.hint else self.message
@@ -61,18 +67,60 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
             )
         )
     else:
-        used = graph.ancestors(h.id for h in heads)
-        for nid in graph.topological_order():
-            if nid not in used:
-                node = graph.nodes[nid]
-                issues.append(
-                    Issue(
-                        "dangling",
-                        f"{node.name} does not lead to any Output head",
-                        "connect it towards an Output, or delete it",
-                        nid,
-                    )
-                )
+        issues = _one_missing_wire(graph, issues, _cut_off(graph, graph.ancestors(h.id for h in heads)))
     for concern in head_concerns(graph, result):
         issues.append(Issue("head", concern.message, concern.hint, concern.node_id, severity="warning"))
     return issues
+
+
+def _cut_off(graph: Graph, used: set[str]) -> list[Issue]:
+    """Layers that lead to no Output head, one problem per cause: the last layer of a cut-off
+    part (a missing wire after it), listing every layer upstream of it that leads nowhere else."""
+    issues = []
+    order = graph.topological_order()
+    claimed: set[str] = set()
+    for end in reversed(order):
+        if end in used or end in claimed or graph.output_edges(end):
+            continue
+        upstream = graph.ancestors([end])
+        group = [n for n in order if n in upstream and n not in used and n not in claimed]
+        claimed.update(group)
+        name = graph.nodes[end].name
+        others = [graph.nodes[n].name for n in group if n != end]
+        if not others:
+            message = f"{name} does not lead to any Output head"
+        else:
+            listed = ", ".join(others[:6]) + (f" and {len(others) - 6} more" if len(others) > 6 else "")
+            message = f"{name} does not lead to any Output head, so neither do {listed}"
+        issues.append(
+            Issue(
+                "dangling",
+                message,
+                f"connect {name} towards an Output (one wire), or delete what is not needed",
+                end,
+                node_ids=tuple(group),
+            )
+        )
+    return issues
+
+
+def _one_missing_wire(graph: Graph, issues: list[Issue], cut_off: list[Issue]) -> list[Issue]:
+    """One empty input port and one cut-off part: most likely one wire is missing between them.
+    Said as one problem, with the wire to draw, instead of one per side."""
+    empty = [i for i in issues if i.code == "unconnected"]
+    if len(empty) != 1 or len(cut_off) != 1 or empty[0].node_id is None:
+        return issues + cut_off
+    port, part = empty[0], cut_off[0]
+    assert port.node_id is not None and part.node_id is not None
+    target, end = graph.nodes[port.node_id].name, graph.nodes[part.node_id].name
+    cut = [graph.nodes[n].name for n in part.node_ids]
+    merged = Issue(
+        "unconnected",
+        f"{target} has nothing connected to its input, and {', '.join(cut[:6])}"
+        + (f" and {len(cut) - 6} more" if len(cut) > 6 else "")
+        + " lead to no Output head",
+        f"drag a wire from the output of {end} to the input of {target}",
+        port.node_id,
+        node_ids=(*part.node_ids, port.node_id),
+    )
+    return [merged if i is port else i for i in issues]

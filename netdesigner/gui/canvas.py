@@ -22,6 +22,7 @@ from netdesigner.core.report import human_count
 from netdesigner.core.shapes import fmt
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
+from netdesigner.gui.messages import Callout, PointerTracker
 from netdesigner.gui.node_items import LayerNode, info_html, node_classes, port_name
 
 LAYER_MIME = "application/x-netdesigner-layer"
@@ -43,6 +44,11 @@ class GraphCanvas(NodeGraph):
         self.set_acyclic(False)  # core refuses loops itself, with an explanation
         self.set_background_color(*theme.CANVAS_BACKGROUND)
         self.set_grid_color(*theme.CANVAS_GRID)
+        # NodeGraphQt writes "CTRL: Deselect Nodes" on the canvas while Ctrl is down, and leaves it
+        # there when a Ctrl+key shortcut opens a dialog that takes the key release: never shown.
+        self.viewer()._cursor_text.setOpacity(0.0)
+        self.callout = Callout(self.viewer(), self.viewer().viewport())
+        self.pointer = PointerTracker(self.viewer().viewport())
         self.view_of: dict[str, LayerNode] = {}
         self.core_of: dict[str, str] = {}
         document.replaced.connect(self._rebuild)
@@ -156,13 +162,18 @@ class GraphCanvas(NodeGraph):
         added = [e for e in (self._edge_of(a, b) for a, b in connected) if e is not None]
         error = self.document.rewire(removed, added)
         if error is not None:
-            self.message(f"Connection refused: {error}")
+            self.refused(f"Connection refused: {error}")
+
+    def refused(self, text: str) -> None:
+        """A refused gesture: the whole reason next to where it happened, and in the log."""
+        self.callout.show_at(self.pointer.position, text)
+        self.message(text)
 
     def _on_connection_sliced(self, ports) -> None:
         removed = [e for e in (self._edge_of(a, b) for a, b in ports) if e is not None]
         error = self.document.rewire(removed, [])
         if error is not None:
-            self.message(f"Not now: {error}")
+            self.refused(f"Not now: {error}")
 
     def _on_nodes_moved(self, node_data) -> None:
         moves = {}
@@ -183,7 +194,7 @@ class GraphCanvas(NodeGraph):
         try:
             self.document.rename(core_id, name)
         except Exception as error:  # noqa: BLE001 - any refusal is shown, the old name restored
-            self.message(f"Rename refused: {error}")
+            self.refused(f"Rename refused: {error}")
             self.view_of[core_id].set_property("name", self.document.graph.nodes[core_id].name, push_undo=False)
 
     def _on_search_triggered(self, node_type: str, pos) -> None:
@@ -197,7 +208,7 @@ class GraphCanvas(NodeGraph):
         try:
             self.document.add_node(layer_type, position)
         except GraphError as error:  # refused while training runs
-            self.message(f"Not now: {error}")
+            self.refused(f"Not now: {error}")
 
     # --- helpers for the window ---------------------------------------------------------------
 

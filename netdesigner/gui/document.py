@@ -229,4 +229,4 @@ class EditorDocument(QtCore.QObject):
             self.undo_stack.push(commands.SetTraining(self.doc.training, coerced, text, self.training_changed.emit))
 
     def issues_of(self, node_id: str) -> list[Issue]:
-        return [i for i in self.issues if i.node_id == node_id]
+        return [i for i in self.issues if i.concerns(node_id)]

@@ -51,8 +51,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document = EditorDocument(self.undo_stack, self)
         self.canvas = GraphCanvas(self.document, self.show_message)
         self.setCentralWidget(self.canvas.widget)
-        self.canvas.node_selection_changed.connect(lambda *_: self._selection_changed())
-        self.canvas.node_selected.connect(lambda *_: self._selection_changed())
+        # Any change of selection (a click, a rubber band, a node added from the palette, Tab or
+        # a paste) shows in Properties.
+        self.canvas.viewer().scene().selectionChanged.connect(self._selection_changed)
 
         self.layer_palette = Palette(self.add_at_centre)
         self.properties = PropertiesPanel(self.document, self.show_message)
@@ -240,6 +241,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _selection_changed(self) -> None:
         ids = self.canvas.selected_ids()
         self.properties.show_node(ids[0] if len(ids) == 1 else None)
+        if len(ids) == 1 and self.properties_dock.visibleRegion().isEmpty():
+            self.properties_dock.raise_()  # in front of the code tab: the node's fields show
 
     def delete_selected(self) -> None:
         self.refusable(lambda: self.document.delete(self.canvas.selected_ids()))
@@ -441,7 +444,9 @@ class MainWindow(QtWidgets.QMainWindow):
     # --- status ----------------------------------------------------------------------------------
 
     def show_message(self, text: str) -> None:
+        """The status bar for a few seconds; Problems and summary > Messages keeps it."""
         self.statusBar().showMessage(text, 8000)
+        self.summary.log.add(text)
 
     @QtCore.Slot()
     def _update_title(self) -> None:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.core.errors import GraphError
 from netdesigner.core.params import ParamKind, ParamSpec
@@ -74,14 +74,57 @@ class ParamEditor(QtWidgets.QWidget):
         self.spec = spec
         self._commit = commit
         self._refuse = refuse
-        layout = QtWidgets.QHBoxLayout(self)
+        self.value = value  # the value in the model; Esc brings it back into a refused field
+        layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         self.widget = self._make_widget()
         self.widget.setToolTip(spec.doc)
         layout.addWidget(self.widget)
+        self.reason = QtWidgets.QLabel()  # why the value in the field was refused
+        self.reason.setObjectName("error")
+        self.reason.setWordWrap(True)
+        self.reason.hide()
+        layout.addWidget(self.reason)
         if isinstance(self.widget, QtWidgets.QComboBox | QtWidgets.QAbstractSpinBox):
             guard_wheel(self.widget)
+        self.widget.installEventFilter(self)
         self.show_value(value)
+
+    @property
+    def refused(self) -> bool:
+        return self.reason.isVisible() or bool(self.widget.property("refused"))
+
+    def mark_refused(self, reason: str) -> None:
+        """Keep what the user typed, red, with the reason under it, until it is corrected or
+        reverted (Esc)."""
+        self.widget.setProperty("refused", True)
+        self.widget.setToolTip(f"{reason}\n\nEsc brings back {format_value(self.spec, self.value) or 'empty'}")
+        self.reason.setText(f"✗ {reason} (Esc: undo the typing)")
+        self.reason.show()
+        self._restyle()
+
+    def clear_refusal(self) -> None:
+        if self.refused:
+            self.widget.setProperty("refused", False)
+            self.widget.setToolTip(self.spec.doc)
+            self.reason.hide()
+            self._restyle()
+
+    def _restyle(self) -> None:
+        self.widget.style().unpolish(self.widget)
+        self.widget.style().polish(self.widget)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if (
+            event.type() == QtCore.QEvent.Type.KeyPress
+            and isinstance(event, QtGui.QKeyEvent)
+            and event.key() == QtCore.Qt.Key.Key_Escape
+            and self.refused
+        ):
+            self.show_value(self.value)
+            return True
+        return False
 
     def _make_widget(self) -> QtWidgets.QWidget:
         spec = self.spec
@@ -96,12 +139,11 @@ class ParamEditor(QtWidgets.QWidget):
             return combo
         if spec.kind is ParamKind.INT and not spec.nullable:
             spin = QtWidgets.QSpinBox()
-            spin.setRange(
-                int(spec.minimum if spec.minimum is not None else -(2**31)),
-                int(min(spec.maximum if spec.maximum is not None else 2**31 - 1, 2**31 - 1)),
-            )
+            # Any whole number can be typed: the declared range is checked when the value is
+            # committed, which says why (a spin box's own range would silently snap 0 to 1).
+            spin.setRange(-(2**31), 2**31 - 1)
             spin.setKeyboardTracking(False)
-            spin.editingFinished.connect(lambda: self._commit(spin.value()))
+            spin.editingFinished.connect(lambda: self._commit(spin.value()) if spin.value() != self.value else None)
             return spin
         if spec.kind is ParamKind.MULTI_CHOICE:
             items = QtWidgets.QListWidget()
@@ -130,11 +172,15 @@ class ParamEditor(QtWidgets.QWidget):
         try:
             value = parse_value(self.spec, line.text())
         except GraphError as error:
+            self.mark_refused(str(error))
             self._refuse(error)
             return
         self._commit(value)
 
     def show_value(self, value: Any) -> None:
+        """Show the model's value (a refusal shown is over)."""
+        self.value = value
+        self.clear_refusal()
         widget, spec = self.widget, self.spec
         blocker = QtCore.QSignalBlocker(widget)
         if isinstance(widget, QtWidgets.QCheckBox):

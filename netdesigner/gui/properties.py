@@ -86,16 +86,16 @@ class PropertiesPanel(QtWidgets.QScrollArea):
             try:
                 self.document.set_param(self.node_id, key, value)
             except GraphError as error:
-                self.refuse(error)
+                self.editors[key].mark_refused(str(error))
+                self.message(f"Value refused: {error}")
                 return
-            self.error_label.clear()
+            self.editors[key].clear_refusal()
 
         return commit
 
     def refuse(self, error: GraphError) -> None:
-        self.error_label.setText(f"✗ {error}")
+        """A typed value that is not a value at all: the field says why; the log keeps it."""
         self.message(f"Value refused: {error}")
-        self._sync_values()
 
     def _rename(self) -> None:
         if self.node_id is None or not self.name_edit.isModified():
@@ -104,15 +104,19 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         try:
             self.document.rename(self.node_id, self.name_edit.text())
         except GraphError as error:
-            self.refuse(error)
+            self.error_label.setText(f"✗ {error}")
+            self.message(f"Rename refused: {error}")
             self.name_edit.setText(self.document.graph.nodes[self.node_id].name)
+            return
+        self.error_label.clear()
 
     def _sync_values(self) -> None:
         if self.node_id is None or self.node_id not in self.document.graph:
             return
         node = self.document.graph.nodes[self.node_id]
         for key, editor in self.editors.items():
-            editor.show_value(node.params[key])
+            if not editor.refused:  # what the user typed stays until corrected or reverted
+                editor.show_value(node.params[key])
         if not self.name_edit.hasFocus():
             self.name_edit.setText(node.name)
 

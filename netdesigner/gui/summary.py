@@ -1,5 +1,5 @@
-"""The bottom dock: problems (click one to select and centre its node) and a summary table
-like Keras's ``model.summary()``, both computed by core."""
+"""The problems dock: problems (click one to select and centre its node), a summary table
+like Keras's ``model.summary()``, both computed by core, and the log of messages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.core.report import build_report, human_count
 from netdesigner.gui.document import EditorDocument
+from netdesigner.gui.messages import MessageLog
 
 NODE_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
 
@@ -37,8 +38,10 @@ class SummaryDock(QtWidgets.QTabWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addWidget(self.totals)
+        self.log = MessageLog()
         self.addTab(self.problems, "Problems")
         self.addTab(summary, "Summary")
+        self.addTab(self.log, "Messages")
         self._timer = QtCore.QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.refresh)
         document.inference_updated.connect(lambda _changed: self._timer.start())

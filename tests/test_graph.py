@@ -154,3 +154,17 @@ def test_topological_order_keeps_build_order_among_ready_nodes() -> None:
     b("Add", "add", left2, right)
     names = [b.graph.nodes[n].name for n in b.graph.topological_order()]
     assert names == ["x", "left", "right", "left2", "add"]
+
+
+def test_layout_puts_the_inputs_of_a_merge_in_port_order_and_skips_in_their_own_lane() -> None:
+    from netdesigner.core.layout import layered_positions
+
+    b = GraphBuilder()
+    x = b("Input", "x", shape=[4])
+    branches = [b("Dense", f"d{i}", x, units=2) for i in range(3)]
+    merged = b("Concatenate", "cat", *reversed(branches), inputs=3)  # ports: d2, d1, d0
+    deep = b("Dense", "deep", b("Dense", "mid", merged))
+    b("Add", "add", merged, deep)  # merged -> add skips a column
+    y = {node.name: pos[1] for node, pos in ((b.graph.nodes[n], p) for n, p in layered_positions(b.graph).items())}
+    assert y["d2"] < y["d1"] < y["d0"]  # top to bottom in the order of the merge's ports
+    assert y["mid"] != y["cat"]  # the chain steps aside: the skip wire cat -> add has its lane

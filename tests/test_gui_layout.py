@@ -95,3 +95,26 @@ def test_an_empty_plot_says_no_run_yet_instead_of_empty_axes(qtbot) -> None:
     plots.add_epoch({"loss": 1.0})
     qtbot.waitUntil(lambda: plots._image is not None, timeout=10_000)  # then the curves are drawn
     assert QtWidgets.QApplication.instance() is not None
+
+
+def wires_behind_nodes(window) -> list[tuple[str, str, str]]:
+    """(from, to, node) for each wire that passes behind a node other than its own two."""
+    hidden = []
+    for pipe in window.canvas.viewer().all_pipes():
+        ends = {pipe.input_port.node, pipe.output_port.node}
+        path = pipe.mapToScene(pipe.path())
+        for view in window.canvas.view_of.values():
+            rect = view.view.sceneBoundingRect().adjusted(2, 2, -2, -2)
+            if view.view not in ends and any(rect.contains(path.pointAtPercent(t / 100)) for t in range(101)):
+                hidden.append((pipe.output_port.node.name, pipe.input_port.node.name, view.view.name))
+    return hidden
+
+
+def test_every_sample_opens_with_every_wire_in_sight_also_after_auto_layout(window) -> None:
+    for path in sorted(SAMPLE_DIR.glob("*.json")):
+        window.open_path(path, as_sample=True, ask=False)
+        QtWidgets.QApplication.processEvents()
+        assert wires_behind_nodes(window) == [], path.stem
+        window.auto_layout()
+        QtWidgets.QApplication.processEvents()
+        assert wires_behind_nodes(window) == [], path.stem

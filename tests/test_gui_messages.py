@@ -3,7 +3,7 @@ a refused value stays in its field with the reason, and Properties follows the s
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtTest
+from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
 from tests.conftest import SAMPLE_DIR
 from tests.test_gui_editor import add_from_palette, drag_wire
@@ -79,3 +79,20 @@ def test_one_missing_wire_is_one_problem_in_the_list(window, qtbot) -> None:
     texts = [problems.item(i).text() for i in range(problems.count())]
     assert len(texts) == 1 and "drag a wire from the output of pixels to the input of hidden1" in texts[0]
     assert window.summary.tabText(0) == "Problems (1)"
+
+
+def test_help_lists_the_shortcuts_the_layers_and_links_each_layer_to_keras(window, qtbot) -> None:
+    help_menu = next(a for a in window.menuBar().actions() if a.text() == "&Help").menu()
+    actions = {a.text(): a for a in help_menu.actions()}
+    QtTest.QTest.keyClick(window, QtCore.Qt.Key.Key_F1)  # Keyboard Shortcuts
+    text = window.help_dialog.findChild(QtWidgets.QTextBrowser).toPlainText()
+    assert "Undo" in text and "Ctrl+Z" in text and "Train" in text and "F5" in text and "Ctrl+2" in text
+    window.help_dialog.close()
+    actions["&Layer Reference"].trigger()
+    browser = window.help_dialog.findChild(QtWidgets.QTextBrowser)
+    assert "Conv2D" in browser.toPlainText() and "keras.io/search.html?query=Conv2D" in browser.toHtml()
+    window.help_dialog.close()
+    dense = add_from_palette(window, qtbot, "Dense")
+    assert window.properties.node_id == dense
+    doc = window.properties.findChild(QtWidgets.QLabel, "doc")
+    assert "keras.io/search.html?query=Dense" in doc.text() and doc.openExternalLinks()

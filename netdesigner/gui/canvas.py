@@ -274,7 +274,7 @@ def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str
         lines.append((f"{key}: {shown}", theme.PARAM_TEXT))
     if info.error is not None:
         message = info.error.message
-        lines.append(("✗ " + (message if len(message) <= 90 else message[:87] + "…"), "#ffe0e0"))
+        lines.append(("✗ " + (message if len(message) <= 90 else message[:87] + "…"), theme.ERROR_TEXT))
     elif info.shape is None:
         lines.append((f"waiting for {info.blocked_by}", theme.BLOCKED_TEXT))
     else:

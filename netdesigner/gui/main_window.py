@@ -17,6 +17,7 @@ from netdesigner.core.fragments import copy_fragment, paste_fragment
 from netdesigner.core.graph import Graph
 from netdesigner.core.layout import layered_positions
 from netdesigner.core.report import human_count
+from netdesigner.gui import help_dialogs
 from netdesigner.gui.backend_loader import BackendLoader
 from netdesigner.gui.canvas import GraphCanvas
 from netdesigner.gui.code_view import CodeView
@@ -199,6 +200,15 @@ class MainWindow(QtWidgets.QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "&Reset Layout", self.window_layout.reset)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts", lambda: self._show(help_dialogs.shortcuts_dialog(self)), "F1")
+        self._action(help_menu, "&Layer Reference", lambda: self._show(help_dialogs.reference_dialog(self)))
+        self._action(help_menu, "&About netdesigner", lambda: help_dialogs.about(self, self.backend_label.text()))
+
+    def _show(self, dialog: QtWidgets.QDialog) -> None:
+        self.help_dialog = dialog  # kept while open; the next one replaces it
+        dialog.show()
 
     def zoom(self, step: float) -> None:
         self.canvas.set_zoom(self.canvas.get_zoom() + step)

@@ -94,6 +94,7 @@ class LayerNode(BaseNode):
         # Not yet in a graph, so these go straight to model and view without an undo entry.
         self.set_color(*theme.CATEGORY_COLORS[spec.category])
         self.set_property("border_color", (*theme.BORDER, 255))
+        self.set_property("text_color", (*QtGui.QColor(theme.TITLE_TEXT).getRgb()[:3], 255))
 
     def show_state(self, text_html: str, error: bool, tooltip: str) -> None:
         """Display-only state: info text, and red instead of the category colour on error.

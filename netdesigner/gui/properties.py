@@ -14,6 +14,7 @@ from PySide6 import QtWidgets
 from netdesigner.core.errors import GraphError
 from netdesigner.core.shapes import fmt
 from netdesigner.gui.document import EditorDocument
+from netdesigner.gui.help_dialogs import keras_doc_url
 from netdesigner.gui.param_editor import ParamEditor
 
 
@@ -53,9 +54,12 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         title = QtWidgets.QLabel(f"<b>{spec.type}</b> — {spec.summary}")
         title.setWordWrap(True)
         outer.addWidget(title)
-        doc = QtWidgets.QLabel(spec.doc)
+        url = keras_doc_url(spec)
+        link = f" <a href='{url}'>Keras documentation of {spec.keras_class}</a>" if url else ""
+        doc = QtWidgets.QLabel(f"{html.escape(spec.doc)}{link}")
         doc.setWordWrap(True)
         doc.setObjectName("doc")
+        doc.setOpenExternalLinks(True)
         outer.addWidget(doc)
         form = QtWidgets.QFormLayout()
         self.name_edit = QtWidgets.QLineEdit(node.name)

@@ -9,23 +9,28 @@ BASE = "#1f2023"
 TEXT = "#e6e6e6"
 ACCENT = "#82aaff"
 
+# Node colours are dark enough for every node text colour below to meet WCAG AA (4.5:1; a test
+# checks every pair).
 CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
-    "Input / Output": (46, 125, 50),
-    "Core": (33, 99, 168),
+    "Input / Output": (40, 109, 43),
+    "Core": (32, 97, 164),
     "Convolution": (123, 63, 160),
-    "Pooling": (0, 121, 134),
-    "Reshape": (96, 105, 120),
-    "Normalization": (176, 110, 20),
-    "Regularization": (140, 100, 70),
-    "Activation": (168, 56, 104),
-    "Merge": (196, 84, 32),
-    "Recurrent": (40, 110, 110),
-    "Preprocessing": (80, 110, 60),
+    "Pooling": (0, 106, 117),
+    "Reshape": (88, 96, 110),
+    "Normalization": (135, 84, 15),
+    "Regularization": (124, 88, 62),
+    "Activation": (164, 54, 101),
+    "Merge": (160, 68, 26),
+    "Recurrent": (38, 105, 105),
+    "Preprocessing": (76, 104, 57),
 }
-ERROR_COLOR = (200, 40, 40)
-BLOCKED_TEXT = "#b8b8b8"
-SHAPE_TEXT = "#ffe9a8"
-PARAM_TEXT = "#d8e6ff"
+ERROR_COLOR = (184, 36, 36)
+TITLE_TEXT = "#ffffff"
+PARAM_TEXT = "#eef3ff"
+SHAPE_TEXT = "#fff0b8"
+BLOCKED_TEXT = "#e0e0e0"  # secondary lines: parameter counts, "waiting for ..."
+ERROR_TEXT = "#ffe8e8"
+NODE_TEXTS = (TITLE_TEXT, PARAM_TEXT, SHAPE_TEXT, BLOCKED_TEXT, ERROR_TEXT)
 BORDER = (30, 30, 30)
 CANVAS_BACKGROUND = (34, 36, 40)
 CANVAS_GRID = (44, 47, 52)

@@ -13,6 +13,7 @@ from PySide6 import QtWidgets
 
 from netdesigner.core.errors import GraphError
 from netdesigner.core.shapes import fmt
+from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.help_dialogs import keras_doc_url
 from netdesigner.gui.param_editor import ParamEditor
@@ -55,7 +56,8 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         title.setWordWrap(True)
         outer.addWidget(title)
         url = keras_doc_url(spec)
-        link = f" <a href='{url}'>Keras documentation of {spec.keras_class}</a>" if url else ""
+        link = f" <a style='color:{theme.ACCENT}' href='{url}'>Keras documentation of {spec.keras_class}</a>"
+        link = link if url else ""
         doc = QtWidgets.QLabel(f"{html.escape(spec.doc)}{link}")
         doc.setWordWrap(True)
         doc.setObjectName("doc")

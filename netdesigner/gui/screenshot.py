@@ -25,7 +25,7 @@ def settle(app: QtWidgets.QApplication, milliseconds: int = 300) -> None:
 
 def train(app: QtWidgets.QApplication, window: MainWindow, epochs: int) -> None:
     panel = window.training
-    window.training_dock.raise_()
+    window.window_layout.set_mode("train")
     window.document.set_training("epochs", epochs)
     panel.train_button.click()
     while not panel.train_button.isEnabled():
@@ -46,6 +46,7 @@ def main() -> None:
     window = MainWindow(load_backend=True)
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
+    window.window_layout.arrange()  # the default arrangement, whatever this profile remembers
     window.show()
     graph = Path(args.graph) if args.graph else starter_path()
     if graph is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 Area = QtCore.Qt.DockWidgetArea
@@ -129,7 +130,8 @@ class WindowLayout(QtCore.QObject):
 
     def _show_mode(self) -> None:
         for mode, button in self.mode_buttons.items():
-            button.defaultAction().setChecked(mode == self.mode)
+            if shiboken6.isValid(button):  # the window may be going away: docks hide as it does
+                button.defaultAction().setChecked(mode == self.mode)
 
     # --- remembered between sessions -------------------------------------------------------------
 

@@ -94,7 +94,8 @@ def test_an_empty_plot_says_no_run_yet_instead_of_empty_axes(qtbot) -> None:
     assert "No run yet" in NO_RUN
     plots.add_epoch({"loss": 1.0})
     qtbot.waitUntil(lambda: plots._image is not None, timeout=10_000)  # then the curves are drawn
-    assert QtWidgets.QApplication.instance() is not None
+    plots.hide()  # no further frames; the one drawn has been delivered
+    qtbot.waitUntil(lambda: not plots._drawing, timeout=10_000)
 
 
 def wires_behind_nodes(window) -> list[tuple[str, str, str]]:

@@ -36,7 +36,15 @@ def test_units_zero_stays_in_the_field_red_with_its_reason(window, qtbot) -> Non
     QtTest.QTest.keyClick(field, QtCore.Qt.Key.Key_Return)
     assert field.text() == "0" and field.property("refused")  # not snapped back to the old value
     assert units.reason.isVisible() and "units" in units.reason.text()
-    assert window.document.graph.nodes[dense].params["units"] != 0
+    old = window.document.graph.nodes[dense].params["units"]
+    assert old != 0
+    field.selectAll()
+    QtTest.QTest.keyClicks(field, str(old))  # typing the value back is a correction too
+    QtTest.QTest.keyClick(field, QtCore.Qt.Key.Key_Return)
+    assert not field.property("refused") and not units.reason.isVisible()
+    QtTest.QTest.keyClicks(field, "0")
+    QtTest.QTest.keyClick(field, QtCore.Qt.Key.Key_Return)
+    assert field.property("refused")
     field.selectAll()
     QtTest.QTest.keyClicks(field, "12")
     QtTest.QTest.keyClick(field, QtCore.Qt.Key.Key_Return)

@@ -15,6 +15,7 @@ from typing import Any
 
 from netdesigner.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
 from netdesigner.core.errors import GraphError
+from netdesigner.core.settings import FIT_SPECS
 
 
 def add_model_commands(sub: Any) -> None:
@@ -22,12 +23,12 @@ def add_model_commands(sub: Any) -> None:
     evaluate.add_argument("graph", help="graph file (.json) the model was trained from")
     evaluate.add_argument("model", help="the trained MODEL.keras")
     evaluate.add_argument("--data", help="as for train (default: the graph's data source)")
-    evaluate.add_argument("--batch-size", type=int, default=32)
+    evaluate.add_argument("--batch-size", type=int, default=FIT_SPECS["batch_size"].default)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object for scripts")
     predict = sub.add_parser("predict", help="run a trained model on the arrays of a .npz file")
     predict.add_argument("model", help="the trained MODEL.keras")
     predict.add_argument("--data", required=True, help="FILE.npz with arrays named after the model's inputs (or x)")
-    predict.add_argument("--batch-size", type=int, default=32)
+    predict.add_argument("--batch-size", type=int, default=FIT_SPECS["batch_size"].default)
     predict.add_argument("-o", "--output", required=True, help="OUT.npz: one array per output, named after it")
 
 
@@ -46,8 +47,11 @@ def _load_model(path: str) -> Any:
 
 
 def _batch_size(args: argparse.Namespace) -> bool:
-    if not 1 <= args.batch_size <= 1_000_000:
-        print("netdesigner: --batch-size must be from 1 to 1,000,000", file=sys.stderr)
+    """--batch-size within the range the file format allows (one declaration)."""
+    try:
+        FIT_SPECS["batch_size"].coerce(args.batch_size)
+    except GraphError as error:
+        print(f"netdesigner: --batch-size: {error}", file=sys.stderr)
         return False
     return True
 
@@ -60,7 +64,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if doc is None or not _batch_size(args):
         return EXIT_USAGE
     try:
-        spec = parse_data_spec(args.data) if args.data else (doc.training.data or {"source": "synthetic"})
+        spec = parse_data_spec(args.data) if args.data else doc.training.data_spec()
     except ValueError as error:
         print(f"netdesigner: {error}", file=sys.stderr)
         return EXIT_USAGE

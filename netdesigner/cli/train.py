@@ -45,7 +45,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         for setting in FIT_PARAMS:  # --epochs and --batch-size obey the file format's ranges
             if getattr(args, setting.name, None) is not None:
                 setting.coerce(getattr(args, setting.name))
-        spec = parse_data_spec(args.data) if args.data else (doc.training.data or {"source": "synthetic"})
+        spec = parse_data_spec(args.data) if args.data else doc.training.data_spec()
     except (ValueError, GraphError) as error:
         print(f"netdesigner: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -110,6 +110,10 @@ class TrainingSettings:
                 "use one of them: the constant schedule, or no reduce LR on plateau",
             )
 
+    def data_spec(self) -> dict[str, DataValue]:
+        """The data to train on: the source saved with the graph, synthetic data if none is."""
+        return dict(self.data) or {"source": "synthetic"}
+
     def to_dict(self) -> dict[str, Any]:
         """As saved: every fit setting; of the callbacks' options, those changed from their default."""
         changed = {

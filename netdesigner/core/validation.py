@@ -87,11 +87,9 @@ def _cut_off(graph: Graph, used: set[str]) -> list[Issue]:
         claimed.update(group)
         name = graph.nodes[end].name
         others = [graph.nodes[n].name for n in group if n != end]
-        if not others:
-            message = f"{name} does not lead to any Output head"
-        else:
-            listed = ", ".join(others[:6]) + (f" and {len(others) - 6} more" if len(others) > 6 else "")
-            message = f"{name} does not lead to any Output head, so neither do {listed}"
+        message = f"{name} does not lead to any Output head"
+        if others:
+            message += f", so neither do {_listed(others)}"
         issues.append(
             Issue(
                 "dangling",
@@ -116,11 +114,15 @@ def _one_missing_wire(graph: Graph, issues: list[Issue], cut_off: list[Issue]) -
     cut = [graph.nodes[n].name for n in part.node_ids]
     merged = Issue(
         "unconnected",
-        f"{target} has nothing connected to its input, and {', '.join(cut[:6])}"
-        + (f" and {len(cut) - 6} more" if len(cut) > 6 else "")
-        + " lead to no Output head",
+        f"{target} has nothing connected to its input, and {_listed(cut)} lead to no Output head",
         f"drag a wire from the output of {end} to the input of {target}",
         port.node_id,
         node_ids=(*part.node_ids, port.node_id),
     )
     return [merged if i is port else i for i in issues]
+
+
+def _listed(names: list[str], shown: int = 6) -> str:
+    """``a, b, c and 4 more``: a long list of layer names kept to one readable line."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

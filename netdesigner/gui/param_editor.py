@@ -93,7 +93,7 @@ class ParamEditor(QtWidgets.QWidget):
 
     @property
     def refused(self) -> bool:
-        return self.reason.isVisible() or bool(self.widget.property("refused"))
+        return bool(self.widget.property("refused"))
 
     def mark_refused(self, reason: str) -> None:
         """Keep what the user typed, red, with the reason under it, until it is corrected or
@@ -143,7 +143,7 @@ class ParamEditor(QtWidgets.QWidget):
             # committed, which says why (a spin box's own range would silently snap 0 to 1).
             spin.setRange(-(2**31), 2**31 - 1)
             spin.setKeyboardTracking(False)
-            spin.editingFinished.connect(lambda: self._commit(spin.value()) if spin.value() != self.value else None)
+            spin.editingFinished.connect(lambda: self._commit(spin.value()))
             return spin
         if spec.kind is ParamKind.MULTI_CHOICE:
             items = QtWidgets.QListWidget()

@@ -90,7 +90,7 @@ class RunController(QtCore.QObject):
         self.generation += 1
         self._stop_asked = False
         self._set_state(RunState.LOADING)
-        spec = dict(doc.training.data) or {"source": "synthetic"}
+        spec = doc.training.data_spec()
         self._thread = threading.Thread(target=self._work, args=(spec, device), name="netdesigner-training")
         self._thread.daemon = True
         self._thread.start()

@@ -95,7 +95,7 @@ def test_an_empty_plot_says_no_run_yet_instead_of_empty_axes(qtbot) -> None:
     plots.add_epoch({"loss": 1.0})
     qtbot.waitUntil(lambda: plots._image is not None, timeout=10_000)  # then the curves are drawn
     plots.hide()  # no further frames; the one drawn has been delivered
-    qtbot.waitUntil(lambda: not plots._drawing, timeout=10_000)
+    qtbot.waitUntil(lambda: plots._pending is None, timeout=10_000)
 
 
 def wires_behind_nodes(window) -> list[tuple[str, str, str]]:

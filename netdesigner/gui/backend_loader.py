@@ -10,7 +10,10 @@ from PySide6 import QtCore
 
 class BackendLoader(QtCore.QObject):
     """Emits ``ready(description)`` or ``failed(message)`` once Keras is importable, then
-    ``devices`` with what it can train on, in words, GPUs first."""
+    ``devices`` with what it can train on, in words, GPUs first.
+
+    It is given no parent: the import thread holds it until it has emitted, so a window closed
+    while Keras loads never leaves the thread emitting from a deleted object."""
 
     ready = QtCore.Signal(str)
     failed = QtCore.Signal(str)

@@ -95,7 +95,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start()
 
-        self.backend = BackendLoader(self)
+        self.backend = BackendLoader()  # no parent: see BackendLoader
         self.backend.ready.connect(self.backend_label.setText)
         self.backend.failed.connect(self.backend_label.setText)
         self.backend.devices.connect(self.training.set_devices)

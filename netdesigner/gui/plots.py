@@ -1,10 +1,12 @@
 """Live training curves in the training dock.
 
 The figure is drawn by ``backend.curves`` on a helper thread and the finished picture is
-handed to this widget, which only paints it. Drawing a matplotlib figure takes tens of
+collected by this widget on the GUI thread, which only paints it. Drawing a matplotlib figure takes tens of
 milliseconds, more while a training thread competes for the interpreter; on the GUI thread
 that would be felt as a stutter twice a second. Frames are throttled (two a second) and
-never queued behind one another, so plotting never holds training up either.
+never queued behind one another, so plotting never holds training up either. The helper thread
+touches no Qt object: a signal emitted from it could race the widget's deletion on the GUI
+thread (a crash when a window closes mid-frame), so the GUI thread polls the pending frame.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from netdesigner.backend.curves import CurvesFigure
 from netdesigner.gui.theme import CURVES
 
 REDRAW_MS = 500
+COLLECT_MS = 15
 NO_RUN = "No run yet. Press ▶ Train (F5): the loss and the metrics are drawn here, epoch by epoch."
 log = logging.getLogger(__name__)
 
@@ -38,8 +41,6 @@ class _Frame:
 
 
 class LivePlots(QtWidgets.QWidget):
-    _drawn = QtCore.Signal(QtGui.QImage)
-
     def __init__(self) -> None:
         super().__init__()
         self.setMinimumHeight(160)
@@ -51,8 +52,9 @@ class LivePlots(QtWidgets.QWidget):
         self._image: QtGui.QImage | None = None
         self._dirty = True
         self._settled = False
-        self._drawing = False
-        self._drawn.connect(self._show)
+        self._pending: Future[QtGui.QImage] | None = None
+        self._collector = QtCore.QTimer(self, interval=COLLECT_MS)
+        self._collector.timeout.connect(self._collect)
         self._timer = QtCore.QTimer(self, interval=REDRAW_MS)
         self._timer.timeout.connect(self._request)
         self._timer.start()
@@ -87,13 +89,13 @@ class LivePlots(QtWidgets.QWidget):
         curves.save(path)
 
     def _request(self) -> None:
-        if not self._dirty or self._drawing or not self.isVisible():
+        if not self._dirty or self._pending is not None or not self.isVisible():
             return
         ratio = self.devicePixelRatioF()
         size = self.size() * ratio
         if size.isEmpty():
             return
-        self._dirty, self._drawing = False, True
+        self._dirty = False
         frame = _Frame(
             {k: list(v) for k, v in self.epochs.items()},
             list(self.batch_x),
@@ -103,7 +105,8 @@ class LivePlots(QtWidgets.QWidget):
             ratio,
             self.logicalDpiX() * ratio,
         )
-        _DRAWING.submit(self._draw, frame).add_done_callback(self._deliver)
+        self._pending = _DRAWING.submit(self._draw, frame)
+        self._collector.start()
 
     def _draw(self, frame: _Frame) -> QtGui.QImage:
         """On the drawing thread."""
@@ -114,21 +117,17 @@ class LivePlots(QtWidgets.QWidget):
         image.setDevicePixelRatio(frame.ratio)
         return image
 
-    def _deliver(self, future: Future) -> None:
-        """On the drawing thread: the signal carries the picture over to the GUI thread. A frame
-        that failed to draw is logged and the last picture stays up."""
+    def _collect(self) -> None:
+        """On the GUI thread: take a finished frame. One that failed to draw is logged and the
+        last picture stays up."""
+        if self._pending is None or not self._pending.done():
+            return
+        future, self._pending = self._pending, None
+        self._collector.stop()
         if future.exception() is not None:
             log.error("could not draw the training curves", exc_info=future.exception())
-        image = future.result() if future.exception() is None else QtGui.QImage()
-        try:
-            self._drawn.emit(image)
-        except RuntimeError:  # the widget went away while its frame was drawn
-            pass
-
-    def _show(self, image: QtGui.QImage) -> None:
-        self._drawing = False
-        if image.isNull():
             return
+        image = future.result()
         self._image = image
         self.update()
         if image.size() != self.size() * self.devicePixelRatioF():

@@ -12,13 +12,14 @@ infos). That follows from the graph itself, whatever the edit was.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netdesigner.core import catalog
 from netdesigner.core.errors import GraphError, LayerError
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.spec import Outcome, Shape
+from netdesigner.core.why import Explanation, explain
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,9 @@ def infer(graph: Graph, previous: InferenceResult | None = None) -> InferenceRes
     return InferenceResult({nid: infos[nid] for nid in graph.nodes}, keys)
 
 
-def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo:
-    """One node, given the infos of its inputs."""
-    spec = catalog.get(node.type)
-    params = node.params
-    count = spec.input_count(params)
+def _input_shapes(graph: Graph, node: Node, infos: Mapping[str, NodeInfo]) -> list[Shape] | NodeInfo:
+    """The shapes arriving at ``node``'s ports in order, or the info saying why they are not known."""
+    count = node.spec.input_count(node.params)
     edges = graph.input_edges(node.id)
     shapes: list[Shape] = []
     for port in range(count):
@@ -129,8 +128,25 @@ def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo
             culprit = upstream.blocked_by or graph.nodes[edge.source].name
             return NodeInfo(blocked_by=culprit)
         shapes.append(upstream.shape)
+    return shapes
+
+
+def explain_node(graph: Graph, node_id: str, result: InferenceResult) -> Explanation | None:
+    """The arithmetic behind one node's shape and parameters; None where inference found none."""
+    node = graph.nodes[node_id]
+    shapes = _input_shapes(graph, node, result.infos)
+    if isinstance(shapes, NodeInfo) or not result.infos[node_id].ok:
+        return None
+    return explain(node.spec, node.params, shapes)
+
+
+def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo:
+    """One node, given the infos of its inputs."""
+    shapes = _input_shapes(graph, node, infos)
+    if isinstance(shapes, NodeInfo):
+        return shapes
     try:
-        outcome: Outcome = spec.rule(params, shapes)
+        outcome: Outcome = node.spec.rule(node.params, shapes)
     except LayerError as error:
         return NodeInfo(error=error)
     except Exception as exc:  # a rule bug must not take the editor down with it

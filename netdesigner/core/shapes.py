@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from netdesigner.core.errors import LayerError
 from netdesigner.core.spec import Shape
+from netdesigner.core.why import ceil_div
 
 RANK_MEANING = {
     2: "(batch, features)",
@@ -89,18 +90,20 @@ def conv_length(size: int | None, kernel: int, stride: int, padding: str, dilati
     """Output length of a convolution along one axis (Keras ``compute_conv_output_shape``)."""
     if size is None:
         return None
-    if padding == "valid":
-        return (size - dilation * (kernel - 1) - 1) // stride + 1
-    return (size - 1) // stride + 1
+    if padding != "valid":
+        return ceil_div(size, stride)
+    if dilation == 1:
+        return (size - kernel) // stride + 1
+    return (size - (dilation * (kernel - 1) + 1)) // stride + 1
 
 
 def pool_length(size: int | None, pool: int, stride: int, padding: str) -> int | None:
     """Output length of a pooling window along one axis (Keras ``compute_pooling_output_shape``)."""
     if size is None:
         return None
-    if padding == "valid":
-        return (size - pool) // stride + 1
-    return (size - 1) // stride + 1
+    if padding != "valid":
+        return ceil_div(size, stride)
+    return (size - pool) // stride + 1
 
 
 def deconv_length(

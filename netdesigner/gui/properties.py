@@ -9,9 +9,10 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from netdesigner.core.errors import GraphError
+from netdesigner.core.inference import explain_node
 from netdesigner.core.shapes import fmt
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
@@ -81,6 +82,11 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         self.status_label = QtWidgets.QLabel()
         self.status_label.setWordWrap(True)
         outer.addWidget(self.status_label)
+        self.why_label = QtWidgets.QLabel()
+        self.why_label.setWordWrap(True)
+        self.why_label.setObjectName("why")
+        self.why_label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.why_label)
         outer.addStretch()
         self.setWidget(body)
         self._show_status()
@@ -134,11 +140,16 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         elif self.node_id in changed:
             self._sync_values()
             self._show_status()
+        elif any(e.source in changed for e in self.document.graph.input_edges(self.node_id).values()):
+            self._show_status()  # the arithmetic quotes the input sizes
 
     def _show_status(self) -> None:
         info = self.document.result.infos.get(self.node_id or "")
-        if info is None:
+        if info is None or self.node_id is None:
             return
+        why = explain_node(self.document.graph, self.node_id, self.document.result)
+        lines = [] if why is None else ["<b>Why this shape and these parameters</b>", *map(html.escape, why.lines())]
+        self.why_label.setText("<br>".join(lines))
         if info.error is not None:
             self.status_label.setText(f"<span style='color:#ff8a80'>✗ {html.escape(str(info.error))}</span>")
         elif info.shape is None:

@@ -18,6 +18,7 @@ from netdesigner.core.shapes import (
     require_rank,
 )
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
+from netdesigner.core.why import label
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
@@ -66,7 +67,7 @@ def _conv_rule(layer: str, rank: int):
         n = prod(out)
         return Outcome(
             (x[0], *out, f),
-            taps * f + (f if p["use_bias"] else 0),
+            label(taps * f, "weights") + label(f if p["use_bias"] else 0, "biases"),
             0,
             None if n is None else n * taps * f,
         )
@@ -153,7 +154,8 @@ def _conv_transpose_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outco
     f = p["filters"]
     taps = math.prod(k) * cin
     n = prod(x[1:3])
-    return Outcome((x[0], *out, f), taps * f + (f if p["use_bias"] else 0), 0, None if n is None else n * taps * f)
+    params = label(taps * f, "weights") + label(f if p["use_bias"] else 0, "biases")
+    return Outcome((x[0], *out, f), params, 0, None if n is None else n * taps * f)
 
 
 SPECS.append(
@@ -228,7 +230,7 @@ def _depthwise_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     n = prod(out)
     return Outcome(
         (x[0], *out, channels),
-        taps * channels + (channels if p["use_bias"] else 0),
+        label(taps * channels, "weights") + label(channels if p["use_bias"] else 0, "biases"),
         0,
         None if n is None else n * taps * channels,
     )
@@ -261,7 +263,9 @@ def _separable_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     n = prod(out)
     return Outcome(
         (x[0], *out, f),
-        taps * mid + mid * f + (f if p["use_bias"] else 0),
+        label(taps * mid, "depthwise weights")
+        + label(mid * f, "pointwise weights")
+        + label(f if p["use_bias"] else 0, "biases"),
         0,
         None if n is None else n * (taps * mid + mid * f),
     )

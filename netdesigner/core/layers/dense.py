@@ -9,6 +9,7 @@ from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import prod, require_known_last, require_min_rank
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
+from netdesigner.core.why import label
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
@@ -21,7 +22,7 @@ def _dense(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     rows = prod(x[1:-1])
     return Outcome(
         (*x[:-1], units),
-        features * units + (units if p["use_bias"] else 0),
+        label(features * units, "weights") + label(units if p["use_bias"] else 0, "biases"),
         0,
         None if rows is None else rows * features * units,
     )
@@ -45,7 +46,7 @@ SPECS.append(
 
 def _embedding(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     (x,) = inputs
-    return Outcome((*x, p["output_dim"]), p["input_dim"] * p["output_dim"], 0, 0)
+    return Outcome((*x, p["output_dim"]), label(p["input_dim"] * p["output_dim"], "vector entries"), 0, 0)
 
 
 SPECS.append(

@@ -8,11 +8,13 @@ from typing import Any
 from netdesigner.core.compile_options import LOSSES, METRICS
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.spec import LayerSpec, Outcome, Role, Shape
+from netdesigner.core.why import note
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 def _input(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    note(lambda: "batch: None, the number of samples per step, chosen when training")
     return Outcome((None, *p["shape"]))
 
 

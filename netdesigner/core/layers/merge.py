@@ -9,6 +9,7 @@ from netdesigner.core.errors import LayerError
 from netdesigner.core.layers import common
 from netdesigner.core.shapes import fmt, normalize_axis, prod
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
+from netdesigner.core.why import note
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
@@ -38,6 +39,7 @@ def _concatenate(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             )
     sizes = [s[axis] for s in inputs]
     out[axis] = None if None in sizes else sum(d for d in sizes if d is not None)
+    note(lambda: f"joined along axis {p['axis']}: its sizes add up; every other axis must be equal in all inputs")
     return Outcome(tuple(out))
 
 
@@ -93,6 +95,7 @@ def _elementwise(layer: str):
         for other in inputs[1:]:
             out = _broadcast(layer, out, other[1:])
         n = prod(out)
+        note(lambda: f"{layer} works element by element: every axis must be equal in all inputs, or 1 (stretched)")
         return Outcome((None, *out), 0, 0, None if n is None else n * (len(inputs) - 1))
 
     return rule

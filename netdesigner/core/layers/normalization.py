@@ -10,6 +10,7 @@ from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
+from netdesigner.core.why import label
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
@@ -29,7 +30,9 @@ def _batch_norm(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     (x,) = inputs
     size = _axis_size("BatchNormalization", x, p["axis"])
     learned = int(p["center"]) + int(p["scale"])
-    return Outcome(x, learned * size, 2 * size, prod(x[1:]))
+    return Outcome(
+        x, label(learned * size, "scales and offsets"), label(2 * size, "moving means and variances"), prod(x[1:])
+    )
 
 
 SPECS.append(
@@ -68,7 +71,7 @@ def _layer_norm(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         normalize_axis("LayerNormalization", p["axis"], len(x))
         return Outcome(x, 0, 0, prod(x[1:]))
     size = _axis_size("LayerNormalization", x, p["axis"])
-    return Outcome(x, learned * size, 0, prod(x[1:]))
+    return Outcome(x, label(learned * size, "scales and offsets"), 0, prod(x[1:]))
 
 
 SPECS.append(

@@ -9,6 +9,7 @@ from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod
 from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
+from netdesigner.core.why import label
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
@@ -51,7 +52,7 @@ def _normalization(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             "give the Input a fixed size on that axis",
             code="unknown_dim",
         )
-    return Outcome(x, 0, 2 * size + 1, prod(x[1:]))
+    return Outcome(x, 0, label(2 * size, "means and variances") + label(1, "count"), prod(x[1:]))
 
 
 def _axis_from_keras(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import require_known_last, require_rank
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
+from netdesigner.core.why import label, note
 
 # Weight blocks per cell: one per gate (and candidate).
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
@@ -28,7 +29,8 @@ def _recurrent_rule(layer: str):
         bias = 0
         if p["use_bias"]:
             bias = units * (2 if layer == "GRU" and p["reset_after"] else 1)
-        params = gates * (units * (features + units) + bias)
+        params = gates * (label(units * (features + units), "weights") + label(bias, "biases"))
+        note(lambda: f"{layer} has {gates} gate{'s' if gates > 1 else ''}, each with its own weights and biases")
         steps = x[1]
         macs = None if steps is None else steps * gates * units * (features + units)
         shape = (x[0], steps, units) if p["return_sequences"] else (x[0], units)

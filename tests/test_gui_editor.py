@@ -48,6 +48,20 @@ def drag_wire(window, source_id: str, target_id: str, port: int = 0) -> None:
     window.document.flush()
 
 
+def node_point(window, name: str) -> tuple[str, QtCore.QPoint]:
+    """The node called ``name``, centred in the view, and its centre in viewport coordinates."""
+    node = next(n for n in window.document.graph.nodes.values() if n.name == name)
+    item = window.canvas.view_of[node.id]
+    window.canvas.center_on([item])
+    return node.id, window.canvas.viewer().mapFromScene(item.view.mapToScene(item.view.boundingRect().center()))
+
+
+def click_node(window, name: str) -> str:
+    node_id, point = node_point(window, name)
+    QtTest.QTest.mouseClick(window.canvas.viewer().viewport(), QtCore.Qt.MouseButton.LeftButton, pos=point)
+    return node_id
+
+
 def node_text(window, node_id: str) -> str:
     return window.canvas.view_of[node_id].view._info.toPlainText()
 
@@ -271,18 +285,25 @@ def test_tab_search_adds_the_chosen_layer(window, qtbot) -> None:
     assert node.type == "Conv2D" and not popup.isVisible()
 
 
-def test_a_long_graph_opens_readable_from_its_input_end(window, qtbot) -> None:
-    from netdesigner.gui.canvas import READABLE_SCALE
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_every_sample_opens_with_text_a_student_can_read(window, qtbot, sample: Path) -> None:
+    from netdesigner.gui.canvas import MIN_TEXT_PX
 
-    window.resize(1200, 800)
-    window.open_path(SAMPLE_DIR / "cnn_classifier.json", as_sample=True, ask=False)
+    window.resize(1366, 768)
+    window.open_path(sample, as_sample=True, ask=False)
     viewer = window.canvas.viewer()
-    qtbot.waitUntil(lambda: viewer.transform().m11() >= READABLE_SCALE - 0.01, timeout=5_000)
+    views = [v.view for v in window.canvas.view_of.values()]
+
+    def smallest_on_screen() -> float:
+        return min(v.smallest_text_px() for v in views) * viewer.transform().m11()
+
+    qtbot.wait(50)  # the docks take their sizes, then the graph is framed
+    assert smallest_on_screen() >= MIN_TEXT_PX - 0.01
     visible = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
-    image = window.canvas.view_of[window.document.graph.by_name("image").id].view
-    assert visible.contains(image.sceneBoundingRect())
+    first = window.canvas.view_of[window.document.graph.topological_order()[0]].view
+    assert visible.contains(first.sceneBoundingRect())  # it opens at the inputs' end
     window.canvas.fit_to_selection()  # F still shows everything, however small
-    assert viewer.transform().m11() < READABLE_SCALE
+    assert viewer.transform().m11() <= max(1.0, smallest_on_screen())
 
 
 def test_an_illegal_name_is_refused_with_the_reason(window, qtbot) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
 from tests.conftest import SAMPLE_DIR
-from tests.test_gui_editor import add_from_palette, drag_wire
+from tests.test_gui_editor import add_from_palette, click_node, drag_wire
 
 
 def test_a_refused_loop_is_explained_next_to_the_drop_and_kept_in_the_log(window, qtbot) -> None:
@@ -57,13 +57,8 @@ def test_properties_follow_the_selection_from_the_palette_and_from_the_code_tab(
     window.open_path(SAMPLE_DIR / "mlp_classifier.json", as_sample=True, ask=False)
     window.code_dock.raise_()
     qtbot.waitUntil(lambda: window.properties_dock.visibleRegion().isEmpty())
-    hidden = next(n for n in window.document.graph.nodes.values() if n.name == "hidden1")
-    view = window.canvas.view_of[hidden.id].view
-    viewer = window.canvas.viewer()
-    window.canvas.center_on([window.canvas.view_of[hidden.id]])
-    click = viewer.mapFromScene(view.mapToScene(view.boundingRect().center()))
-    QtTest.QTest.mouseClick(viewer.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=click)
-    assert window.properties.node_id == hidden.id
+    hidden = click_node(window, "hidden1")
+    assert window.properties.node_id == hidden
     assert not window.properties_dock.visibleRegion().isEmpty()  # Properties came to the front
 
 

@@ -445,3 +445,32 @@ def test_the_code_dock_exports_in_the_chosen_style(window, qtbot, tmp_path: Path
     monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.export_code()
     assert "keras.Sequential(" in target.read_text() and '"cell_type": "code"' in target.read_text()
+
+
+def test_the_prediction_grid_can_show_the_mistakes_first(qtbot) -> None:
+    import numpy as np
+
+    from netdesigner.backend.training import Predictions
+    from netdesigner.gui.predictions import GRID, PredictionsView
+
+    true = np.arange(30) % 3
+    predicted = true.copy()
+    wrong = [17, 22, 29]
+    predicted[wrong] = (true[wrong] + 1) % 3
+    scores = np.eye(3)[predicted]
+    view = PredictionsView(Predictions(np.zeros((30, 8, 8, 1)), true, scores, "SparseCategoricalCrossentropy"))
+    qtbot.addWidget(view)
+    view.show()
+    box = view.mistakes_first
+    assert box.isVisible() and box.text() == "Mistakes first (3)"
+
+    def titles() -> list[tuple[str, str]]:
+        return [(cell.get_title(), cell.title.get_color()) for cell in view.cells]
+
+    assert len(titles()) == GRID and all(colour == "green" for _, colour in titles())  # the first 12 are right
+    qtbot.mouseClick(box, QtCore.Qt.MouseButton.LeftButton, pos=QtCore.QPoint(5, box.height() // 2))
+    assert box.isChecked()
+    shown = titles()
+    assert [t for t, _ in shown[:3]] == [f"{predicted[k]} ({true[k]})" for k in wrong]
+    assert [c for _, c in shown[:3]] == ["red"] * 3 and all(c == "green" for _, c in shown[3:])
+    assert len(view.figure.axes) == 1 + GRID  # the confusion matrix and one grid, not two

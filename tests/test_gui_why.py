@@ -6,16 +6,7 @@ from PySide6 import QtCore, QtTest
 
 from netdesigner.core.inference import explain_node
 from tests.conftest import SAMPLE_DIR
-
-
-def click_node(window, name: str) -> str:
-    node = next(n for n in window.document.graph.nodes.values() if n.name == name)
-    item = window.canvas.view_of[node.id]
-    window.canvas.center_on([item])
-    viewer = window.canvas.viewer()
-    click = viewer.mapFromScene(item.view.mapToScene(item.view.boundingRect().center()))
-    QtTest.QTest.mouseClick(viewer.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=click)
-    return node.id
+from tests.test_gui_editor import click_node
 
 
 def test_selecting_a_conv2d_shows_why_and_an_edit_updates_it(window, qtbot) -> None:

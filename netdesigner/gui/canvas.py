@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from NodeGraphQt import NodeGraph
 from NodeGraphQt.constants import PortTypeEnum
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Edge, EventKind, Graph, GraphEvent
@@ -29,7 +29,7 @@ LAYER_MIME = "application/x-netdesigner-layer"
 PROGRESS_AFTER_MS = 500
 
 
-READABLE_SCALE = 0.7  # below this, node labels are too small to read
+MIN_TEXT_PX = 9  # node text smaller than this on screen cannot be read
 
 
 class GraphCanvas(NodeGraph):
@@ -212,15 +212,14 @@ class GraphCanvas(NodeGraph):
 
     # --- helpers for the window ---------------------------------------------------------------
 
-    def use_undo_actions(self, undo: QtGui.QAction, redo: QtGui.QAction) -> None:
-        """Show the window's Undo/Redo in the canvas's context menu instead of NodeGraphQt's own,
-        which carry the same keys (Qt then runs neither: "ambiguous shortcut") and would bypass
+    def drop_own_menu(self) -> None:
+        """Empty NodeGraphQt's context menu (``context_menu`` shows the window's): its Undo/Redo
+        carry the window's keys (Qt then runs neither: "ambiguous shortcut") and would bypass
         the window's switching them off while training runs."""
         menu = self.get_context_menu("graph").qmenu
         for action in menu.actions():
             menu.removeAction(action)
             action.setShortcuts([])
-        menu.addActions([undo, redo])
 
     def selected_ids(self) -> list[str]:
         return [self.core_of[n.id] for n in self.selected_nodes() if n.id in self.core_of]
@@ -247,13 +246,18 @@ class GraphCanvas(NodeGraph):
         (NodeGraphQt frames through the viewer's scene range; its zoom steps are relative.)"""
         self.fit_to_selection()
         viewer = self.viewer()
-        if viewer.transform().m11() >= READABLE_SCALE or not self.view_of:
+        if not self.view_of:
+            return
+        readable = MIN_TEXT_PX / min(view.view.smallest_text_px() for view in self.view_of.values())
+        if viewer.transform().m11() >= readable:
             return
         nodes = viewer._combined_rect([view.view for view in self.view_of.values()])
         size = viewer.viewport().size() - QtCore.QSize(4, 4)  # fitInView keeps a 2-pixel margin
-        width, height = size.width() / READABLE_SCALE, size.height() / READABLE_SCALE
-        margin = 40 / READABLE_SCALE
-        viewer._scene_range = QtCore.QRectF(nodes.left() - margin, nodes.center().y() - height / 2, width, height)
+        width, height = size.width() / readable, size.height() / readable
+        margin = 40 / readable
+        tall = nodes.height() + 2 * margin > height  # then it shows from the top, as from the left
+        top = nodes.top() - margin if tall else nodes.center().y() - height / 2
+        viewer._scene_range = QtCore.QRectF(nodes.left() - margin, top, width, height)
         viewer._update_scene()
 
     def view_centre(self) -> tuple[float, float]:

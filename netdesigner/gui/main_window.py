@@ -21,6 +21,7 @@ from netdesigner.gui import help_dialogs
 from netdesigner.gui.backend_loader import BackendLoader
 from netdesigner.gui.canvas import GraphCanvas
 from netdesigner.gui.code_view import CodeView
+from netdesigner.gui.context_menu import CanvasContextMenu
 from netdesigner.gui.document import EditorDocument, ModelLockedError
 from netdesigner.gui.palette import Palette
 from netdesigner.gui.properties import PropertiesPanel
@@ -139,12 +140,14 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setShortcut(QtGui.QKeySequence(shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)
+        self.named_actions[text.replace("&", "").removesuffix("…")] = action
         if canvas_only:  # keys like Delete and Ctrl+C keep their meaning inside text fields
             action.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.canvas.widget.addAction(action)
         return action
 
     def _make_actions(self) -> None:
+        self.named_actions: dict[str, QtGui.QAction] = {}
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self._action(file, "&New", self.new_file, QtGui.QKeySequence.StandardKey.New)
@@ -172,7 +175,7 @@ class MainWindow(QtWidgets.QMainWindow):
         redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Redo)])
         edit.addAction(undo)
         edit.addAction(redo)
-        self.canvas.use_undo_actions(undo, redo)
+        self.canvas.drop_own_menu()
         self.document.lock_changed.connect(self._undo_while_unlocked)
         self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
@@ -205,6 +208,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(help_menu, "&Keyboard Shortcuts", lambda: self._show(help_dialogs.shortcuts_dialog(self)), "F1")
         self._action(help_menu, "&Layer Reference", lambda: self._show(help_dialogs.reference_dialog(self)))
         self._action(help_menu, "&About netdesigner", lambda: help_dialogs.about(self, self.backend_label.text()))
+        self.context_menu = CanvasContextMenu(self)
 
     def _show(self, dialog: QtWidgets.QDialog) -> None:
         self.help_dialog = dialog  # kept while open; the next one replaces it
@@ -234,15 +238,25 @@ class MainWindow(QtWidgets.QMainWindow):
             self.canvas.select_ids([node_id], centre=False)
         return node_id
 
-    def open_quick_add(self) -> None:
-        """Tab: type a layer name; it is added where the mouse is (or the view centre)."""
-        viewer = self.canvas.viewer()
-        local = viewer.mapFromGlobal(QtGui.QCursor.pos())
-        inside = viewer.viewport().rect().contains(local)
-        scene = viewer.mapToScene(local) if inside else QtCore.QPointF(*self.canvas.view_centre())
+    def open_quick_add(self, at: QtCore.QPoint | None = None) -> None:
+        """Tab (or "Add Layer Here"): type a layer name; it is added at ``at`` (viewport
+        coordinates), else where the mouse is, else in the view's centre."""
+        viewport = self.canvas.viewer().viewport()
+        local = viewport.mapFromGlobal(QtGui.QCursor.pos()) if at is None else at
+        inside = at is not None or viewport.rect().contains(local)
+        scene = self.canvas.viewer().mapToScene(local) if inside else QtCore.QPointF(*self.canvas.view_centre())
         where = (scene.x(), scene.y())
         self.quick_add = QuickAdd(self, lambda kind: self.refusable(lambda: self.document.add_node(kind, where)))
-        self.quick_add.open_at(QtGui.QCursor.pos() if inside else viewer.mapToGlobal(viewer.rect().center()))
+        self.quick_add.open_at(viewport.mapToGlobal(local if inside else viewport.rect().center()))
+
+    def show_properties(self) -> None:
+        self.properties_dock.show()
+        self.properties_dock.raise_()
+
+    def show_in_summary(self, node_id: str) -> None:
+        self.summary_dock.show()
+        self.summary_dock.raise_()
+        self.summary.show_node(node_id)
 
     def select_and_centre(self, node_ids: list[str]) -> None:
         self.canvas.select_ids(node_ids)

@@ -38,6 +38,11 @@ class LayerNodeItem(NodeItem):
         # NodeGraphQt hides text below 70 on-screen pixels; keep titles readable at "fit" zoom.
         self._proxy_mode_threshold = 25
 
+    def smallest_text_px(self) -> int:
+        """The pixel size of the node's smallest text at zoom 1 (its title or its info)."""
+        fonts = (self._text_item.font(), self._info.font())
+        return min(QtGui.QFontInfo(font).pixelSize() for font in fonts)
+
     def set_proxy_mode(self, mode: bool) -> None:
         super().set_proxy_mode(mode)
         self._info.setVisible(not mode)

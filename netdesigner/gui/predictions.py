@@ -46,20 +46,38 @@ def as_images(x: np.ndarray) -> np.ndarray | None:
     return x.reshape(len(x), side, side) if side >= 4 and side * side == x.shape[-1] else None
 
 
+def grid_order(true: np.ndarray, predicted: np.ndarray, mistakes_first: bool) -> np.ndarray:
+    """The samples the grid shows, in order: as they come, or the wrong ones first (each group
+    in its original order, so the choice only moves mistakes forward)."""
+    order = np.arange(len(true))
+    if mistakes_first:
+        order = np.concatenate([order[true != predicted], order[true == predicted]])
+    return order[:GRID]
+
+
 class PredictionsView(QtWidgets.QWidget):
     def __init__(self, predictions: Predictions) -> None:
         super().__init__()
         self.setWindowTitle("Predictions on the validation data")
         self.figure = Figure(figsize=(10, 4.5), tight_layout=True)
+        self.canvas = FigureCanvasQTAgg(self.figure)
         layout = QtWidgets.QVBoxLayout(self)
-        layout.addWidget(FigureCanvasQTAgg(self.figure))
+        layout.addWidget(self.canvas)
         self.summary = ""
+        self.cells: list = []  # the grid's sample axes
+        self.mistakes_first = QtWidgets.QCheckBox("Mistakes first")
+        self.mistakes_first.setObjectName("mistakes_first")
+        self.mistakes_first.setToolTip("show the wrongly predicted samples at the start of the grid")
         labels = class_labels(predictions)
         if labels is None:
             self._regression(predictions)
         else:
             self._classification(predictions, *labels)
-        layout.addWidget(QtWidgets.QLabel(self.summary))
+        footer = QtWidgets.QHBoxLayout()
+        footer.addWidget(QtWidgets.QLabel(self.summary), 1)
+        footer.addWidget(self.mistakes_first)
+        self.mistakes_first.setVisible(bool(self.cells))
+        layout.addLayout(footer)
 
     def _classification(self, predictions: Predictions, true: np.ndarray, predicted: np.ndarray) -> None:
         matrix = confusion(true, predicted)
@@ -87,13 +105,25 @@ class PredictionsView(QtWidgets.QWidget):
             self.summary += " · sample titles: predicted (true), red where wrong"
         if images is None:
             return
-        grid = self.figure.add_gridspec(3, 8)
-        for k in range(min(GRID, len(images))):
-            cell = self.figure.add_subplot(grid[k // 4, 4 + k % 4])
-            cell.imshow(images[k], cmap="gray" if images.ndim == 3 else None)
-            ok = true[k] == predicted[k]
-            cell.set_title(f"{predicted[k]} ({true[k]})", fontsize=8, color="green" if ok else "red")
-            cell.axis("off")
+        mistakes = int((true != predicted).sum())
+        self.mistakes_first.setText(f"Mistakes first ({mistakes})")
+        self.mistakes_first.setEnabled(mistakes > 0)
+
+        def draw_grid() -> None:
+            for cell in self.cells:
+                cell.remove()
+            grid = self.figure.add_gridspec(3, 8)
+            order = grid_order(true, predicted, self.mistakes_first.isChecked())
+            self.cells = [self.figure.add_subplot(grid[k // 4, 4 + k % 4]) for k in range(len(order))]
+            for cell, k in zip(self.cells, order, strict=True):
+                cell.imshow(images[k], cmap="gray" if images.ndim == 3 else None)
+                ok = true[k] == predicted[k]
+                cell.set_title(f"{predicted[k]} ({true[k]})", fontsize=8, color="green" if ok else "red")
+                cell.axis("off")
+            self.canvas.draw_idle()
+
+        draw_grid()
+        self.mistakes_first.toggled.connect(draw_grid)
 
     def _regression(self, predictions: Predictions) -> None:
         true = np.asarray(predictions.y_true, dtype=float).reshape(-1)

@@ -91,6 +91,17 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         self.setWidget(body)
         self._show_status()
 
+    def start_rename(self) -> None:
+        """The name field, focused with its text selected: typing replaces the name. (After the
+        event that asked for it: a closing menu gives the focus back to the canvas first.)"""
+        if self.node_id is not None:
+            field = self.name_edit
+            QtCore.QTimer.singleShot(0, field, lambda: (field.setFocus(), field.selectAll()))
+
+    def show_why(self) -> None:
+        if self.node_id is not None:
+            self.ensureWidgetVisible(self.why_label)
+
     def _committer(self, key: str) -> Callable[[Any], None]:
         def commit(value: Any) -> None:
             if self.node_id is None:

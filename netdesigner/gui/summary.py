@@ -80,6 +80,16 @@ class SummaryDock(QtWidgets.QTabWidget):
             f"{human_count(result.total_macs)}"
         )
 
+    def show_node(self, node_id: str) -> None:
+        """The Summary tab, with ``node_id``'s row selected and in view."""
+        self.refresh()
+        self.setCurrentIndex(1)
+        for row in range(self.table.rowCount()):
+            cell = self.table.item(row, 0)
+            if cell is not None and cell.data(NODE_ROLE) == node_id:
+                self.table.selectRow(row)
+                self.table.scrollToItem(cell)
+
     def _activated(self, item) -> None:
         node_id = item.data(NODE_ROLE)
         if node_id:

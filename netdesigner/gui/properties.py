@@ -95,8 +95,11 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         """The name field, focused with its text selected: typing replaces the name. (After the
         event that asked for it: a closing menu gives the focus back to the canvas first.)"""
         if self.node_id is not None:
-            field = self.name_edit
-            QtCore.QTimer.singleShot(0, field, lambda: (field.setFocus(), field.selectAll()))
+            QtCore.QTimer.singleShot(0, self.name_edit, self._focus_name)
+
+    def _focus_name(self) -> None:
+        self.name_edit.setFocus()
+        self.name_edit.selectAll()
 
     def show_why(self) -> None:
         if self.node_id is not None:

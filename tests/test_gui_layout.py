@@ -119,3 +119,16 @@ def test_every_sample_opens_with_every_wire_in_sight_also_after_auto_layout(wind
         window.auto_layout()
         QtWidgets.QApplication.processEvents()
         assert wires_behind_nodes(window) == [], path.stem
+
+
+def test_keras_loads_only_after_the_window_is_painted(qtbot) -> None:
+    from netdesigner.gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.backend.started  # nothing competes with the first picture
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.backend.started, timeout=5_000)
+    qtbot.waitUntil(lambda: "ready" in window.backend_label.text(), timeout=60_000)
+    window.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from netdesigner.backend.curve_style import PAPER, CurveStyle
 from netdesigner.backend.reports import metric_pairs
 
 MAX_COLUMNS = 3
 LEGEND_POINTS = 8
-
-
-@dataclass(frozen=True)
-class CurveStyle:
-    background: str
-    axes: str
-    text: str
-    title: str
-    spine: str
-    train: str
-    validation: str
-
-
-PAPER = CurveStyle("white", "white", "#333333", "black", "#888888", "#1f77b4", "#ff7f0e")  # the editor has its own
 
 
 def grid_shape(count: int) -> tuple[int, int]:

@@ -36,15 +36,13 @@ import numpy as np
 
 from netdesigner.backend.data_checks import DataError, check_array, check_samples
 from netdesigner.backend.data_csv import read_csv
-from netdesigner.backend.data_sources import KERAS_DATASETS, SOURCES_BY_KEY
+from netdesigner.backend.data_sources import DIGITS, KERAS_DATASETS, SOURCES_BY_KEY
 from netdesigner.core.compile_options import losses_expecting
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
 from netdesigner.core.stand_in import concrete, id_limit
-from netdesigner.samples import package_file
 
-DIGITS = package_file("resources", "datasets", "digits.npz")
 CLASS_LOSSES = losses_expecting("one_hot", "class_index")
 BINARY_LOSSES = losses_expecting("binary")
 POSITIVE_LOSSES = losses_expecting("positive_values")

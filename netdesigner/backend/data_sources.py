@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from netdesigner.samples import package_file
+
 
 class FieldKind(StrEnum):
     FILE = "file"
@@ -46,6 +48,7 @@ class DataSource:
 
 
 KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100")
+DIGITS = package_file("resources", "datasets", "digits.npz")  # the built-in digits, shipped in the wheel
 
 
 def _path(kind: FieldKind, label: str, file_filter: str = "") -> tuple[DataField, DataField]:

@@ -7,8 +7,7 @@ Pure text generation from the document's fit plan and data source; no Keras impo
 
 from __future__ import annotations
 
-from netdesigner.backend.data import DIGITS
-from netdesigner.backend.data_sources import SOURCES_BY_KEY
+from netdesigner.backend.data_sources import DIGITS, SOURCES_BY_KEY
 from netdesigner.backend.pysource import INDENT, Call, Expr, Kw, Seq, literal, render
 from netdesigner.core.compile_plan import KerasObject
 from netdesigner.core.fileformat import Document

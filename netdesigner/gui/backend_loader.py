@@ -19,7 +19,10 @@ class BackendLoader(QtCore.QObject):
     failed = QtCore.Signal(str)
     devices = QtCore.Signal(list)  # e.g. ["GPU:0 (NVIDIA H200)", "CPU:0"]
 
+    started = False
+
     def start(self) -> None:
+        self.started = True
         threading.Thread(target=self._load, name="keras-import", daemon=True).start()
 
     def _load(self) -> None:

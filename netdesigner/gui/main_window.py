@@ -100,8 +100,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.backend.ready.connect(self.backend_label.setText)
         self.backend.failed.connect(self.backend_label.setText)
         self.backend.devices.connect(self.training.set_devices)
-        if load_backend:
-            self.backend.start()
+        self._backend_waits_for_paint = load_backend
 
     def _opener(self, path: Path, as_sample: bool = False) -> Callable[[], bool]:
         """A menu entry's action: open ``path`` (the entry's checked state is ignored)."""
@@ -121,6 +120,14 @@ class MainWindow(QtWidgets.QMainWindow):
         dock.setObjectName(title)
         dock.setWidget(widget)
         return dock
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        """Keras starts loading once the window has been painted: its import holds the
+        interpreter for seconds and would otherwise delay the first picture."""
+        super().paintEvent(event)
+        if self._backend_waits_for_paint:
+            self._backend_waits_for_paint = False
+            QtCore.QTimer.singleShot(0, self.backend.start)
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:
         super().showEvent(event)

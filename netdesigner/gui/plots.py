@@ -14,11 +14,14 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from netdesigner.backend.curves import CurvesFigure
 from netdesigner.gui.theme import CURVES
+
+if TYPE_CHECKING:
+    from netdesigner.backend.curves import CurvesFigure
 
 REDRAW_MS = 500
 COLLECT_MS = 15
@@ -48,7 +51,7 @@ class LivePlots(QtWidgets.QWidget):
         self.epochs: dict[str, list[float]] = {}
         self.batch_x: list[float] = []
         self.batch_loss: list[float] = []
-        self._curves = CurvesFigure(CURVES, live=True)  # drawn on the drawing thread only
+        self._curves: CurvesFigure | None = None  # made and drawn on the drawing thread only
         self._image: QtGui.QImage | None = None
         self._dirty = True
         self._settled = False
@@ -84,6 +87,8 @@ class LivePlots(QtWidgets.QWidget):
 
     def save_png(self, path: str) -> None:
         """A fresh figure on this thread: the live one may be mid-frame on the drawing thread."""
+        from netdesigner.backend.curves import CurvesFigure
+
         curves = CurvesFigure(CURVES, size_inches=(max(self.width(), 480) / 100, max(self.height(), 240) / 100))
         curves.show(self.epochs, self.batch_x, self.batch_loss)
         curves.save(path)
@@ -109,7 +114,12 @@ class LivePlots(QtWidgets.QWidget):
         self._collector.start()
 
     def _draw(self, frame: _Frame) -> QtGui.QImage:
-        """On the drawing thread."""
+        """On the drawing thread, which also imports matplotlib, when the first curve is drawn:
+        the window's start does not wait for it."""
+        if self._curves is None:
+            from netdesigner.backend.curves import CurvesFigure
+
+            self._curves = CurvesFigure(CURVES, live=True)
         self._curves.show(frame.epochs, frame.batch_x, frame.batch_loss, tidy=frame.settled)
         width, height = frame.size.width(), frame.size.height()
         buffer = self._curves.render(width, height, frame.dpi)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netdesigner.backend.curves import CurveStyle
+from netdesigner.backend.curve_style import CurveStyle
 
 WINDOW = "#2b2d31"
 BASE = "#1f2023"

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtWidgets
 
 from netdesigner.backend.training import evaluate, predict, predict_file
 from netdesigner.core.settings import FIT_SPECS
 from netdesigner.gui.plots import LivePlots
-from netdesigner.gui.predictions import PredictionsView
 from netdesigner.gui.training.controller import JobOutcome, RunController
+
+if TYPE_CHECKING:
+    from netdesigner.gui.predictions import PredictionsView
 
 STALE = "the graph changed since this model was trained — train again to use the graph on screen"
 
@@ -168,6 +170,8 @@ class ResultActions(QtWidgets.QWidget):
                 self.table.setItem(row, 1, QtWidgets.QTableWidgetItem(f"{number:.4f}"))
             self.say("Evaluated on the held-out validation data." + note, False)
         elif outcome.job == "prediction":
+            from netdesigner.gui.predictions import PredictionsView  # matplotlib: not at start-up
+
             self.clear_predictions()
             self.predictions_view = PredictionsView(value)
             self.predictions_view.setParent(self.window(), QtCore.Qt.WindowType.Window)  # closes with the app

@@ -180,16 +180,11 @@ class Explanation:
     trainable: int
     non_trainable: int
     steps: tuple[Step, ...]  # the computed axes, then the parameter counts
-    kept: tuple[str, ...]  # axes copied unchanged from the input
-    facts: tuple[str, ...]  # axes set by a parameter or moved from elsewhere in the input
+    axes: tuple[str, ...]  # one line per axis in order (neighbours kept from the input share one)
     notes: tuple[str, ...]
 
     def lines(self) -> list[str]:
-        lines = [str(step) for step in self.steps if not step.what.endswith("parameters")]
-        lines += self.facts
-        if self.kept:
-            lines.append(f"{', '.join(self.kept)}: as in the input")
-        lines += self.notes
+        lines = [*self.axes, *self.notes]
         lines += [str(step) for step in self.steps if step.what.endswith("parameters")]
         if not self.trainable and not self.non_trainable:
             lines.append("parameters: none (this layer learns no weights)")
@@ -234,24 +229,29 @@ def explain(spec: LayerSpec, params: Mapping[str, Any], inputs: Sequence[Shape])
         _NOTES.reset(token)
     names = axis_names(len(outcome.shape))
     steps: list[Step] = []
-    kept: list[str] = []
-    facts: list[str] = []
+    axes: list[str] = []
+    kept: list[str] = []  # a run of neighbouring axes copied from the input
     for i, dim in enumerate(outcome.shape[1:], start=1):
         name = names[i]
+        if isinstance(dim, Num) and dim.source == "input" and dim.axis == i and len(inputs[dim.port]) == len(names):
+            kept.append(f"{name} {dim:,}")
+            continue
+        if kept:
+            axes.append(f"{', '.join(kept)}: as in the input")
+            kept = []
         if dim is None:
-            facts.append(f"{name}: unknown (None), as the input leaves it open")
+            axes.append(f"{name}: unknown (None), as the input leaves it open")
         elif not isinstance(dim, Num):
-            facts.append(f"{name}: {dim:,}")
+            axes.append(f"{name}: {dim:,}")
         elif dim.source == "input":
-            moved = dim.axis != i or len(inputs[dim.port]) != len(outcome.shape)
-            if moved:
-                facts.append(f"{name}: {dim:,}, axis {dim.axis} of the input")
-            else:
-                kept.append(f"{name} {dim:,}")
+            axes.append(f"{name}: {dim:,}, axis {dim.axis} of the input")
         elif dim.derived:
             steps.append(Step(name, dim.shown(_Prec.SUM), int(dim), dim.py))
+            axes.append(str(steps[-1]))
         else:
-            facts.append(f"{name}: {dim:,}, the {dim.source or 'value'} you set")
+            axes.append(f"{name}: {dim:,}, the {dim.source or 'value'} you set")
+    if kept:
+        axes.append(f"{', '.join(kept)}: as in the input")
     for what, count in (("parameters", outcome.trainable), ("non-trainable parameters", outcome.non_trainable)):
         if count:
             traced = _traced(count)
@@ -259,5 +259,5 @@ def explain(spec: LayerSpec, params: Mapping[str, Any], inputs: Sequence[Shape])
             steps.append(Step(what, traced.shown(_Prec.SUM), int(count), traced.py))
     shape = tuple(None if d is None else int(d) for d in outcome.shape)
     return Explanation(
-        shape, int(outcome.trainable), int(outcome.non_trainable), tuple(steps), tuple(kept), tuple(facts), tuple(notes)
+        shape, int(outcome.trainable), int(outcome.non_trainable), tuple(steps), tuple(axes), tuple(notes)
     )

@@ -1,7 +1,10 @@
 """Save a screenshot of the editor on a graph, as a user would see it.
 
 xvfb-run -s "-screen 0 1600x1000x24" python -m netdesigner.gui.screenshot OUT.png [GRAPH] [--select NAME]
-    [--code] [--train EPOCHS]
+    [--code] [--train EPOCHS] [--canvas]
+
+``--canvas`` saves the whole graph at zoom 1 (every node readable, every wire in sight), without
+the window around it, for the README's gallery.
 """
 
 from __future__ import annotations
@@ -9,8 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
+from netdesigner.gui import theme
 from netdesigner.gui.app import make_application
 from netdesigner.gui.main_window import MainWindow
 from netdesigner.samples import starter_path
@@ -33,6 +37,21 @@ def train(app: QtWidgets.QApplication, window: MainWindow, epochs: int) -> None:
     settle(app, 1200)  # the last frame of the curves
 
 
+def whole_graph(window: MainWindow, margin: float = 30) -> QtGui.QImage:
+    """Every node of the canvas at zoom 1 on the canvas colour."""
+    window.canvas.clear_selection()
+    viewer = window.canvas.viewer()
+    rect = viewer._combined_rect([view.view for view in window.canvas.view_of.values()])
+    rect = rect.adjusted(-margin, -margin, margin, margin)
+    image = QtGui.QImage(rect.size().toSize(), QtGui.QImage.Format.Format_RGB32)
+    image.fill(QtGui.QColor(*theme.CANVAS_BACKGROUND))
+    painter = QtGui.QPainter(image)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    viewer.scene().render(painter, QtCore.QRectF(image.rect()), rect)
+    painter.end()
+    return image
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("output")
@@ -41,6 +60,7 @@ def main() -> None:
     parser.add_argument("--code", action="store_true", help="show the code dock instead of properties")
     parser.add_argument("--train", type=int, metavar="EPOCHS", help="train this many epochs first (shows the curves)")
     parser.add_argument("--size", default="1600x1000")
+    parser.add_argument("--canvas", action="store_true", help="only the graph, whole, at zoom 1")
     args = parser.parse_args()
     app = make_application([])
     window = MainWindow(load_backend=True)
@@ -63,7 +83,8 @@ def main() -> None:
     if args.train:
         train(app, window, args.train)
     settle(app, 500)
-    window.grab().save(args.output)
+    image = whole_graph(window) if args.canvas else window.grab().toImage()
+    image.save(args.output)
     print(f"saved {args.output}")
 
 

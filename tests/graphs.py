@@ -83,6 +83,9 @@ def random_graph(seed: int, size: int = 14) -> Graph:
             graph.remove_node(node.id)
             continue
         infos[node.id] = info
+    unused = [nid for nid, n in graph.nodes.items() if n.type == "Input" and not graph.output_edges(nid)]
+    for nid in unused[: len(unused) - (len(unused) == sum(n.type == "Input" for n in graph.nodes.values()))]:
+        graph.remove_node(nid)  # an Input nothing reads is a student's mistake, not a random model
     for nid in list(graph.nodes):
         if not graph.output_edges(nid) and graph.nodes[nid].type != "Input":
             head = graph.add_node("Output", params={"loss": "MeanSquaredError", "metrics": []})

@@ -23,12 +23,16 @@ def test_check_json_contract_on_every_sample(sample_path: Path, capsys: pytest.C
     code, out, _ = run_check(capsys, str(sample_path), "--json")
     report = json.loads(out)
     assert code == 0
-    assert set(report) == {"valid", "total_params", "errors", "nodes"}
+    counts = {"params", "trainable_params", "non_trainable_params"}
+    assert set(report) == {"valid", "total_params", "trainable_params", "non_trainable_params", "errors", "nodes"}
     assert report["valid"] is True and report["errors"] == []
     for node in report["nodes"]:
-        assert set(node) == {"id", "name", "type", "output_shapes", "params", "errors"}
+        assert set(node) == {"id", "name", "type", "output_shapes", "errors"} | counts
         assert node["output_shapes"] and node["output_shapes"][0][0] is None
+        assert node["params"] == node["trainable_params"] + node["non_trainable_params"]
     assert report["total_params"] == sum(n["params"] for n in report["nodes"])
+    for key in ("trainable_params", "non_trainable_params"):
+        assert report[key] == sum(n[key] for n in report["nodes"])
 
 
 def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:

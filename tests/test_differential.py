@@ -56,7 +56,7 @@ def test_rule_matches_keras(spec: LayerSpec) -> None:
         params, shapes = sample(spec, rng)
         params = {p.name: p.coerce(params[p.name]) for p in spec.params}
         try:
-            ours = spec.rule(params, shapes)
+            ours = spec.apply(params, shapes)
         except LayerError as error:
             ours = error
         theirs = keras_outcome(spec, params, shapes)
@@ -109,7 +109,7 @@ def test_mistakes_are_refused_like_keras(layer_type: str, overrides: dict, shape
     params = {**spec.defaults(), **{k: spec.param(k).coerce(v) for k, v in overrides.items()}}
     assert isinstance(keras_outcome(spec, params, shapes), Exception)
     with pytest.raises(LayerError) as caught:
-        spec.rule(params, shapes)
+        spec.apply(params, shapes)
     message = str(caught.value)
     assert layer_type in message and "Traceback" not in message
 

@@ -52,6 +52,8 @@ def test_train_mode_opens_the_training_view_and_design_mode_closes_it(qtbot) -> 
     assert window.training_dock.isVisible() and train.isChecked() and not design.isChecked()
     assert window.training.height() >= 0.3 * window.height()  # room for the curves
     assert canvas_share(window) >= 0.25  # the graph stays in view while training
+    canvas = window.canvas
+    assert canvas.viewer().transform().m11() >= canvas.readable_scale() - 1e-6  # and readable
     qtbot.mouseClick(design, QtCore.Qt.MouseButton.LeftButton)
     qtbot.wait(50)
     assert not window.training_dock.isVisible() and canvas_share(window) >= 0.55

@@ -26,7 +26,7 @@ def test_the_explanation_states_the_inferred_numbers(spec: LayerSpec) -> None:
         params, shapes = sample(spec, rng)
         params = {p.name: p.coerce(params[p.name]) for p in spec.params}
         try:
-            outcome = spec.rule(params, shapes)
+            outcome = spec.apply(params, shapes)
         except LayerError as error:
             with pytest.raises(LayerError) as raised:
                 explain(spec, params, shapes)

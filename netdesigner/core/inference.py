@@ -146,7 +146,7 @@ def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo
     if isinstance(shapes, NodeInfo):
         return shapes
     try:
-        outcome: Outcome = node.spec.rule(node.params, shapes)
+        outcome: Outcome = node.spec.apply(node.params, shapes)
     except LayerError as error:
         return NodeInfo(error=error)
     except Exception as exc:  # a rule bug must not take the editor down with it

@@ -19,6 +19,7 @@ class NodeRow:
     output_shapes: list[list[int | None]]
     params: int
     trainable: int
+    non_trainable: int
     macs: int | None
     errors: list[str]
 
@@ -50,6 +51,8 @@ class Report:
         return {
             "valid": self.valid,
             "total_params": self.result.total_params,
+            "trainable_params": self.result.trainable_params,
+            "non_trainable_params": self.result.non_trainable_params,
             "errors": [str(i) for i in self.errors],
             "nodes": [
                 {
@@ -58,6 +61,8 @@ class Report:
                     "type": r.type,
                     "output_shapes": r.output_shapes,
                     "params": r.params,
+                    "trainable_params": r.trainable,
+                    "non_trainable_params": r.non_trainable,
                     "errors": r.errors,
                 }
                 for r in self.rows
@@ -83,6 +88,7 @@ def build_report(graph: Graph, result: InferenceResult | None = None) -> Report:
                 info.output_shapes,
                 info.params,
                 info.trainable,
+                info.non_trainable,
                 info.macs,
                 per_node.get(nid, []),
             )

@@ -73,6 +73,14 @@ class LayerSpec:
         if self.category not in CATEGORIES:
             raise ValueError(f"{self.type}: unknown category {self.category}")
 
+    def apply(self, params: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+        """The rule's outcome for these parameters, with a frozen layer's weights (``trainable``
+        off) all counted as non-trainable, as Keras counts them."""
+        outcome = self.rule(params, inputs)
+        if params.get("trainable", True) is False and outcome.trainable:
+            return outcome._replace(trainable=0, non_trainable=outcome.non_trainable + outcome.trainable)
+        return outcome
+
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
             if spec.name == name:

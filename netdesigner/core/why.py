@@ -224,9 +224,11 @@ def explain(spec: LayerSpec, params: Mapping[str, Any], inputs: Sequence[Shape])
     token = _NOTES.set(notes)
     try:
         traced_inputs = [_trace_shape(shape, port) for port, shape in enumerate(inputs)]
-        outcome = spec.rule(_trace_params(spec, params), traced_inputs)
+        outcome = spec.apply(_trace_params(spec, params), traced_inputs)
     finally:
         _NOTES.reset(token)
+    if params.get("trainable", True) is False and outcome.non_trainable:
+        notes.append("frozen (trainable off): its weights stay as they are, so they count as non-trainable")
     names = axis_names(len(outcome.shape))
     steps: list[Step] = []
     axes: list[str] = []

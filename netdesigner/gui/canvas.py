@@ -49,6 +49,7 @@ class GraphCanvas(NodeGraph):
         self.viewer()._cursor_text.setOpacity(0.0)
         self.callout = Callout(self.viewer(), self.viewer().viewport())
         self.pointer = PointerTracker(self.viewer().viewport())
+        self.viewer().installEventFilter(self)
         self.view_of: dict[str, LayerNode] = {}
         self.core_of: dict[str, str] = {}
         document.replaced.connect(self._rebuild)
@@ -143,7 +144,7 @@ class GraphCanvas(NodeGraph):
                 continue
             node, info = graph.nodes[node_id], result.infos[node_id]
             lines, tooltip = node_label(node, info, self.document.issues_of(node_id))
-            view.show_state(info_html(lines), info.error is not None, tooltip)
+            view.show_state(info_html(lines), info.error is not None, tooltip, frozen=is_frozen(node))
 
     # --- gestures, routed to the document -------------------------------------------------------
 
@@ -240,30 +241,55 @@ class GraphCanvas(NodeGraph):
         if centre and views:
             self.center_on(views)
 
+    def readable_scale(self) -> float:
+        """The smallest zoom at which every node's text is ``MIN_TEXT_PX`` on screen."""
+        return MIN_TEXT_PX / min((v.view.smallest_text_px() for v in self.view_of.values()), default=MIN_TEXT_PX)
+
     def frame_readable(self) -> None:
         """Fit the whole graph, but never so small that node text cannot be read: a long chain
         is then shown at a readable size from its inputs' end, and the rest is a scroll away.
         (NodeGraphQt frames through the viewer's scene range; its zoom steps are relative.)"""
         self.fit_to_selection()
         viewer = self.viewer()
-        if not self.view_of:
-            return
-        readable = MIN_TEXT_PX / min(view.view.smallest_text_px() for view in self.view_of.values())
-        if viewer.transform().m11() >= readable:
+        if not self.view_of or viewer.transform().m11() >= self.readable_scale():
             return
         nodes = viewer._combined_rect([view.view for view in self.view_of.values()])
-        size = viewer.viewport().size() - QtCore.QSize(4, 4)  # fitInView keeps a 2-pixel margin
-        width, height = size.width() / readable, size.height() / readable
-        margin = 40 / readable
+        height = viewer.viewport().height() / self.readable_scale()
+        margin = 40 / self.readable_scale()
         tall = nodes.height() + 2 * margin > height  # then it shows from the top, as from the left
         top = nodes.top() - margin if tall else nodes.center().y() - height / 2
-        viewer._scene_range = QtCore.QRectF(nodes.left() - margin, top, width, height)
+        self._show_readable_from(QtCore.QPointF(nodes.left() - margin, top))
+
+    def _show_readable_from(self, corner: QtCore.QPointF) -> None:
+        """The view at the readable zoom with ``corner`` (scene) at its top left."""
+        viewer, scale = self.viewer(), self.readable_scale()
+        size = viewer.viewport().size() - QtCore.QSize(4, 4)  # fitInView keeps a 2-pixel margin
+        viewer._scene_range = QtCore.QRectF(corner.x(), corner.y(), size.width() / scale, size.height() / scale)
         viewer._update_scene()
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        """NodeGraphQt shrinks the graph with the canvas (Train mode halves its height): a view
+        that was readable before a resize stays readable after it, from the same top left."""
+        if event.type() == QtCore.QEvent.Type.Resize and self.view_of:
+            viewer = self.viewer()
+            if viewer.transform().m11() >= self.readable_scale() - 1e-6:
+                corner = viewer.mapToScene(viewer.viewport().rect()).boundingRect().topLeft()
+                QtCore.QTimer.singleShot(0, viewer, lambda: self._keep_readable(corner))
+        return False
+
+    def _keep_readable(self, corner: QtCore.QPointF) -> None:
+        if self.view_of and self.viewer().transform().m11() < self.readable_scale() - 1e-6:
+            self._show_readable_from(corner)
 
     def view_centre(self) -> tuple[float, float]:
         viewer = self.viewer()
         centre = viewer.mapToScene(viewer.viewport().rect().center())
         return centre.x(), centre.y()
+
+
+def is_frozen(node) -> bool:
+    """A layer whose weights training leaves as they are (its ``trainable`` is off)."""
+    return node.params.get("trainable", True) is False
 
 
 def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str]:
@@ -283,7 +309,10 @@ def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str
         lines.append((f"waiting for {info.blocked_by}", theme.BLOCKED_TEXT))
     else:
         lines.append((fmt(info.shape), theme.SHAPE_TEXT))
-        if info.params:
+        if is_frozen(node):
+            lines.append(("❄ frozen", theme.FROZEN_TEXT))
+            lines.append((f"{info.params:,} non-trainable params · {human_count(info.macs)} MACs", theme.BLOCKED_TEXT))
+        elif info.params:
             lines.append((f"{info.params:,} params · {human_count(info.macs)} MACs", theme.BLOCKED_TEXT))
     tip = [f"<b>{html.escape(node.name)}</b> ({spec.type}): {spec.summary}"]
     for issue in issues:

@@ -1,9 +1,9 @@
 """Right-click on the canvas: the actions that apply to what is under the cursor.
 
-On a layer: properties, rename, the arithmetic of its shape, cut/copy/duplicate/delete, cut its
-wires, find it in the summary, its Keras documentation. On a wire: delete it. On empty canvas:
-add a layer there, paste, select all, layout and view. NodeGraphQt's own menus are replaced
-(they would act on its model, behind the document's back).
+On a layer: properties, rename, the arithmetic of its shape, cut/copy/duplicate/delete, freeze
+up to here / unfreeze, cut its wires, find it in the summary, its Keras documentation. On a
+wire: delete it. On empty canvas: add a layer there, paste, select all, layout and view.
+NodeGraphQt's own menus are replaced (they would act on its model, behind the document's back).
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ class CanvasContextMenu(QtCore.QObject):
         menu.addSeparator()
         for name in ("Cut", "Copy", "Duplicate", "Delete"):
             menu.addAction(window.named_actions[name])
+        menu.addSeparator()
+        menu.addAction(window.named_actions["Freeze Up to Here"])
+        menu.addAction(window.named_actions["Unfreeze"])
         wires = [e for e in graph.edges if e.source in chosen or e.target in chosen]
         disconnect = _item(menu, "Disconnect", lambda: self._remove_wires(wires))
         disconnect.setEnabled(bool(wires))

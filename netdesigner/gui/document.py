@@ -180,6 +180,25 @@ class EditorDocument(QtCore.QObject):
             return
         self.undo_stack.push(commands.SetParam(self.graph, node_id, key, coerced))
 
+    def set_trainable(self, node_ids: list[str], trainable: bool, upstream: bool = False) -> int:
+        """Freeze or unfreeze the layers with weights among ``node_ids`` (and everything upstream
+        of them with ``upstream``: "freeze up to here"), as one undo step; how many changed."""
+        self._check_unlocked()
+        graph = self.graph
+        chosen = graph.ancestors(node_ids) if upstream else set(node_ids)
+        changing = [
+            nid
+            for nid in graph.topological_order()
+            if nid in chosen and graph.nodes[nid].params.get("trainable", trainable) != trainable
+        ]
+        if changing:
+            word = "unfreeze" if trainable else "freeze"
+            self.undo_stack.beginMacro(f"{word} {len(changing)} layer{'s' if len(changing) > 1 else ''}")
+            for nid in changing:
+                self.undo_stack.push(commands.SetParam(graph, nid, "trainable", trainable))
+            self.undo_stack.endMacro()
+        return len(changing)
+
     def rename(self, node_id: str, name: str) -> None:
         """Raises GraphError for an empty, illegal or taken name."""
         self._check_unlocked()

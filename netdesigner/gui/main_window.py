@@ -194,6 +194,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(
             edit, "Select &All", self.canvas.select_all, QtGui.QKeySequence.StandardKey.SelectAll, canvas_only=True
         )
+        edit.addSeparator()
+        self._action(edit, "&Freeze Up to Here", lambda: self.set_trainable(False, upstream=True))
+        self._action(edit, "U&nfreeze", lambda: self.set_trainable(True))
 
         train = bar.addMenu("&Train")
         for action in (self.training.train_action, self.training.pause_action, self.training.stop_action):
@@ -204,7 +207,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(view, "&Fit View", self.canvas.fit_to_selection, "F")
         self._action(view, "Zoom &In", lambda: self.zoom(0.1), QtGui.QKeySequence.StandardKey.ZoomIn)
         self._action(view, "Zoom &Out", lambda: self.zoom(-0.1), QtGui.QKeySequence.StandardKey.ZoomOut)
-        self._action(view, "Add Layer by &Name…", self.open_quick_add, "Tab", canvas_only=True)
+        self._action(view, "Add Layer by &Name…", lambda: self.open_quick_add(), "Tab", canvas_only=True)
         view.addSeparator()
         for dock in self.window_layout.docks.all():
             view.addAction(dock.toggleViewAction())
@@ -274,6 +277,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.properties.show_node(ids[0] if len(ids) == 1 else None)
         if len(ids) == 1 and self.properties_dock.visibleRegion().isEmpty():
             self.properties_dock.raise_()  # in front of the code tab: the node's fields show
+
+    def set_trainable(self, trainable: bool, upstream: bool = False) -> None:
+        """Freeze the selected layers and everything before them, or unfreeze the selected ones."""
+        ids = self.canvas.selected_ids()
+        if not ids:
+            self.show_message("Select a layer first: freezing acts on the selection.")
+            return
+        changed = self.refusable(lambda: self.document.set_trainable(ids, trainable, upstream))
+        if changed is not None:
+            word = "Unfroze" if trainable else "Froze"
+            self.show_message(f"{word} {changed} layer{'s' if changed != 1 else ''} with weights.")
 
     def delete_selected(self) -> None:
         self.refusable(lambda: self.document.delete(self.canvas.selected_ids()))

@@ -167,3 +167,18 @@ def keras_options(*weights: str, activity: bool = True, initializers: tuple[str,
         "extra Keras arguments: initializers, regularizers, constraints (Keras config form)",
         choices=tuple(names),
     )
+
+
+def trainable() -> ParamSpec:
+    return ParamSpec(
+        "trainable",
+        ParamKind.BOOL,
+        True,
+        "learn these weights while training; off: frozen, kept as they are (fine-tuning)",
+    )
+
+
+def weights(*names: str, activity: bool = True, initializers: tuple[str, ...] = ()) -> tuple[ParamSpec, ParamSpec]:
+    """The parameters every layer with weights has: whether they train (Keras's ``trainable``,
+    which moves them to the non-trainable count), and their Keras options (``keras_options``)."""
+    return trainable(), keras_options(*names, activity=activity, initializers=initializers)

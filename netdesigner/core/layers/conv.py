@@ -92,7 +92,7 @@ def _conv_params(rank: int, causal: bool = False) -> tuple[ParamSpec, ...]:
         ),
         common.activation(),
         common.use_bias(),
-        common.keras_options("kernel", "bias"),
+        *common.weights("kernel", "bias"),
     )
 
 
@@ -184,7 +184,7 @@ SPECS.append(
             common.dilation_rate(2),
             common.activation(),
             common.use_bias(),
-            common.keras_options("kernel", "bias"),
+            *common.weights("kernel", "bias"),
         ),
         rule=_conv_transpose_rule,
         keras_class="Conv2DTranspose",
@@ -215,7 +215,7 @@ def _depthwise_params(*weights: str) -> tuple[ParamSpec, ...]:
         common.dilation_rate(2),
         common.activation(),
         common.use_bias(),
-        common.keras_options(*weights),
+        *common.weights(*weights),
     )
 
 

@@ -36,7 +36,7 @@ SPECS.append(
         doc="Computes activation(inputs · weights + bias). The basic building block of "
         "multi-layer perceptrons and of the classifier at the end of most networks. On inputs "
         "with more than one axis it acts on the last axis only.",
-        params=(common.units(), common.activation(), common.use_bias(), common.keras_options("kernel", "bias")),
+        params=(common.units(), common.activation(), common.use_bias(), *common.weights("kernel", "bias")),
         rule=_dense,
         keras_class="Dense",
         key_params=("units", "activation"),
@@ -76,7 +76,7 @@ SPECS.append(
                 required=True,
             ),
             ParamSpec("mask_zero", ParamKind.BOOL, False, "treat id 0 as padding to be ignored downstream"),
-            common.keras_options("embeddings", activity=False),
+            *common.weights("embeddings", activity=False),
         ),
         rule=_embedding,
         keras_class="Embedding",

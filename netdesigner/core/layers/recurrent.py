@@ -62,7 +62,7 @@ def _params(layer: str) -> tuple[ParamSpec, ...]:
         )
     specs += [
         common.use_bias(),
-        common.keras_options("kernel", "recurrent", "bias"),
+        *common.weights("kernel", "recurrent", "bias"),
         ParamSpec(
             "return_sequences",
             ParamKind.BOOL,

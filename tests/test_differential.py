@@ -26,8 +26,9 @@ MIN_VALID = 50
 MIN_SAMPLES = 150  # keep drawing past MIN_VALID valid ones, so invalid combinations get covered too
 MAX_SAMPLES = 800
 # Where we are deliberately stricter than Keras (a Softmax axis Keras silently accepts, a
-# transposed convolution that outputs zero pixels), our error must carry one of these codes.
-STRICTER_CODES = {"axis", "param", "empty_output"}
+# transposed convolution that outputs zero pixels, an augmentation layer on what is not an
+# image batch), our error must carry one of these codes.
+STRICTER_CODES = {"axis", "param", "empty_output", "image"}
 
 LAYER_SPECS = [s for s in catalog.all_specs() if s.keras_class is not None]
 

@@ -2,6 +2,7 @@
 
 from netdesigner.core.layers import (
     activation,
+    augmentation,
     conv,
     dense,
     io,
@@ -25,6 +26,7 @@ ALL_SPECS: tuple[LayerSpec, ...] = (
     *normalization.SPECS,
     *pooling.SPECS,
     *preprocessing.SPECS,
+    *augmentation.SPECS,
     *recurrent.SPECS,
     *regularization.SPECS,
     *reshape.SPECS,

@@ -8,7 +8,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from netdesigner.core.catalog import LayerSpec, Shape
+from netdesigner.core.catalog import LayerSpec, Outcome, Shape
+from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
 
 # Input ranks (batch included) worth trying per type; anything else gets ranks 2..5.
@@ -164,3 +165,14 @@ def sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Sh
         if layer_type == spec.type:
             params[name] = derive(rng, x)
     return params, [x]
+
+
+def applied_sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Shape], Outcome | LayerError]:
+    """A random combination with its parameters coerced as the file format does, and what the
+    entry's rule makes of it: its outcome, or the error it raises."""
+    raw, shapes = sample(spec, rng)
+    params = {p.name: p.coerce(raw[p.name]) for p in spec.params}
+    try:
+        return params, shapes, spec.apply(params, shapes)
+    except LayerError as error:
+        return params, shapes, error

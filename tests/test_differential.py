@@ -18,7 +18,7 @@ from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind
-from tests.layer_samples import sample
+from tests.layer_samples import applied_sample
 
 keras = pytest.importorskip("keras")
 
@@ -54,12 +54,7 @@ def test_rule_matches_keras(spec: LayerSpec) -> None:
     for drawn in range(MAX_SAMPLES):
         if valid >= MIN_VALID and drawn >= MIN_SAMPLES:
             break
-        params, shapes = sample(spec, rng)
-        params = {p.name: p.coerce(params[p.name]) for p in spec.params}
-        try:
-            ours = spec.apply(params, shapes)
-        except LayerError as error:
-            ours = error
+        params, shapes, ours = applied_sample(spec, rng)
         theirs = keras_outcome(spec, params, shapes)
         case = f"{spec.type} params={params} inputs={shapes}"
         if isinstance(theirs, Exception):

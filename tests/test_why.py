@@ -11,7 +11,7 @@ from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import LayerError
 from netdesigner.core.why import axis_names, explain
-from tests.layer_samples import sample
+from tests.layer_samples import applied_sample
 
 CASES_PER_ENTRY = 40
 
@@ -23,14 +23,11 @@ def test_the_explanation_states_the_inferred_numbers(spec: LayerSpec) -> None:
     for _ in range(CASES_PER_ENTRY * 5):
         if explained >= CASES_PER_ENTRY:
             break
-        params, shapes = sample(spec, rng)
-        params = {p.name: p.coerce(params[p.name]) for p in spec.params}
-        try:
-            outcome = spec.apply(params, shapes)
-        except LayerError as error:
+        params, shapes, outcome = applied_sample(spec, rng)
+        if isinstance(outcome, LayerError):
             with pytest.raises(LayerError) as raised:
                 explain(spec, params, shapes)
-            assert str(raised.value) == str(error)  # the same refusal, in the same words
+            assert str(raised.value) == str(outcome)  # the same refusal, in the same words
             continue
         assert all(type(d) is int for d in outcome.shape if d is not None)  # inference never sees traces
         why = explain(spec, params, shapes)

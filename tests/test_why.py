@@ -35,7 +35,7 @@ def test_the_explanation_states_the_inferred_numbers(spec: LayerSpec) -> None:
         assert (why.shape, why.trainable, why.non_trainable) == tuple(outcome[:3]), case
         names = axis_names(len(outcome.shape))
         stated = {step.what: step for step in why.steps}
-        for step in why.steps:
+        for step in (*why.steps, *why.counts):
             assert eval(step.py) == step.value, f"{case}: {step} is not what {step.py} gives"  # noqa: S307
         for axis, name in enumerate(names[1:], start=1):
             if name in stated:
@@ -43,7 +43,7 @@ def test_the_explanation_states_the_inferred_numbers(spec: LayerSpec) -> None:
             else:  # an axis without arithmetic is still said, with its size
                 dim = outcome.shape[axis]
                 assert any(name in line and (dim is None or f"{dim:,}" in line) for line in why.lines()), case
-        counts = {s.what: s.value for s in why.steps if s.what.endswith("parameters")}
+        counts = {s.what: s.value for s in why.counts}
         assert sum(counts.values()) == outcome.trainable + outcome.non_trainable, case
         assert counts.get("non-trainable parameters", 0) == outcome.non_trainable, case
         explained += 1

@@ -33,6 +33,12 @@ def same_shape(params: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     return Outcome(inputs[0])
 
 
+def frozen(params: Mapping[str, Any]) -> bool:
+    """A layer whose weights training leaves as they are: its ``trainable`` is off (layers
+    without weights have no ``trainable`` and are never frozen)."""
+    return params.get("trainable", True) is False
+
+
 class Role(StrEnum):
     """What a node is to the model: one of its layers, one of its inputs, or an output head."""
 
@@ -77,7 +83,7 @@ class LayerSpec:
         """The rule's outcome for these parameters, with a frozen layer's weights (``trainable``
         off) all counted as non-trainable, as Keras counts them."""
         outcome = self.rule(params, inputs)
-        if params.get("trainable", True) is False and outcome.trainable:
+        if frozen(params) and outcome.trainable:
             return outcome._replace(trainable=0, non_trainable=outcome.non_trainable + outcome.trainable)
         return outcome
 

@@ -17,7 +17,7 @@ from enum import IntEnum
 from typing import Any
 
 from netdesigner.core.params import ParamKind
-from netdesigner.core.spec import LayerSpec, Shape
+from netdesigner.core.spec import LayerSpec, Shape, frozen
 
 _NOTES: ContextVar[list[str] | None] = ContextVar("why_notes", default=None)
 
@@ -179,13 +179,13 @@ class Explanation:
     shape: Shape
     trainable: int
     non_trainable: int
-    steps: tuple[Step, ...]  # the computed axes, then the parameter counts
+    steps: tuple[Step, ...]  # the computed axes
+    counts: tuple[Step, ...]  # the parameter counts (trainable, then non-trainable), where not 0
     axes: tuple[str, ...]  # one line per axis in order (neighbours kept from the input share one)
     notes: tuple[str, ...]
 
     def lines(self) -> list[str]:
-        lines = [*self.axes, *self.notes]
-        lines += [str(step) for step in self.steps if step.what.endswith("parameters")]
+        lines = [*self.axes, *self.notes, *map(str, self.counts)]
         if not self.trainable and not self.non_trainable:
             lines.append("parameters: none (this layer learns no weights)")
         return lines
@@ -227,7 +227,7 @@ def explain(spec: LayerSpec, params: Mapping[str, Any], inputs: Sequence[Shape])
         outcome = spec.apply(_trace_params(spec, params), traced_inputs)
     finally:
         _NOTES.reset(token)
-    if params.get("trainable", True) is False and outcome.non_trainable:
+    if frozen(params) and outcome.non_trainable:
         notes.append("frozen (trainable off): its weights stay as they are, so they count as non-trainable")
     names = axis_names(len(outcome.shape))
     steps: list[Step] = []
@@ -254,12 +254,12 @@ def explain(spec: LayerSpec, params: Mapping[str, Any], inputs: Sequence[Shape])
             axes.append(f"{name}: {dim:,}, the {dim.source or 'value'} you set")
     if kept:
         axes.append(f"{', '.join(kept)}: as in the input")
+    counts: list[Step] = []
     for what, count in (("parameters", outcome.trainable), ("non-trainable parameters", outcome.non_trainable)):
         if count:
             traced = _traced(count)
             what = "trainable parameters" if what == "parameters" and outcome.non_trainable else what
-            steps.append(Step(what, traced.shown(_Prec.SUM), int(count), traced.py))
+            counts.append(Step(what, traced.shown(_Prec.SUM), int(count), traced.py))
     shape = tuple(None if d is None else int(d) for d in outcome.shape)
-    return Explanation(
-        shape, int(outcome.trainable), int(outcome.non_trainable), tuple(steps), tuple(axes), tuple(notes)
-    )
+    trainable, non_trainable = int(outcome.trainable), int(outcome.non_trainable)
+    return Explanation(shape, trainable, non_trainable, tuple(steps), tuple(counts), tuple(axes), tuple(notes))

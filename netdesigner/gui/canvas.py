@@ -20,6 +20,7 @@ from netdesigner.core.graph import Edge, EventKind, Graph, GraphEvent
 from netdesigner.core.inference import NodeInfo
 from netdesigner.core.report import human_count
 from netdesigner.core.shapes import fmt
+from netdesigner.core.spec import frozen
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.messages import Callout, PointerTracker
@@ -144,7 +145,7 @@ class GraphCanvas(NodeGraph):
                 continue
             node, info = graph.nodes[node_id], result.infos[node_id]
             lines, tooltip = node_label(node, info, self.document.issues_of(node_id))
-            view.show_state(info_html(lines), info.error is not None, tooltip, frozen=is_frozen(node))
+            view.show_state(info_html(lines), info.error is not None, tooltip, frozen=frozen(node.params))
 
     # --- gestures, routed to the document -------------------------------------------------------
 
@@ -242,20 +243,22 @@ class GraphCanvas(NodeGraph):
             self.center_on(views)
 
     def readable_scale(self) -> float:
-        """The smallest zoom at which every node's text is ``MIN_TEXT_PX`` on screen."""
-        return MIN_TEXT_PX / min((v.view.smallest_text_px() for v in self.view_of.values()), default=MIN_TEXT_PX)
+        """The smallest zoom at which node text is ``MIN_TEXT_PX`` on screen. Every node uses the
+        same two fonts, so one node tells (this runs on each resize of the canvas)."""
+        first = next(iter(self.view_of.values()), None)
+        return 1.0 if first is None else MIN_TEXT_PX / first.view.smallest_text_px()
 
     def frame_readable(self) -> None:
         """Fit the whole graph, but never so small that node text cannot be read: a long chain
         is then shown at a readable size from its inputs' end, and the rest is a scroll away.
         (NodeGraphQt frames through the viewer's scene range; its zoom steps are relative.)"""
         self.fit_to_selection()
-        viewer = self.viewer()
-        if not self.view_of or viewer.transform().m11() >= self.readable_scale():
+        viewer, scale = self.viewer(), self.readable_scale()
+        if not self.view_of or viewer.transform().m11() >= scale:
             return
         nodes = viewer._combined_rect([view.view for view in self.view_of.values()])
-        height = viewer.viewport().height() / self.readable_scale()
-        margin = 40 / self.readable_scale()
+        height = viewer.viewport().height() / scale
+        margin = 40 / scale
         tall = nodes.height() + 2 * margin > height  # then it shows from the top, as from the left
         top = nodes.top() - margin if tall else nodes.center().y() - height / 2
         self._show_readable_from(QtCore.QPointF(nodes.left() - margin, top))
@@ -287,11 +290,6 @@ class GraphCanvas(NodeGraph):
         return centre.x(), centre.y()
 
 
-def is_frozen(node) -> bool:
-    """A layer whose weights training leaves as they are (its ``trainable`` is off)."""
-    return node.params.get("trainable", True) is False
-
-
 def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str]:
     """The lines a node shows under its title, and its tooltip."""
     spec = node.spec
@@ -309,7 +307,7 @@ def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str
         lines.append((f"waiting for {info.blocked_by}", theme.BLOCKED_TEXT))
     else:
         lines.append((fmt(info.shape), theme.SHAPE_TEXT))
-        if is_frozen(node):
+        if frozen(node.params):
             lines.append(("❄ frozen", theme.FROZEN_TEXT))
             lines.append((f"{info.params:,} non-trainable params · {human_count(info.macs)} MACs", theme.BLOCKED_TEXT))
         elif info.params:

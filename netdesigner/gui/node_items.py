@@ -71,8 +71,9 @@ class LayerNodeItem(NodeItem):
         super().paint(painter, option, widget)
         if self._error or self._frozen:
             painter.save()
-            pen = QtGui.QPen(QtGui.QColor(255, 90, 90), 2.5)
-            if not self._error:
+            if self._error:
+                pen = QtGui.QPen(QtGui.QColor(255, 90, 90), 2.5)
+            else:
                 pen = QtGui.QPen(QtGui.QColor(*theme.FROZEN_BORDER), 2.0, QtCore.Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)

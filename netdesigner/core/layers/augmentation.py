@@ -36,11 +36,13 @@ def _image_rule(layer: str):
     return rule
 
 
-def _fraction(name: str, default: float, doc: str, nullable: bool = False, empty: str = "") -> ParamSpec:
+def _fraction(name: str, default: float | None, doc: str, empty: str = "") -> ParamSpec:
+    """A fraction from 0 to 1; a ``default`` of None makes it optional, empty meaning ``empty``."""
+    nullable = default is None
     return ParamSpec(
         name,
         ParamKind.FLOAT,
-        None if nullable else default,
+        default,
         doc,
         minimum=0.0,
         maximum=1.0,
@@ -103,9 +105,8 @@ SPECS.extend(
             _fraction("height_factor", 0.2, "largest zoom of the height, as a fraction"),
             _fraction(
                 "width_factor",
-                0.2,
+                None,
                 "largest zoom of the width, as a fraction",
-                nullable=True,
                 empty="as the height (keeps the aspect)",
             ),
             _fill_mode(),

@@ -54,6 +54,10 @@ def test_train_mode_opens_the_training_view_and_design_mode_closes_it(qtbot) -> 
     assert canvas_share(window) >= 0.25  # the graph stays in view while training
     canvas = window.canvas
     assert canvas.viewer().transform().m11() >= canvas.readable_scale() - 1e-6  # and readable
+    viewer = canvas.viewer()
+    visible = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
+    first = canvas.view_of[window.document.graph.topological_order()[0]].view
+    assert visible.contains(first.sceneBoundingRect())  # and the layers are not pushed out of sight
     qtbot.mouseClick(design, QtCore.Qt.MouseButton.LeftButton)
     qtbot.wait(50)
     assert not window.training_dock.isVisible() and canvas_share(window) >= 0.55

@@ -272,17 +272,22 @@ class GraphCanvas(NodeGraph):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         """NodeGraphQt shrinks the graph with the canvas (Train mode halves its height): a view
-        that was readable before a resize stays readable after it, from the same top left."""
+        that was readable before a resize stays readable after it, centred on the layers that were
+        in sight (keeping a corner instead could push them out of the smaller view)."""
         if event.type() == QtCore.QEvent.Type.Resize and self.view_of:
             viewer = self.viewer()
             if viewer.transform().m11() >= self.readable_scale() - 1e-6:
-                corner = viewer.mapToScene(viewer.viewport().rect()).boundingRect().topLeft()
-                QtCore.QTimer.singleShot(0, viewer, lambda: self._keep_readable(corner))
+                visible = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
+                in_sight = [v.view for v in self.view_of.values() if visible.intersects(v.view.sceneBoundingRect())]
+                centre = viewer._combined_rect(in_sight).center() if in_sight else visible.center()
+                QtCore.QTimer.singleShot(0, viewer, lambda: self._keep_readable(centre))
         return False
 
-    def _keep_readable(self, corner: QtCore.QPointF) -> None:
-        if self.view_of and self.viewer().transform().m11() < self.readable_scale() - 1e-6:
-            self._show_readable_from(corner)
+    def _keep_readable(self, centre: QtCore.QPointF) -> None:
+        scale = self.readable_scale()
+        if self.view_of and self.viewer().transform().m11() < scale - 1e-6:
+            size = self.viewer().viewport().size()
+            self._show_readable_from(centre - QtCore.QPointF(size.width(), size.height()) / (2 * scale))
 
     def view_centre(self) -> tuple[float, float]:
         viewer = self.viewer()

@@ -43,8 +43,9 @@ def test_the_canvas_is_most_of_the_window_on_a_fresh_profile(qtbot, size: tuple[
     window.close()
 
 
-def test_train_mode_opens_the_training_view_and_design_mode_closes_it(qtbot) -> None:
-    window = fresh_window(qtbot, 1366, 768)
+@pytest.mark.parametrize("width", [1100, 1366, 1500, 1600])  # a layer cut by the edge differs with each
+def test_train_mode_opens_the_training_view_and_design_mode_closes_it(qtbot, width: int) -> None:
+    window = fresh_window(qtbot, width, 768)
     design, train = (window.window_layout.mode_buttons[m] for m in ("design", "train"))
     assert design.isChecked() and not train.isChecked()
     QtTest.QTest.keyClick(window, QtCore.Qt.Key.Key_2, CTRL)

@@ -272,22 +272,27 @@ class GraphCanvas(NodeGraph):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         """NodeGraphQt shrinks the graph with the canvas (Train mode halves its height): a view
-        that was readable before a resize stays readable after it, centred on the layers that were
-        in sight (keeping a corner instead could push them out of the smaller view)."""
+        that was readable before a resize stays readable after it, showing the layers that were in
+        sight (keeping a corner instead could push them out of the smaller view)."""
         if event.type() == QtCore.QEvent.Type.Resize and self.view_of:
             viewer = self.viewer()
             if viewer.transform().m11() >= self.readable_scale() - 1e-6:
                 visible = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
                 in_sight = [v.view for v in self.view_of.values() if visible.intersects(v.view.sceneBoundingRect())]
-                centre = viewer._combined_rect(in_sight).center() if in_sight else visible.center()
-                QtCore.QTimer.singleShot(0, viewer, lambda: self._keep_readable(centre))
+                seen = viewer._combined_rect(in_sight) & visible if in_sight else visible
+                QtCore.QTimer.singleShot(0, viewer, lambda: self._keep_readable(seen))
         return False
 
-    def _keep_readable(self, centre: QtCore.QPointF) -> None:
+    def _keep_readable(self, seen: QtCore.QRectF) -> None:
+        """Show ``seen`` (the part of the layers that was in sight) centred where it fits, else
+        from its top left, the inputs' end, as a graph first opens."""
         scale = self.readable_scale()
         if self.view_of and self.viewer().transform().m11() < scale - 1e-6:
             size = self.viewer().viewport().size()
-            self._show_readable_from(centre - QtCore.QPointF(size.width(), size.height()) / (2 * scale))
+            width, height = size.width() / scale, size.height() / scale
+            left = seen.center().x() - width / 2 if seen.width() <= width else seen.left()
+            top = seen.center().y() - height / 2 if seen.height() <= height else seen.top()
+            self._show_readable_from(QtCore.QPointF(left, top))
 
     def view_centre(self) -> tuple[float, float]:
         viewer = self.viewer()

@@ -15,9 +15,31 @@ SAMPLE_DIR = package_file("sample_graphs")  # wherever the tests run from
 SAMPLES = sorted(SAMPLE_DIR.glob("*.json"))
 
 
+def without_downloads(graph) -> None:
+    """This machine is offline, so pretrained backbones get weights: none (Keras builds the
+    same network; the ImageNet download is tested apart, in test_pretrained_weights.py)."""
+    for node in graph.nodes.values():
+        if node.params.get("weights") == "imagenet":
+            graph.set_param(node.id, "weights", "none")
+
+
+def offline_copy(path: Path, folder: Path) -> Path:
+    """``path``, or where it uses ImageNet weights, a copy in ``folder`` without them."""
+    from netdesigner.core.fileformat import dumps, load
+
+    doc = load(path)
+    if not any(n.params.get("weights") == "imagenet" for n in doc.graph.nodes.values()):
+        return path
+    without_downloads(doc.graph)
+    copy = folder / path.name
+    copy.write_text(dumps(doc), encoding="utf-8")
+    return copy
+
+
 @pytest.fixture(params=SAMPLES, ids=lambda p: p.stem)
-def sample_path(request: pytest.FixtureRequest) -> Path:
-    return request.param
+def sample_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Each sample, as saved, but without ImageNet weights to download (see offline_copy)."""
+    return offline_copy(request.param, tmp_path)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -131,6 +131,17 @@ DERIVED: dict[tuple[str, str], Callable[[random.Random, Shape], Any]] = {
 }
 
 
+def _image(rng: random.Random) -> Shape:
+    """A backbone's input: an image of 24 to 300 pixels a side (a family takes 32 or 75 at
+    least), of 1, 3 or 4 channels."""
+    sides = (None if rng.random() < 0.15 else rng.randint(24, 300) for _ in range(2))
+    return (None, *sides, rng.choice((1, 3, 3, 4)))
+
+
+# Input shapes drawn for a type instead of a random shape of a random rank.
+INPUTS: dict[str, Callable[[random.Random], Shape]] = {"Pretrained": _image}
+
+
 def merge_inputs(rng: random.Random, spec: LayerSpec, count: int) -> list[Shape]:
     """Shapes for a merge: mostly compatible variations of one shape, sometimes not."""
     rank = rng.randint(2, 4)
@@ -160,7 +171,7 @@ def sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Sh
     ranks = RANKS.get(spec.type, (2, 3, 4, 5))
     if rng.random() < 0.1:
         ranks = (1, 2, 3, 4, 5)  # sometimes a rank the layer cannot take
-    x = random_shape(rng, rng.choice(ranks))
+    x = INPUTS[spec.type](rng) if spec.type in INPUTS and rng.random() > 0.1 else random_shape(rng, rng.choice(ranks))
     for (layer_type, name), derive in DERIVED.items():
         if layer_type == spec.type:
             params[name] = derive(rng, x)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from netdesigner.backend.layer_factory import make_input, make_layer
+from netdesigner.backend.layer_factory import apply_layer, make_input
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Graph
 from netdesigner.core.validation import Issue, validate
@@ -109,8 +109,8 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
         if node.is_head:
             tensors[nid] = arguments[0]
             continue
-        layer = make_layer(spec, node.params, node.name, dtype="float32" if nid in float32_ids else None)
-        tensors[nid] = layer(arguments if spec.takes_list else arguments[0])
+        dtype = "float32" if nid in float32_ids else None
+        tensors[nid] = apply_layer(spec, node.params, node.name, arguments, dtype)
     ins = [tensors[nid] for nid in inputs]
     outs = [tensors[nid] for nid in heads]
     model = keras.Model(

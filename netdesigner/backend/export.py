@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from netdesigner import __version__
+from netdesigner.backend.export_backbone import backbone_lines
 from netdesigner.backend.export_data import data_section, uses_csv
 from netdesigner.backend.export_run import (
     callbacks_section,
@@ -25,7 +26,8 @@ from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
 from netdesigner.core.fit_plan import adapting_nodes
 from netdesigner.core.graph import Graph, Node
-from netdesigner.core.inference import infer
+from netdesigner.core.inference import InferenceResult, infer
+from netdesigner.core.spec import Builds
 from netdesigner.core.validation import validate
 
 STYLES = ("functional", "sequential")
@@ -111,10 +113,13 @@ class Section:
 
 
 def is_chain(graph: Graph) -> bool:
-    """One Input, one head, and every node feeding exactly the next: Sequential can express it."""
+    """One Input, one head, and every node feeding exactly the next: Sequential can express it
+    (but not a backbone, which prepares its pixels before it is called in inference mode)."""
     inputs = graph.inputs()
     heads = graph.heads()
     if len(inputs) != 1 or len(heads) != 1:
+        return False
+    if any(node.spec.builds is not Builds.LAYER for node in graph.nodes.values()):
         return False
     return all(len(graph.input_edges(nid)) <= 1 and len(graph.output_edges(nid)) <= 1 for nid in graph.nodes)
 
@@ -139,7 +144,10 @@ def export_sections(doc: Document, options: ExportOptions = ExportOptions()) -> 
     names = Namespace(RESERVED)
     plan = compile_plan(graph, doc.training)
     float32_ids = set(graph.head_sources()) if doc.training.mixed_precision else set()
-    model_code = (_sequential if options.style == "sequential" else _functional)(graph, names, float32_ids)
+    if options.style == "sequential":
+        model_code = _sequential(graph, names, float32_ids)
+    else:
+        model_code = _functional(graph, result, names, float32_ids)
     if doc.training.mixed_precision:
         model_code = MIXED_PRECISION + "\n\n\n" + model_code
     adapted = [node.name for node in adapting_nodes(graph)]
@@ -262,7 +270,7 @@ def _build_model_head(float32_ids: set[str]) -> list[str]:
     return lines
 
 
-def _functional(graph: Graph, names: Namespace, float32_ids: set[str]) -> str:
+def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32_ids: set[str]) -> str:
     lines = _build_model_head(float32_ids)
     variable: dict[str, str] = {}
     for nid in graph.topological_order():
@@ -275,6 +283,10 @@ def _functional(graph: Graph, names: Namespace, float32_ids: set[str]) -> str:
             continue
         sources = [variable[e.source] for _, e in sorted(graph.input_edges(nid).items())]
         argument = f"[{', '.join(sources)}]" if node.spec.takes_list else sources[0]
+        if node.spec.builds is Builds.APPLICATION:
+            shape = result.infos[graph.input_edges(nid)[0].source].shape
+            lines += backbone_lines(node, shape or (), argument, var, names)
+            continue
         lines += render(_layer_call(node, argument, nid in float32_ids), prefix=f"{var} = ")
     inputs = [variable[n.id] for n in graph.inputs()]
     outputs = [variable[source] for source in graph.head_sources()]

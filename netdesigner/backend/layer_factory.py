@@ -2,22 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from netdesigner.core.catalog import LayerSpec
-from netdesigner.core.spec import Role
+from netdesigner.core.layers.backbones import FAMILIES, Preprocessing
+from netdesigner.core.spec import Builds, Role
 
 
 def make_layer(spec: LayerSpec, params: Mapping[str, Any], name: str | None = None, dtype: str | None = None) -> Any:
     """A fresh Keras layer for a non-Input catalog entry; ``dtype`` overrides the global policy."""
     import keras
 
-    if spec.keras_class is None or spec.role is Role.INPUT:
+    if spec.keras_class is None or spec.role is Role.INPUT or spec.builds is not Builds.LAYER:
         raise ValueError(f"{spec.type} is not a Keras layer")
     layer_class = getattr(keras.layers, spec.keras_class)
     extra = {"dtype": dtype} if dtype else {}
     return layer_class(name=name, **spec.keras_kwargs(params), **extra)
+
+
+def make_application(spec: LayerSpec, params: Mapping[str, Any], input_shape: tuple[int | None, ...], name: str) -> Any:
+    """The ``keras.applications`` network of a Pretrained node, without its classifier, made for
+    ``input_shape`` (one sample's), with its weights frozen, or all but its last layers frozen,
+    as the node says. ImageNet weights come from Keras's cache (``pretrained_weights.fetch``
+    fills it first, with progress)."""
+    import keras
+
+    family = FAMILIES[params["family"]]
+    base = getattr(keras.applications, family.name)(
+        include_top=False, input_shape=input_shape, name=name, **spec.keras_kwargs(params)
+    )
+    if not params["trainable"]:
+        last = params["unfreeze_last"]
+        base.trainable = bool(last)  # a model's own switch hides every inner layer's weights
+        for layer in base.layers[:-last] if last else ():
+            layer.trainable = False
+    return base
+
+
+def apply_layer(
+    spec: LayerSpec, params: Mapping[str, Any], name: str, arguments: Sequence[Any], dtype: str | None = None
+) -> Any:
+    """The node's output tensor: its layer called on its input tensors. A backbone first
+    prepares the pixels as its family was trained (``preprocess_input``), then runs in inference
+    mode (``training=False``) so that its BatchNormalization statistics stay as pretrained even
+    while its top is fine-tuned, as Keras's transfer-learning guide does."""
+    if spec.builds is Builds.APPLICATION:
+        import keras
+
+        (x,) = arguments
+        family = FAMILIES[params["family"]]
+        base = make_application(spec, params, tuple(x.shape[1:]), name)
+        if family.preprocessing is not Preprocessing.BUILT_IN:
+            x = getattr(keras.applications, family.module).preprocess_input(x)
+        return base(x, training=False)
+    layer = make_layer(spec, params, name, dtype)
+    return layer(list(arguments) if spec.takes_list else arguments[0])
 
 
 def make_input(params: Mapping[str, Any], name: str | None = None) -> Any:

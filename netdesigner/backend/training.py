@@ -21,6 +21,7 @@ from typing import Any
 from netdesigner.backend.data import Dataset
 from netdesigner.backend.data_checks import check_split, split_sizes
 from netdesigner.backend.devices import has_gpu, is_gpu, training_device
+from netdesigner.backend.pretrained_weights import DownloadStopped, WeightsFile, fetch_weights
 from netdesigner.core.compile_plan import compile_plan
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
@@ -30,7 +31,8 @@ from netdesigner.core.graph import Graph
 
 @dataclass(frozen=True)
 class TrainEvent:
-    """``kind``: started, batch, epoch, paused, resumed, finished, stopped or failed.
+    """``kind``: download (pretrained weights, before the start), started, batch, epoch, paused,
+    resumed, finished, stopped or failed.
     ``seconds`` counts training time only: time spent paused is left out."""
 
     kind: str
@@ -42,6 +44,8 @@ class TrainEvent:
     message: str = ""
     seconds: float = 0.0
     device: str = ""  # on "started": what the run computes on, in words
+    received: int = 0  # on "download": bytes of pretrained weights received so far
+    size: int = 0  # on "download": the file's size in bytes, 0 while unknown
 
 
 @dataclass
@@ -154,6 +158,11 @@ class TrainingRun:
         plan = replace(
             fit_plan(self.doc.training, validating), epochs=self.epochs, batch_size=self.batch_size, seed=self.seed
         )
+        try:
+            fetch_weights(self.doc.graph, self._downloading, self._stop)
+        except DownloadStopped:
+            self.on_event(TrainEvent("stopped", seconds=self.elapsed()))
+            return TrainResult({}, stopped=True)
         mixed, precision_note = self._mixed_precision()
         keras.utils.set_random_seed(plan.seed)  # then build, compile, adapt, fit: the exported order
         model = build_model(self.doc.graph, mixed_precision=mixed)
@@ -205,6 +214,10 @@ class TrainingRun:
             )
         )
         return TrainResult(logs, model, stopped=kind == "stopped")
+
+    def _downloading(self, file: WeightsFile, received: int, size: int | None) -> None:
+        message = f"downloading the ImageNet weights of {file.family.name} (once: Keras keeps them)"
+        self.on_event(TrainEvent("download", message=message, received=received, size=size or 0))
 
     def _on_accelerator(self) -> bool:
         return (self.device is None or is_gpu(self.device)) and has_gpu()

@@ -58,8 +58,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         return EXIT_INVALID
 
     def show(event: TrainEvent) -> None:
-        if event.kind == "started":
-            print(f"{event.message}; device {event.device}; {event.epochs} epoch(s) of {event.batches} batch(es)")
+        if event.kind == "download" and (event.received == 0 or sys.stdout.isatty()):
+            size = f" of {event.size / 1e6:.1f} MB" if event.size else ""
+            ending = "" if sys.stdout.isatty() else "\n"
+            print(f"\r{event.message}: {event.received / 1e6:.1f} MB{size}", end=ending, flush=True)
+        elif event.kind == "started":
+            print(f"\r{event.message}; device {event.device}; {event.epochs} epoch(s) of {event.batches} batch(es)")
         elif event.kind == "batch" and sys.stdout.isatty():
             done = int(20 * event.batch / max(event.batches, 1))
             print(

@@ -35,8 +35,18 @@ def same_shape(params: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
 
 def frozen(params: Mapping[str, Any]) -> bool:
     """A layer whose weights training leaves as they are: its ``trainable`` is off (layers
-    without weights have no ``trainable`` and are never frozen)."""
-    return params.get("trainable", True) is False
+    without weights have no ``trainable`` and are never frozen), and, for a pretrained
+    backbone, no last layers are unfrozen for fine-tuning."""
+    return params.get("trainable", True) is False and not params.get("unfreeze_last")
+
+
+class Builds(StrEnum):
+    """How Keras makes the node's layer: ``keras.layers.<keras_class>(...)`` called on its
+    input, or a ``keras.applications`` network, made for its input's shape and called on the
+    prepared pixels."""
+
+    LAYER = "layer"
+    APPLICATION = "application"
 
 
 class Role(StrEnum):
@@ -74,6 +84,7 @@ class LayerSpec:
     from_keras: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
     role: Role = Role.LAYER
     adapts: bool = False  # learns from the training inputs before fitting (Keras's ``adapt``)
+    builds: Builds = Builds.LAYER
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -141,4 +152,5 @@ CATEGORIES: tuple[str, ...] = (
     "Merge",
     "Recurrent",
     "Preprocessing",
+    "Pretrained",
 )

@@ -23,6 +23,7 @@ CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
     "Merge": (160, 68, 26),
     "Recurrent": (38, 105, 105),
     "Preprocessing": (76, 104, 57),
+    "Pretrained": (63, 71, 150),
 }
 ERROR_COLOR = (184, 36, 36)
 TITLE_TEXT = "#ffffff"

@@ -198,7 +198,15 @@ class TrainingPanel(QtWidgets.QWidget):
 
     def _on_event(self, event: TrainEvent) -> None:
         position = f"epoch {event.epoch}/{event.epochs} · batch {event.batch}/{event.batches}"
-        if event.kind == "started":
+        if event.kind == "download":
+            if event.received == 0:
+                self._say(event.message)
+            self.progress.setRange(0, event.size)  # (0, 0): busy, while the size is unknown
+            self.progress.setValue(min(event.received, event.size))
+            self.progress.setFormat(
+                f"weights {megabytes(event.received)}" + (f" / {megabytes(event.size)}" if event.size else "")
+            )
+        elif event.kind == "started":
             self.progress.setRange(0, event.epochs * event.batches)
             self._say(event.message)
             self.device_label.setText(f"device: {event.device}")
@@ -266,3 +274,7 @@ class TrainingPanel(QtWidgets.QWidget):
             self.message(text)
         else:
             self.status.setText(html.escape(text) + link_html)
+
+
+def megabytes(count: int) -> str:
+    return f"{count / 1e6:.1f} MB"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from netdesigner.backend.carry_weights import carry_weights
 from netdesigner.backend.data import Dataset
 from netdesigner.backend.data_checks import check_split, split_sizes
 from netdesigner.backend.devices import has_gpu, is_gpu, training_device
@@ -68,8 +69,10 @@ class TrainingRun:
         out_dir: Path | None = None,
         seed: int | None = None,
         batch_event_seconds: float = 0.0,
+        start_from: Any = None,
     ) -> None:
         self.doc, self.data, self.on_event = doc, data, on_event
+        self.start_from = start_from  # a trained model whose weights this run trains on from
         # Batch events at most this often (the last batch of an epoch always): a view that draws
         # 20 a second need not have Keras's logs read and converted after every batch.
         self.batch_event_seconds = batch_event_seconds
@@ -170,6 +173,7 @@ class TrainingRun:
         x, y = self.data.fit_arguments()
         train_samples, _ = split_sizes(self.data.samples, validation)
         adapt_preprocessing(model, self.doc.graph, x, train_samples)
+        carried = "" if self.start_from is None else self._carry(model)
         batches = max(1, math.ceil(train_samples / plan.batch_size))
         # On an accelerator, reporting waits for nothing: Keras dispatches it on a helper thread
         # while the next batch is queued (waiting for each batch's numbers cost 5-15% on a GPU).
@@ -179,7 +183,7 @@ class TrainingRun:
                 "started",
                 epochs=self.epochs,
                 batches=batches,
-                message=f"training on {self.data.description}{precision_note}",
+                message=f"training on {self.data.description}{precision_note}{carried}",
                 device=training_device(self.device),
             )
         )
@@ -214,6 +218,15 @@ class TrainingRun:
             )
         )
         return TrainResult(logs, model, stopped=kind == "stopped")
+
+    def _carry(self, model: Any) -> str:
+        carried = carry_weights(self.start_from, model)
+        if not carried:
+            raise GraphError(
+                "no layer of the last run matches this graph, so there are no weights to start from",
+                "untick 'start from the last run's weights' to train from the start",
+            )
+        return f", on from the last run's weights ({len(carried)} layer{'s' if len(carried) > 1 else ''})"
 
     def _downloading(self, file: WeightsFile, received: int, size: int | None) -> None:
         message = f"downloading the ImageNet weights of {file.family.name} (once: Keras keeps them)"

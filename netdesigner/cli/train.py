@@ -30,6 +30,11 @@ def add_train_command(sub: Any) -> None:
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--seed", type=int, default=None, help="the random seed (default: the graph's)")
     train.add_argument("--out", default="netdesigner-run", help="folder for history.csv/json, curves.png, model.keras")
+    train.add_argument(
+        "--start-from",
+        metavar="MODEL",
+        help="a trained .keras model (a previous run's model.keras) whose weights this run trains on from",
+    )
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -78,6 +83,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         elif event.kind in ("finished", "stopped"):
             print(f"{event.kind} after {event.seconds:.1f} s")
 
+    start_from = _trained_model(args.start_from) if args.start_from else None
+    if args.start_from and start_from is None:
+        return EXIT_INVALID
     out = Path(args.out)
     training = TrainingRun(
         doc,
@@ -88,6 +96,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         out_dir=out,
         seed=args.seed,
         batch_event_seconds=0.1,  # a terminal's progress bar needs no more
+        start_from=start_from,
     )
     with _stop_on_interrupt(training):
         result = training.run()
@@ -125,3 +134,14 @@ def _stop_on_interrupt(training: TrainingRun) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _trained_model(path: str) -> Any:
+    """The model ``--start-from`` names, or None after saying why it cannot be read."""
+    import keras
+
+    try:
+        return keras.models.load_model(path, compile=False)
+    except Exception as error:  # noqa: BLE001 - any unreadable file is reported, never raised
+        print(f"netdesigner: --start-from {path}: not a Keras model netdesigner can read ({error})", file=sys.stderr)
+        return None

@@ -73,18 +73,22 @@ class RunController(QtCore.QObject):
         self._run: TrainingRun | None = None
         self._thread: threading.Thread | None = None
         self._stop_asked = False
+        self._start_from: Any = None
         self._ended.connect(self._on_ended)
         self.progress.connect(self._follow)  # queued: the state changes on the GUI thread
         self.job_done.connect(self._job_ended)  # first of job_done's slots: views then see it idle
 
     # --- the run ---------------------------------------------------------------------------------
 
-    def start(self, doc: Document, keys: dict[str, InputsKey], device: str | None, out_dir: Path) -> None:
+    def start(
+        self, doc: Document, keys: dict[str, InputsKey], device: str | None, out_dir: Path, start_from: Any = None
+    ) -> None:
         """Train ``doc`` (a snapshot the editor no longer touches) on the data it names;
         ``keys`` (the editor's inference keys of the same graph) later tell whether the graph on
-        screen is still the one trained."""
+        screen is still the one trained; ``start_from``: a trained model to train on from."""
         if self.state.active:
             return
+        self._start_from = start_from
         self.doc, self.out_dir, self.result, self.data, self.error = doc, out_dir, None, None, ""
         self.trained_keys, self._run = keys, None
         self.generation += 1
@@ -110,6 +114,7 @@ class RunController(QtCore.QObject):
                 device=device,
                 out_dir=self.out_dir,
                 batch_event_seconds=BATCH_EVENT_SECONDS,
+                start_from=self._start_from,
             )
             if self._stop_asked:  # pressed while the run was being set up
                 self._run.stop()

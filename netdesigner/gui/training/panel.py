@@ -46,6 +46,12 @@ class TrainingPanel(QtWidgets.QWidget):
         self.data_form = DataForm(lambda spec: self._guarded(lambda: document.set_data(spec)))
         self.settings = SettingsForm(document)
         self.cpu_only = QtWidgets.QCheckBox("use the CPU even if a GPU is present")
+        self.train_on = QtWidgets.QCheckBox("start from the last run's weights")
+        self.train_on.setObjectName("train_on")
+        self.train_on.setToolTip(
+            "train on from where the last run ended instead of from fresh weights: how fine-tuning "
+            "goes (train the head, unfreeze the backbone's top, train on at a lower learning rate)"
+        )
         self.train_action = self._run_action("▶ Train", "F5", "build, compile and fit the model on the chosen data")
         self.pause_action = self._run_action("‖ Pause", "F6", "hold training after this batch; Resume carries on")
         self.stop_action = self._run_action("■ Stop", "Shift+F5", "end after this batch, keeping the weights")
@@ -85,6 +91,7 @@ class TrainingPanel(QtWidgets.QWidget):
         column.addWidget(self.data_form)
         column.addWidget(self.settings)
         column.addWidget(self.cpu_only)
+        column.addWidget(self.train_on)
         column.addStretch()
         scroll = QtWidgets.QScrollArea()  # the dock can be made small: the form scrolls
         scroll.setWidgetResizable(True)
@@ -144,13 +151,14 @@ class TrainingPanel(QtWidgets.QWidget):
             self._say(str(error), True)
             return
         self.document.flush()
+        previous = self.controller.model if self.train_on.isChecked() else None
         snapshot = loads(dumps(self.document.doc))  # the run never sees later edits
         self.plots.clear()
         self.results.clear()
         self._say("Loading data and building the model…")
         self.progress.setRange(0, 0)
         device = "cpu:0" if self.cpu_only.isChecked() else None
-        self.controller.start(snapshot, dict(self.document.result.keys), device, run_folder())
+        self.controller.start(snapshot, dict(self.document.result.keys), device, run_folder(), previous)
 
     def _pause_toggled(self, pause: bool) -> None:
         self.controller.pause(pause)
@@ -187,6 +195,9 @@ class TrainingPanel(QtWidgets.QWidget):
                 self.progress.setFormat("failed")
                 self._say(self.controller.error, True)
         self.train_action.setEnabled(not active)
+        self.train_on.setEnabled(not active and self.controller.model is not None)
+        if self.controller.model is None:
+            self.train_on.setChecked(False)
         self.stop_action.setEnabled(active)
         self.pause_action.setEnabled(state in (RunState.TRAINING, RunState.PAUSED))
         if not active:

@@ -18,6 +18,7 @@ from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind
+from netdesigner.core.spec import Builds
 from tests.layer_samples import applied_sample
 
 keras = pytest.importorskip("keras")
@@ -30,7 +31,8 @@ MAX_SAMPLES = 800
 # image batch), our error must carry one of these codes.
 STRICTER_CODES = {"axis", "param", "empty_output", "image"}
 
-LAYER_SPECS = [s for s in catalog.all_specs() if s.keras_class is not None]
+# A pretrained backbone is a whole Keras model: tests/test_pretrained.py proves it family by family.
+LAYER_SPECS = [s for s in catalog.all_specs() if s.keras_class is not None and s.builds is Builds.LAYER]
 
 
 def keras_outcome(spec: LayerSpec, params: dict, shapes: list) -> tuple[tuple, int, int] | Exception:

@@ -317,11 +317,15 @@ def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str
         lines.append((f"waiting for {info.blocked_by}", theme.BLOCKED_TEXT))
     else:
         lines.append((fmt(info.shape), theme.SHAPE_TEXT))
+        macs = "" if info.macs is None else f" · {human_count(info.macs)} MACs"  # a backbone's are not counted
         if frozen(node.params):
             lines.append(("❄ frozen", theme.FROZEN_TEXT))
-            lines.append((f"{info.params:,} non-trainable params · {human_count(info.macs)} MACs", theme.BLOCKED_TEXT))
+            lines.append((f"{info.params:,} non-trainable params{macs}", theme.BLOCKED_TEXT))
+        elif node.params.get("trainable") is False and info.trainable:  # a backbone's top unfrozen
+            lines.append(("❄ frozen but its last layers", theme.FROZEN_TEXT))
+            lines.append((f"{info.trainable:,} trainable · {info.non_trainable:,} frozen params", theme.BLOCKED_TEXT))
         elif info.params:
-            lines.append((f"{info.params:,} params · {human_count(info.macs)} MACs", theme.BLOCKED_TEXT))
+            lines.append((f"{info.params:,} params{macs}", theme.BLOCKED_TEXT))
     tip = [f"<b>{html.escape(node.name)}</b> ({spec.type}): {spec.summary}"]
     for issue in issues:
         tip.append(f"<br><b>{'Problem' if issue.severity == 'error' else 'Warning'}:</b> {html.escape(issue.message)}")

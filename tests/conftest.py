@@ -15,12 +15,14 @@ SAMPLE_DIR = package_file("sample_graphs")  # wherever the tests run from
 SAMPLES = sorted(SAMPLE_DIR.glob("*.json"))
 
 
-def without_downloads(graph) -> None:
+def without_downloads(graph) -> bool:
     """This machine is offline, so pretrained backbones get weights: none (Keras builds the
-    same network; the ImageNet download is tested apart, in test_pretrained_weights.py)."""
-    for node in graph.nodes.values():
-        if node.params.get("weights") == "imagenet":
-            graph.set_param(node.id, "weights", "none")
+    same network; the ImageNet download is tested apart, in test_pretrained_weights.py).
+    Returns whether any node had ImageNet weights."""
+    downloading = [n.id for n in graph.nodes.values() if n.params.get("weights") == "imagenet"]
+    for node_id in downloading:
+        graph.set_param(node_id, "weights", "none")
+    return bool(downloading)
 
 
 def offline_copy(path: Path, folder: Path) -> Path:
@@ -28,9 +30,8 @@ def offline_copy(path: Path, folder: Path) -> Path:
     from netdesigner.core.fileformat import dumps, load
 
     doc = load(path)
-    if not any(n.params.get("weights") == "imagenet" for n in doc.graph.nodes.values()):
+    if not without_downloads(doc.graph):
         return path
-    without_downloads(doc.graph)
     copy = folder / path.name
     copy.write_text(dumps(doc), encoding="utf-8")
     return copy

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from netdesigner.cli.common import DATA_HELP, EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
 from netdesigner.core.errors import GraphError
+from netdesigner.core.report import megabytes
 from netdesigner.core.settings import FIT_PARAMS
 
 if TYPE_CHECKING:
@@ -64,9 +65,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     def show(event: TrainEvent) -> None:
         if event.kind == "download" and (event.received == 0 or sys.stdout.isatty()):
-            size = f" of {event.size / 1e6:.1f} MB" if event.size else ""
+            size = f" of {megabytes(event.size)}" if event.size else ""
             ending = "" if sys.stdout.isatty() else "\n"
-            print(f"\r{event.message}: {event.received / 1e6:.1f} MB{size}", end=ending, flush=True)
+            print(f"\r{event.message}: {megabytes(event.received)}{size}", end=ending, flush=True)
         elif event.kind == "started":
             print(f"\r{event.message}; device {event.device}; {event.epochs} epoch(s) of {event.batches} batch(es)")
         elif event.kind == "batch" and sys.stdout.isatty():

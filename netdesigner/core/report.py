@@ -106,6 +106,11 @@ def human_count(value: int | None) -> str:
     return str(value)
 
 
+def megabytes(count: int) -> str:
+    """A download's bytes as people read them: 9400000 -> '9.4 MB'."""
+    return f"{count / 1e6:.1f} MB"
+
+
 def summary_table(report: Report) -> str:
     """A text table like Keras's ``model.summary()``, plus multiply-adds per sample."""
     header = ("Layer (type)", "Output shape", "Params", "MACs")

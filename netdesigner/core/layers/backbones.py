@@ -45,21 +45,12 @@ class Family:
     preprocessing: Preprocessing
     channels: int  # feature maps of the last layer
     reduce: Reduce  # one spatial axis, input size -> output size
-    min_size: int = 32
-    weights_file: Callable[[Shape], str] = lambda shape: ""
-    weights_folder: str = KERAS_WEIGHTS
+    min_size: int
+    weights_file: Callable[[Shape], str]  # for the backbone's input shape
+    weights_folder: str
 
     def weights_url(self, shape: Shape) -> str:
         return self.weights_folder + self.weights_file(shape)
-
-
-def _times(step: Reduce, count: int) -> Reduce:
-    def reduce(size: int) -> int:
-        for _ in range(count):
-            size = step(size)
-        return size
-
-    return reduce
 
 
 def _then(*steps: Reduce) -> Reduce:
@@ -69,6 +60,10 @@ def _then(*steps: Reduce) -> Reduce:
         return size
 
     return reduce
+
+
+def _times(step: Reduce, count: int) -> Reduce:
+    return _then(*[step] * count)
 
 
 def _halve_up(size: int) -> int:

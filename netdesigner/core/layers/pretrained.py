@@ -63,8 +63,8 @@ def _rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             code="unfreeze",
         )
     total = sum(t for t, _ in counts) + sum(n for _, n in counts)
-    trained = counts if p["trainable"] else counts[len(counts) - last :] if last else []
-    trainable = sum(t for t, _ in trained)
+    first_trained = 0 if p["trainable"] else len(counts) - last
+    trainable = sum(t for t, _ in counts[first_trained:])
     note(lambda: f"{family.name}: {family.preprocessing.value} (its preprocess_input, inside the node)")
     if not p["trainable"] and last:
         note(lambda: f"frozen but for its last {last} of {len(counts)} layers, which keep training (fine-tuning)")

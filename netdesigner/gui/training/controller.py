@@ -73,7 +73,6 @@ class RunController(QtCore.QObject):
         self._run: TrainingRun | None = None
         self._thread: threading.Thread | None = None
         self._stop_asked = False
-        self._start_from: Any = None
         self._ended.connect(self._on_ended)
         self.progress.connect(self._follow)  # queued: the state changes on the GUI thread
         self.job_done.connect(self._job_ended)  # first of job_done's slots: views then see it idle
@@ -88,18 +87,17 @@ class RunController(QtCore.QObject):
         screen is still the one trained; ``start_from``: a trained model to train on from."""
         if self.state.active:
             return
-        self._start_from = start_from
         self.doc, self.out_dir, self.result, self.data, self.error = doc, out_dir, None, None, ""
         self.trained_keys, self._run = keys, None
         self.generation += 1
         self._stop_asked = False
         self._set_state(RunState.LOADING)
         spec = doc.training.data_spec()
-        self._thread = threading.Thread(target=self._work, args=(spec, device), name="netdesigner-training")
+        self._thread = threading.Thread(target=self._work, args=(spec, device, start_from), name="netdesigner-training")
         self._thread.daemon = True
         self._thread.start()
 
-    def _work(self, spec: dict[str, Any], device: str | None) -> None:
+    def _work(self, spec: dict[str, Any], device: str | None, start_from: Any) -> None:
         """The training thread: whatever happens, it ends by emitting ``_ended``."""
         assert self.doc is not None
         try:
@@ -114,7 +112,7 @@ class RunController(QtCore.QObject):
                 device=device,
                 out_dir=self.out_dir,
                 batch_event_seconds=BATCH_EVENT_SECONDS,
-                start_from=self._start_from,
+                start_from=start_from,
             )
             if self._stop_asked:  # pressed while the run was being set up
                 self._run.stop()

@@ -20,6 +20,7 @@ from netdesigner.backend.devices import is_gpu
 from netdesigner.backend.training import TrainEvent
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import dumps, loads
+from netdesigner.core.report import megabytes
 from netdesigner.core.settings import FIT_SPECS
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.plots import LivePlots
@@ -285,7 +286,3 @@ class TrainingPanel(QtWidgets.QWidget):
             self.message(text)
         else:
             self.status.setText(html.escape(text) + link_html)
-
-
-def megabytes(count: int) -> str:
-    return f"{count / 1e6:.1f} MB"

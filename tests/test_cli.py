@@ -86,6 +86,19 @@ def test_console_entry_point_runs_without_a_window() -> None:
     assert json.loads(result.stdout)["valid"] is True
 
 
+def test_a_command_that_runs_keras_prints_only_its_own_lines(tmp_path: Path) -> None:
+    """TensorFlow's native start-up lines (CUDA, oneDNN, CPU features) stay off the terminal."""
+    result = subprocess.run(
+        [sys.executable, "-m", "netdesigner", "export", str(SAMPLE_DIR / "mlp_classifier.json"), "-o", "x.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("wrote x.py\n", "")
+
+
 def test_evaluate_and_predict_a_trained_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import numpy as np
 

@@ -112,6 +112,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "predict": cmd_predict,
 }
 
+# Commands that run Keras: it is loaded first, with TensorFlow's start-up lines kept quiet.
+KERAS_COMMANDS = frozenset({"train", "export", "import", "evaluate", "predict"})
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -167,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().print_usage(sys.stderr)
         return EXIT_USAGE
     try:
+        if args.command in KERAS_COMMANDS:
+            from netdesigner.backend.quiet import load_keras_quietly
+
+            load_keras_quietly()
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("\nnetdesigner: interrupted", file=sys.stderr)

@@ -5,6 +5,7 @@ how a Reshape target relates to its input). Used by the differential tests again
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,35 +13,27 @@ from netdesigner.core.catalog import LayerSpec, Outcome, Shape
 from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
 
-# Input ranks (batch included) worth trying per type; anything else gets ranks 2..5.
+# Input ranks (batch included) worth trying per type; a type named "...1D/2D/3D" takes rank 3/4/5,
+# anything else gets ranks 2..5.
 RANKS: dict[str, tuple[int, ...]] = {
-    "Conv1D": (3,),
-    "MaxPooling1D": (3,),
-    "AveragePooling1D": (3,),
-    "GlobalAveragePooling1D": (3,),
-    "GlobalMaxPooling1D": (3,),
     "SimpleRNN": (3,),
     "LSTM": (3,),
     "GRU": (3,),
-    "Conv2D": (4,),
     "RandomFlip": (4,),
     "RandomRotation": (4,),
     "RandomZoom": (4,),
     "RandomContrast": (4,),
-    "Conv2DTranspose": (4,),
-    "DepthwiseConv2D": (4,),
-    "SeparableConv2D": (4,),
-    "MaxPooling2D": (4,),
-    "AveragePooling2D": (4,),
-    "GlobalAveragePooling2D": (4,),
-    "GlobalMaxPooling2D": (4,),
-    "ZeroPadding2D": (4,),
-    "Cropping2D": (4,),
-    "UpSampling2D": (4,),
-    "SpatialDropout2D": (4,),
     "RepeatVector": (2,),
     "Dense": (2, 3, 4),
 }
+
+
+def ranks_for(layer_type: str) -> tuple[int, ...]:
+    if layer_type in RANKS:
+        return RANKS[layer_type]
+    spatial = re.search(r"([123])D(Transpose)?$", layer_type)
+    return (int(spatial.group(1)) + 2,) if spatial else (2, 3, 4, 5)
+
 
 # Small value ranges keep shapes meaningful and Keras fast.
 INT_RANGES: dict[str, tuple[int, int]] = {
@@ -64,13 +57,14 @@ INT_RANGES: dict[str, tuple[int, int]] = {
 }
 
 
-def random_dim(rng: random.Random, unknown: float = 0.15, high: int = 12) -> int | None:
-    return None if rng.random() < unknown else rng.randint(1, high)
+def random_dim(rng: random.Random, unknown: float = 0.15, high: int = 12, low: int = 1) -> int | None:
+    return None if rng.random() < unknown else rng.randint(low, high)
 
 
 def random_shape(rng: random.Random, rank: int) -> Shape:
-    """A Keras input shape: batch None, spatial dims sometimes unknown, last axis known."""
-    dims = [random_dim(rng) for _ in range(rank - 2)]
+    """A Keras input shape: batch None, spatial dims sometimes unknown, last axis known. Volumes
+    (rank 5) get larger sides, or a random 3-D window rarely fits in all three."""
+    dims = [random_dim(rng, low=4 if rank == 5 else 1) for _ in range(rank - 2)]
     return (None, *dims, rng.randint(1, 8)) if rank > 1 else (None,)
 
 
@@ -81,9 +75,13 @@ def random_value(rng: random.Random, param: ParamSpec) -> Any:
     kind = param.kind
     if param.name == "groups" and rng.random() < 0.7:
         return 1  # grouped convolutions are rarely valid on random channel counts
+    if param.name == "dilation_rate" and param.length and rng.random() < 0.6:
+        return (1,) * param.length  # dilation with strides is refused, and 3 random strides are rarely all 1
     if kind is ParamKind.INT:
         if param.minimum is not None:
             low = max(low, int(param.minimum))
+        if param.maximum is not None:
+            high = min(high, int(param.maximum))
         return rng.randint(low, high)
     if kind is ParamKind.FLOAT:
         low_f = param.minimum if param.minimum is not None else -2.0
@@ -99,6 +97,9 @@ def random_value(rng: random.Random, param: ParamSpec) -> Any:
         return tuple(rng.randint(max(low, int(param.minimum or 0)), high) for _ in range(length))
     if kind is ParamKind.KERAS_OPTIONS:
         return {}  # initializers and regularizers never change shapes; import tests cover them
+    if kind is ParamKind.AXES:
+        axes = rng.sample(range(-4, 4), rng.randint(1, 2))
+        return axes[0] if len(axes) == 1 and rng.random() < 0.5 else tuple(axes)
     if kind is ParamKind.MULTI_CHOICE:
         return tuple(rng.sample(param.choices, 2))
     return tuple(random_dim(rng, high=8) or 1 for _ in range(rng.randint(1, 3)))
@@ -160,6 +161,21 @@ def merge_inputs(rng: random.Random, spec: LayerSpec, count: int) -> list[Shape]
     return shapes
 
 
+def attention_inputs(rng: random.Random, count: int) -> list[Shape]:
+    """Query, value (and key): sequences, mostly of matching sizes, sometimes not."""
+    rank = 3 if rng.random() < 0.8 else rng.choice((2, 4))
+    query = random_shape(rng, rank)
+    value = list(random_shape(rng, rank))
+    if rng.random() < 0.6:
+        value[-1] = query[-1]
+    key = list(value)
+    if rng.random() < 0.2:
+        key[-1] = rng.randint(1, 8)
+    if rng.random() < 0.1:
+        key[1] = rng.randint(1, 12)
+    return [query, tuple(value), tuple(key)][:count]
+
+
 def sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Shape]]:
     """One random (params, input shapes) combination for ``spec``."""
     params = {p.name: random_value(rng, p) for p in spec.params}
@@ -168,7 +184,9 @@ def sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Sh
     count = spec.input_count(params)
     if spec.category == "Merge":
         return params, merge_inputs(rng, spec, count)
-    ranks = RANKS.get(spec.type, (2, 3, 4, 5))
+    if spec.category == "Attention":
+        return params, attention_inputs(rng, count)
+    ranks = ranks_for(spec.type)
     if rng.random() < 0.1:
         ranks = (1, 2, 3, 4, 5)  # sometimes a rank the layer cannot take
     x = INPUTS[spec.type](rng) if spec.type in INPUTS and rng.random() > 0.1 else random_shape(rng, rng.choice(ranks))

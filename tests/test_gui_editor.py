@@ -12,7 +12,6 @@ from PySide6 import QtCore, QtTest, QtWidgets
 
 from netdesigner.gui import theme
 from netdesigner.gui.canvas import LAYER_MIME
-from netdesigner.gui.node_items import port_name
 from tests.conftest import SAMPLE_DIR, SAMPLES
 
 
@@ -34,8 +33,9 @@ def drag_wire(window, source_id: str, target_id: str, port: int = 0) -> None:
     """Drag a wire with the mouse from source's output port to target's input port."""
     canvas = window.canvas
     viewer = canvas.viewer()
-    count = window.document.graph.nodes[target_id].input_count
-    ports = [canvas.view_of[source_id].get_output("out"), canvas.view_of[target_id].get_input(port_name(port, count))]
+    target = window.document.graph.nodes[target_id]
+    label = target.spec.port_label(port, target.input_count)
+    ports = [canvas.view_of[source_id].get_output("out"), canvas.view_of[target_id].get_input(label)]
     canvas.select_ids([source_id, target_id])  # bring both into view
     QtWidgets.QApplication.processEvents()
     start, end = (viewer.mapFromScene(p.view.mapToScene(p.view.boundingRect().center())) for p in ports)

@@ -27,7 +27,7 @@ from netdesigner.core.fileformat import Document
 from netdesigner.core.fit_plan import adapting_nodes
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.inference import InferenceResult, infer
-from netdesigner.core.spec import Builds
+from netdesigner.core.spec import Builds, CallStyle, LayerSpec
 from netdesigner.core.validation import validate
 
 STYLES = ("functional", "sequential")
@@ -251,6 +251,13 @@ def _layer_call(node: Node, argument: str = "", float32: bool = False) -> Call:
     return Call(f"layers.{spec.keras_class}", tuple(args), f"({argument})" if argument else "")
 
 
+def call_arguments(spec: LayerSpec, sources: list[str]) -> str:
+    """The text between the call's parentheses, as ``layer_factory.call_layer`` calls it."""
+    if spec.calling is CallStyle.LIST:
+        return f"[{', '.join(sources)}]"
+    return ", ".join(sources)
+
+
 def _input_call(node: Node) -> Call:
     args = [Kw("shape", literal(tuple(node.params["shape"])))]
     if node.params["dtype"] != "float32":
@@ -282,7 +289,7 @@ def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32
             lines += render(_input_call(node), prefix=f"{var} = ")
             continue
         sources = [variable[e.source] for _, e in sorted(graph.input_edges(nid).items())]
-        argument = f"[{', '.join(sources)}]" if node.spec.takes_list else sources[0]
+        argument = call_arguments(node.spec, sources)
         if node.spec.builds is Builds.APPLICATION:
             shape = result.infos[graph.input_edges(nid)[0].source].shape
             lines += backbone_lines(node, shape or (), argument, var, names)

@@ -7,7 +7,7 @@ from typing import Any
 
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.layers.backbones import FAMILIES, Preprocessing
-from netdesigner.core.spec import Builds, Role
+from netdesigner.core.spec import Builds, CallStyle, Role
 
 
 def make_layer(spec: LayerSpec, params: Mapping[str, Any], name: str | None = None, dtype: str | None = None) -> Any:
@@ -56,8 +56,17 @@ def apply_layer(
         if family.preprocessing is not Preprocessing.BUILT_IN:
             x = getattr(keras.applications, family.module).preprocess_input(x)
         return base(x, training=False)
-    layer = make_layer(spec, params, name, dtype)
-    return layer(list(arguments) if spec.takes_list else arguments[0])
+    return call_layer(spec, make_layer(spec, params, name, dtype), arguments)
+
+
+def call_layer(spec: LayerSpec, layer: Any, arguments: Sequence[Any]) -> Any:
+    """``layer`` called on the tensors at its ports, the way its entry says it takes them."""
+    if spec.calling is CallStyle.LIST:
+        return layer(list(arguments))
+    if spec.calling is CallStyle.ARGUMENTS:
+        return layer(*arguments)
+    (tensor,) = arguments
+    return layer(tensor)
 
 
 def make_input(params: Mapping[str, Any], name: str | None = None) -> Any:

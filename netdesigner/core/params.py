@@ -23,6 +23,7 @@ class ParamKind(StrEnum):
     CHOICE = "choice"
     INTS = "ints"  # a fixed-length tuple of ints, e.g. kernel_size; a bare int is repeated
     SHAPE = "shape"  # a variable-length tuple of ints or None (unknown), e.g. an Input shape
+    AXES = "axes"  # one axis (an int) or a list of axes (a tuple), kept as Keras was given it
     MULTI_CHOICE = "multi_choice"  # an ordered tuple of distinct choices, e.g. metrics
     KERAS_OPTIONS = "keras_options"  # extra Keras arguments (initializers, ...) as Keras config data
 
@@ -85,6 +86,8 @@ class ParamSpec:
             return self._coerce_ints(value)
         if kind is ParamKind.SHAPE:
             return self._coerce_shape(value)
+        if kind is ParamKind.AXES:
+            return self._coerce_axes(value)
         if kind is ParamKind.KERAS_OPTIONS:
             return self._coerce_keras_options(value)
         return self._coerce_multi_choice(value)
@@ -119,6 +122,18 @@ class ParamSpec:
         if not value:
             raise ParamError(self.name, f"{self.name} needs at least one number")
         return tuple(self._check_range(self._as_int(v, self.name)) for v in value)
+
+    def _coerce_axes(self, value: Any) -> int | tuple[int, ...]:
+        """One axis stays a number and a list stays a list (of one too), since Keras keeps the
+        form it was given in its config."""
+        if not isinstance(value, (list, tuple)):
+            return self._check_range(self._as_int(value, self.name))
+        if not value:
+            raise ParamError(self.name, f"{self.name} needs at least one axis")
+        axes = tuple(self._check_range(self._as_int(v, self.name)) for v in value)
+        if len(set(axes)) < len(axes):
+            raise ParamError(self.name, f"{self.name} names an axis twice: {list(axes)}")
+        return axes
 
     def _coerce_shape(self, value: Any) -> tuple[int | None, ...]:
         if not isinstance(value, (list, tuple)):

@@ -49,6 +49,16 @@ class Builds(StrEnum):
     APPLICATION = "application"
 
 
+class CallStyle(StrEnum):
+    """How the node's layer is called on the tensors at its input ports: on the one tensor, on
+    a list of them (merges, Attention), or with one argument per port in port order
+    (MultiHeadAttention's ``query, value, key``)."""
+
+    TENSOR = "tensor"
+    LIST = "list"
+    ARGUMENTS = "arguments"
+
+
 class Role(StrEnum):
     """What a node is to the model: one of its layers, one of its inputs, or an output head."""
 
@@ -66,7 +76,9 @@ class LayerSpec:
     by default every ``keras`` parameter is passed as it is, both ways.
 
     ``inputs`` is the fixed number of input ports; merge layers instead read it from their
-    ``inputs`` parameter (``variadic``). ``keras_class`` is None for netdesigner's own nodes
+    ``inputs`` parameter (``variadic``). ``ports`` names the input ports where their order
+    means something (query, value, key); ``call`` says how the layer takes them (by default one
+    tensor, or a list where there are several ports). ``keras_class`` is None for netdesigner's own nodes
     (the Output head), which mark the graph rather than add a Keras layer.
     """
 
@@ -85,6 +97,8 @@ class LayerSpec:
     role: Role = Role.LAYER
     adapts: bool = False  # learns from the training inputs before fitting (Keras's ``adapt``)
     builds: Builds = Builds.LAYER
+    ports: tuple[str, ...] = ()
+    call: CallStyle | None = None
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -119,9 +133,18 @@ class LayerSpec:
         return {p.name: config[p.name] for p in self.keras_params if p.name in config}
 
     @property
-    def takes_list(self) -> bool:
-        """Merge layers are called on a list of tensors, the others on one tensor."""
-        return self.variadic or self.inputs > 1
+    def calling(self) -> CallStyle:
+        """How the layer is called: as declared, else on a list where it has several ports."""
+        if self.call is not None:
+            return self.call
+        return CallStyle.LIST if self.variadic or self.inputs > 1 else CallStyle.TENSOR
+
+    def port_label(self, index: int, count: int) -> str:
+        """The name shown on input port ``index`` of ``count``: its declared name, else "in"
+        alone or "in 1", "in 2", ... in merge order."""
+        if index < len(self.ports):
+            return self.ports[index]
+        return "in" if count == 1 else f"in {index + 1}"
 
     @property
     def keras_params(self) -> tuple[ParamSpec, ...]:
@@ -151,6 +174,7 @@ CATEGORIES: tuple[str, ...] = (
     "Activation",
     "Merge",
     "Recurrent",
+    "Attention",
     "Preprocessing",
     "Pretrained",
 )

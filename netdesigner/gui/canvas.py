@@ -24,7 +24,7 @@ from netdesigner.core.spec import frozen
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.messages import Callout, PointerTracker
-from netdesigner.gui.node_items import LayerNode, info_html, node_classes, port_name
+from netdesigner.gui.node_items import LayerNode, info_html, node_classes
 
 LAYER_MIME = "application/x-netdesigner-layer"
 PROGRESS_AFTER_MS = 500
@@ -125,8 +125,8 @@ class GraphCanvas(NodeGraph):
 
     def _ports(self, edge: Edge):
         source, target = self.view_of[edge.source], self.view_of[edge.target]
-        count = self.document.graph.nodes[edge.target].input_count
-        return source.get_output("out"), target.get_input(port_name(edge.port, count))
+        node = self.document.graph.nodes[edge.target]
+        return source.get_output("out"), target.get_input(node.spec.port_label(edge.port, node.input_count))
 
     def _connect_view(self, edge: Edge) -> None:
         out_port, in_port = self._ports(edge)

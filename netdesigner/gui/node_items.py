@@ -81,10 +81,6 @@ class LayerNodeItem(NodeItem):
             painter.restore()
 
 
-def port_name(index: int, count: int) -> str:
-    return "in" if count == 1 else f"in {index + 1}"
-
-
 class LayerNode(BaseNode):
     """Base of the generated node classes; ``SPEC`` is the catalog entry."""
 
@@ -95,8 +91,9 @@ class LayerNode(BaseNode):
         super().__init__(qgraphics_item=LayerNodeItem)
         spec = self.SPEC
         self.set_port_deletion_allowed(True)
-        for i in range(spec.input_count(spec.defaults())):
-            self.add_input(port_name(i, spec.input_count(spec.defaults())))
+        count = spec.input_count(spec.defaults())
+        for i in range(count):
+            self.add_input(spec.port_label(i, count))
         if spec.role is not Role.HEAD:
             self.add_output("out", multi_output=True)
         # Not yet in a graph, so these go straight to model and view without an undo entry.
@@ -121,7 +118,7 @@ class LayerNode(BaseNode):
             self.delete_input(ports[-1])
             ports = self.input_ports()
         for i in range(len(ports), count):
-            self.add_input(port_name(i, count))
+            self.add_input(self.SPEC.port_label(i, count))
         self.view.draw_node()
 
 

@@ -26,6 +26,8 @@ def format_value(spec: ParamSpec, value: Any) -> str:
         return ", ".join("None" if v is None else str(v) for v in value)
     if spec.kind is ParamKind.KERAS_OPTIONS:
         return json.dumps(value) if value else ""
+    if spec.kind is ParamKind.AXES and isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
     return repr(value) if isinstance(value, float) else str(value)
 
 
@@ -34,17 +36,16 @@ def parse_value(spec: ParamSpec, text: str) -> Any:
     text = text.strip()
     if not text:
         return {} if spec.kind is ParamKind.KERAS_OPTIONS else None
-    if spec.kind in (ParamKind.INTS, ParamKind.SHAPE):
+    if spec.kind is ParamKind.AXES and not text.startswith(("[", "(")) and "," not in text:
+        return _whole_number(spec, text)
+    if spec.kind in (ParamKind.INTS, ParamKind.SHAPE, ParamKind.AXES):
         parts = [p.strip() for p in text.strip("()[]").split(",") if p.strip()]
         values: list[Any] = []
         for part in parts:
             if part.lower() in ("none", "?", "null"):
                 values.append(None)
                 continue
-            try:
-                values.append(int(part))
-            except ValueError:
-                raise GraphError(f"{spec.name}: {part!r} is not a whole number") from None
+            values.append(_whole_number(spec, part))
         return values
     if spec.kind is ParamKind.FLOAT:
         try:
@@ -62,6 +63,13 @@ def parse_value(spec: ParamSpec, text: str) -> Any:
         except (ValueError, RecursionError):  # a number of more than 4,300 digits, deep nesting
             raise GraphError(f"{spec.name}: the JSON holds a number too long or nesting too deep") from None
     return text
+
+
+def _whole_number(spec: ParamSpec, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise GraphError(f"{spec.name}: {text!r} is not a whole number") from None
 
 
 class ParamEditor(QtWidgets.QWidget):

@@ -22,6 +22,7 @@ CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
     "Activation": (164, 54, 101),
     "Merge": (160, 68, 26),
     "Recurrent": (38, 105, 105),
+    "Attention": (140, 60, 140),
     "Preprocessing": (76, 104, 57),
     "Pretrained": (63, 71, 150),
 }

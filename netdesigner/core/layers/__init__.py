@@ -2,6 +2,7 @@
 
 from netdesigner.core.layers import (
     activation,
+    attention,
     augmentation,
     conv,
     dense,
@@ -14,6 +15,7 @@ from netdesigner.core.layers import (
     recurrent,
     regularization,
     reshape,
+    spatial,
 )
 from netdesigner.core.spec import LayerSpec
 
@@ -24,6 +26,7 @@ ALL_SPECS: tuple[LayerSpec, ...] = (
     *dense.SPECS,
     *io.SPECS,
     *merge.SPECS,
+    *attention.SPECS,
     *normalization.SPECS,
     *pooling.SPECS,
     *preprocessing.SPECS,
@@ -32,4 +35,5 @@ ALL_SPECS: tuple[LayerSpec, ...] = (
     *recurrent.SPECS,
     *regularization.SPECS,
     *reshape.SPECS,
+    *spatial.SPECS,
 )

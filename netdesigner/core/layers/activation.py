@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from netdesigner.core.errors import LayerError
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
-from netdesigner.core.shapes import normalize_axis
+from netdesigner.core.shapes import fmt, normalize_axis, prod
 from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
+from netdesigner.core.why import label
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
@@ -115,5 +117,47 @@ SPECS.append(
         rule=same_shape,
         keras_class="ELU",
         key_params=("alpha",),
+    )
+)
+
+
+def _prelu(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    (x,) = inputs
+    slopes = list(x[1:])
+    for axis in p["shared_axes"] or ():
+        slopes[normalize_axis("PReLU", axis, len(x)) - 1] = 1
+    if None in slopes:
+        raise LayerError(
+            f"PReLU learns one slope per value, but its input {fmt(x)} has an axis of unknown size",
+            "share the slope along that axis (add it to shared_axes), or give the Input a fixed size",
+            code="unknown_dim",
+        )
+    return Outcome(x, label(prod(slopes) or 0, "slopes"), 0, prod(x[1:]))
+
+
+SPECS.append(
+    LayerSpec(
+        type="PReLU",
+        category="Activation",
+        summary="leaky ReLU whose negative slope is learned",
+        doc="Like LeakyReLU, but the slope for negative values is a weight that training adjusts, "
+        "one per value or shared along the axes you list (for images: share it over height and "
+        "width, axes 1 and 2, to learn one slope per channel).",
+        params=(
+            ParamSpec(
+                "shared_axes",
+                ParamKind.INTS,
+                None,
+                "axes along which one slope is shared (1: the first after the batch)",
+                minimum=-32,
+                maximum=32,
+                nullable=True,
+                empty="one slope per value",
+            ),
+            *common.weights("alpha", activity=False),
+        ),
+        rule=_prelu,
+        keras_class="PReLU",
+        key_params=("shared_axes",),
     )
 )

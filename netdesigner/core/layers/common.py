@@ -23,7 +23,22 @@ ACTIVATIONS: tuple[str, ...] = (
     "exponential",
     "mish",
     "log_softmax",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "hard_shrink",
+    "soft_shrink",
+    "tanh_shrink",
+    "celu",
+    "log_sigmoid",
+    "sparse_plus",
+    "sparse_sigmoid",
+    "sparsemax",
+    "squareplus",
 )
+"""Every element-wise function ``keras.activations`` accepts by name. Two of its names are not
+here: ``glu`` halves the last axis (it is not element-wise) and ``threshold`` needs two more
+numbers than a name can give; tests/test_catalog_coverage.py holds this list to Keras's."""
 
 
 def activation(default: str = "linear", required: bool = False) -> ParamSpec:
@@ -111,20 +126,30 @@ def axis(default: int = -1, doc: str = "axis the layer works along (-1: the last
     return ParamSpec("axis", ParamKind.INT, default, doc, minimum=-32, maximum=32)
 
 
+def noise_shape() -> ParamSpec:
+    return ParamSpec(
+        "noise_shape",
+        ParamKind.SHAPE,
+        None,
+        "shape of the drop mask, batch included; size 1 shares one decision along that axis",
+        maximum=1_000_000,
+        nullable=True,
+        empty="one decision per value",
+    )
+
+
+def axes(default: int = -1, doc: str = "axis or list of axes the layer works along (-1: the last)") -> ParamSpec:
+    return ParamSpec("axis", ParamKind.AXES, default, doc, minimum=-32, maximum=32)
+
+
 def rate(doc: str = "fraction of inputs set to zero during training") -> ParamSpec:
     return ParamSpec("rate", ParamKind.FLOAT, 0.5, doc, minimum=0.0, maximum=1.0, required=True)
 
 
-def merge_inputs(minimum: int = 2) -> ParamSpec:
-    return ParamSpec(
-        "inputs",
-        ParamKind.INT,
-        2,
-        "number of incoming connections, merged in port order",
-        minimum=minimum,
-        maximum=64,
-        keras=False,
-    )
+def merge_inputs(
+    minimum: int = 2, maximum: int = 64, doc: str = "number of incoming connections, merged in port order"
+) -> ParamSpec:
+    return ParamSpec("inputs", ParamKind.INT, 2, doc, minimum=minimum, maximum=maximum, keras=False)
 
 
 def keepdims() -> ParamSpec:

@@ -101,96 +101,96 @@ CONV_DOC = (
     "producing one feature map per filter. Convolutions find local patterns (edges, textures, "
     "motifs) wherever they occur, with far fewer weights than a Dense layer."
 )
+CONV_USE = {
+    1: " Use it on sequences (batch, steps, channels); 'causal' padding never looks ahead.",
+    2: " The workhorse of image models: stack it with pooling to see ever larger patterns.",
+    3: " Use it on volumes or video (batch, frames, height, width, channels): its filters see "
+    "motion across frames as well as shapes within them.",
+}
+WHAT = {1: "sequences or signals", 2: "images", 3: "volumes or video clips"}
 
-SPECS.append(
-    LayerSpec(
-        type="Conv1D",
-        category="Convolution",
-        summary="1-D convolution over sequences or signals",
-        doc=CONV_DOC.format(n="1-D")
-        + " Use it on sequences (batch, steps, channels); 'causal' padding never looks ahead.",
-        params=_conv_params(1, causal=True),
-        rule=_conv_rule("Conv1D", 1),
-        keras_class="Conv1D",
-        key_params=("filters", "kernel_size", "strides", "padding", "activation"),
+for _rank, _use in CONV_USE.items():
+    _type = f"Conv{_rank}D"
+    SPECS.append(
+        LayerSpec(
+            type=_type,
+            category="Convolution",
+            summary=f"{_rank}-D convolution over {WHAT[_rank]}",
+            doc=CONV_DOC.format(n=f"{_rank}-D") + _use,
+            params=_conv_params(_rank, causal=_rank == 1),
+            rule=_conv_rule(_type, _rank),
+            keras_class=_type,
+            key_params=("filters", "kernel_size", "strides", "padding", "activation"),
+        )
     )
-)
-
-SPECS.append(
-    LayerSpec(
-        type="Conv2D",
-        category="Convolution",
-        summary="2-D convolution over images",
-        doc=CONV_DOC.format(n="2-D")
-        + " The workhorse of image models: stack it with pooling to see ever larger patterns.",
-        params=_conv_params(2),
-        rule=_conv_rule("Conv2D", 2),
-        keras_class="Conv2D",
-        key_params=("filters", "kernel_size", "strides", "padding", "activation"),
-    )
-)
 
 
-def _conv_transpose_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
-    layer = "Conv2DTranspose"
-    (x,) = inputs
-    require_rank(layer, x, 4)
-    cin = require_known_last(layer, x)
-    k, s, d, op = p["kernel_size"], p["strides"], p["dilation_rate"], p["output_padding"]
-    _check_strides_dilation(layer, s, d)
-    if op is not None:
-        for i in range(2):
-            if op[i] >= s[i]:
-                raise LayerError(
-                    f"{layer} needs output_padding smaller than strides, but gets "
-                    f"output_padding {tuple(op)} with strides {tuple(s)}",
-                    "lower output_padding or leave it empty",
-                    code="param",
-                )
-    out = tuple(
-        deconv_length(x[i + 1], k[i], s[i], p["padding"], None if op is None else op[i], d[i]) for i in range(2)
-    )
-    require_positive_output(layer, x, out, "use a smaller kernel or padding='valid'")
-    f = p["filters"]
-    taps = math.prod(k) * cin
-    n = prod(x[1:3])
-    params = label(taps * f, "weights") + label(f if p["use_bias"] else 0, "biases")
-    return Outcome((x[0], *out, f), params, 0, None if n is None else n * taps * f)
+def _conv_transpose_rule(layer: str, rank: int):
+    def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+        (x,) = inputs
+        require_rank(layer, x, rank + 2)
+        cin = require_known_last(layer, x)
+        k, s, d, op = p["kernel_size"], p["strides"], p["dilation_rate"], p["output_padding"]
+        _check_strides_dilation(layer, s, d)
+        if op is not None and any(op[i] >= s[i] for i in range(rank)):
+            raise LayerError(
+                f"{layer} needs output_padding smaller than strides, but gets "
+                f"output_padding {tuple(op)} with strides {tuple(s)}",
+                "lower output_padding or leave it empty",
+                code="param",
+            )
+        out = tuple(
+            deconv_length(x[i + 1], k[i], s[i], p["padding"], None if op is None else op[i], d[i]) for i in range(rank)
+        )
+        require_positive_output(layer, x, out, "use a smaller kernel or padding='valid'")
+        f = p["filters"]
+        taps = math.prod(k) * cin
+        n = prod(x[1 : rank + 1])
+        params = label(taps * f, "weights") + label(f if p["use_bias"] else 0, "biases")
+        return Outcome((x[0], *out, f), params, 0, None if n is None else n * taps * f)
+
+    return rule
 
 
-SPECS.append(
-    LayerSpec(
-        type="Conv2DTranspose",
-        category="Convolution",
-        summary="learned upsampling: a convolution run backwards",
-        doc="Spreads each input pixel over a window of learned weights, so strides enlarge the "
-        "image instead of shrinking it. Used in decoders, autoencoders and segmentation models to "
-        "grow feature maps back to image size.",
-        params=(
-            common.filters(),
-            common.kernel_size(2),
-            common.strides(2),
-            common.padding(),
-            ParamSpec(
-                "output_padding",
-                ParamKind.INTS,
-                None,
-                "extra rows/columns added on one side of the output",
-                minimum=0,
-                maximum=1024,
-                length=2,
-                nullable=True,
-            ),
-            common.dilation_rate(2),
-            common.activation(),
-            common.use_bias(),
-            *common.weights("kernel", "bias"),
+def _conv_transpose_params(rank: int) -> tuple[ParamSpec, ...]:
+    return (
+        common.filters(),
+        common.kernel_size(rank),
+        common.strides(rank),
+        common.padding(),
+        ParamSpec(
+            "output_padding",
+            ParamKind.INTS,
+            None,
+            "extra steps added on one side of the output, per axis",
+            minimum=0,
+            maximum=1024,
+            length=rank,
+            nullable=True,
         ),
-        rule=_conv_transpose_rule,
-        keras_class="Conv2DTranspose",
-        key_params=("filters", "kernel_size", "strides", "padding", "activation"),
+        common.dilation_rate(rank),
+        common.activation(),
+        common.use_bias(),
+        *common.weights("kernel", "bias"),
     )
-)
+
+
+for _rank in (1, 2, 3):
+    _type = f"Conv{_rank}DTranspose"
+    SPECS.append(
+        LayerSpec(
+            type=_type,
+            category="Convolution",
+            summary=f"learned upsampling of {WHAT[_rank]}: a convolution run backwards",
+            doc="Spreads each input value over a window of learned weights, so strides enlarge the "
+            "input instead of shrinking it. Used in decoders, autoencoders and segmentation models to "
+            "grow feature maps back to full size.",
+            params=_conv_transpose_params(_rank),
+            rule=_conv_transpose_rule(_type, _rank),
+            keras_class=_type,
+            key_params=("filters", "kernel_size", "strides", "padding", "activation"),
+        )
+    )
 
 
 def _depth_multiplier() -> ParamSpec:
@@ -204,83 +204,90 @@ def _depth_multiplier() -> ParamSpec:
     )
 
 
-def _depthwise_params(*weights: str) -> tuple[ParamSpec, ...]:
-    """Parameters shared by DepthwiseConv2D and SeparableConv2D (which adds filters); ``weights``
-    names the layer's weights for its Keras options."""
+def _depthwise_params(rank: int, *weights: str) -> tuple[ParamSpec, ...]:
+    """Parameters shared by the depthwise and separable convolutions (which add filters);
+    ``weights`` names the layer's weights for its Keras options."""
     return (
-        common.kernel_size(2),
-        common.strides(2),
+        common.kernel_size(rank),
+        common.strides(rank),
         common.padding(),
         _depth_multiplier(),
-        common.dilation_rate(2),
+        common.dilation_rate(rank),
         common.activation(),
         common.use_bias(),
         *common.weights(*weights),
     )
 
 
-def _depthwise_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
-    layer = "DepthwiseConv2D"
-    (x,) = inputs
-    require_rank(layer, x, 4)
-    cin = require_known_last(layer, x)
-    out = _spatial(layer, x, p, 2)
-    channels = cin * p["depth_multiplier"]
-    taps = math.prod(p["kernel_size"])
-    n = prod(out)
-    return Outcome(
-        (x[0], *out, channels),
-        label(taps * channels, "weights") + label(channels if p["use_bias"] else 0, "biases"),
-        0,
-        None if n is None else n * taps * channels,
+def _depthwise_rule(layer: str, rank: int):
+    def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+        (x,) = inputs
+        require_rank(layer, x, rank + 2)
+        cin = require_known_last(layer, x)
+        out = _spatial(layer, x, p, rank)
+        channels = cin * p["depth_multiplier"]
+        taps = math.prod(p["kernel_size"])
+        n = prod(out)
+        return Outcome(
+            (x[0], *out, channels),
+            label(taps * channels, "weights") + label(channels if p["use_bias"] else 0, "biases"),
+            0,
+            None if n is None else n * taps * channels,
+        )
+
+    return rule
+
+
+def _separable_rule(layer: str, rank: int):
+    def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+        (x,) = inputs
+        require_rank(layer, x, rank + 2)
+        cin = require_known_last(layer, x)
+        out = _spatial(layer, x, p, rank)
+        mid = cin * p["depth_multiplier"]
+        f = p["filters"]
+        taps = math.prod(p["kernel_size"])
+        n = prod(out)
+        return Outcome(
+            (x[0], *out, f),
+            label(taps * mid, "depthwise weights")
+            + label(mid * f, "pointwise weights")
+            + label(f if p["use_bias"] else 0, "biases"),
+            0,
+            None if n is None else n * (taps * mid + mid * f),
+        )
+
+    return rule
+
+
+for _rank in (1, 2):
+    _type = f"DepthwiseConv{_rank}D"
+    SPECS.append(
+        LayerSpec(
+            type=_type,
+            category="Convolution",
+            summary="one filter per input channel",
+            doc="Filters every channel on its own, without mixing channels. Much cheaper than a "
+            "full convolution; MobileNet pairs it with 1x1 convolutions that do the mixing.",
+            params=_depthwise_params(_rank, "depthwise", "bias"),
+            rule=_depthwise_rule(_type, _rank),
+            keras_class=_type,
+            key_params=("kernel_size", "strides", "padding", "depth_multiplier"),
+        )
     )
 
-
-SPECS.append(
-    LayerSpec(
-        type="DepthwiseConv2D",
-        category="Convolution",
-        summary="one spatial filter per input channel",
-        doc="Filters every channel on its own, without mixing channels. Much cheaper than Conv2D; "
-        "MobileNet pairs it with 1x1 convolutions that do the mixing.",
-        params=_depthwise_params("depthwise", "bias"),
-        rule=_depthwise_rule,
-        keras_class="DepthwiseConv2D",
-        key_params=("kernel_size", "strides", "padding", "depth_multiplier"),
+for _rank in (1, 2):
+    _type = f"SeparableConv{_rank}D"
+    SPECS.append(
+        LayerSpec(
+            type=_type,
+            category="Convolution",
+            summary="depthwise filter then 1x1 mixing, in one layer",
+            doc="A depthwise convolution followed by a 1x1 convolution: nearly the power of a full "
+            "convolution at a fraction of the weights and compute (Xception, MobileNet).",
+            params=(common.filters(), *_depthwise_params(_rank, "depthwise", "pointwise", "bias")),
+            rule=_separable_rule(_type, _rank),
+            keras_class=_type,
+            key_params=("filters", "kernel_size", "strides", "padding", "activation"),
+        )
     )
-)
-
-
-def _separable_rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
-    layer = "SeparableConv2D"
-    (x,) = inputs
-    require_rank(layer, x, 4)
-    cin = require_known_last(layer, x)
-    out = _spatial(layer, x, p, 2)
-    mid = cin * p["depth_multiplier"]
-    f = p["filters"]
-    taps = math.prod(p["kernel_size"])
-    n = prod(out)
-    return Outcome(
-        (x[0], *out, f),
-        label(taps * mid, "depthwise weights")
-        + label(mid * f, "pointwise weights")
-        + label(f if p["use_bias"] else 0, "biases"),
-        0,
-        None if n is None else n * (taps * mid + mid * f),
-    )
-
-
-SPECS.append(
-    LayerSpec(
-        type="SeparableConv2D",
-        category="Convolution",
-        summary="depthwise filter then 1x1 mixing, in one layer",
-        doc="A DepthwiseConv2D followed by a 1x1 convolution: nearly the power of Conv2D at a "
-        "fraction of the weights and compute (Xception, MobileNet).",
-        params=(common.filters(), *_depthwise_params("depthwise", "pointwise", "bias")),
-        rule=_separable_rule,
-        keras_class="SeparableConv2D",
-        key_params=("filters", "kernel_size", "strides", "padding", "activation"),
-    )
-)

@@ -8,7 +8,7 @@ from typing import Any
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import prod, require_known_last, require_min_rank
-from netdesigner.core.spec import LayerSpec, Outcome, Shape
+from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
 from netdesigner.core.why import label
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
@@ -81,5 +81,18 @@ SPECS.append(
         rule=_embedding,
         keras_class="Embedding",
         key_params=("input_dim", "output_dim"),
+    )
+)
+
+SPECS.append(
+    LayerSpec(
+        type="Identity",
+        category="Core",
+        summary="pass the input through unchanged",
+        doc="Outputs exactly its input. A named placeholder: keeps a spot in a model for a layer "
+        "you will choose later, or gives a branch a name of its own.",
+        params=(),
+        rule=same_shape,
+        keras_class="Identity",
     )
 )

@@ -64,13 +64,20 @@ SPECS.append(
 )
 
 
+def axis_list(layer: str, axis: int | tuple[int, ...], rank: int) -> list[int]:
+    """One axis or a list of them, each checked against the input's rank."""
+    return [normalize_axis(layer, a, rank) for a in (axis if isinstance(axis, tuple) else (axis,))]
+
+
 def _layer_norm(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     (x,) = inputs
     learned = int(p["center"]) + int(p["scale"])
-    if not learned:  # no weights, so the axis size may stay unknown
-        normalize_axis("LayerNormalization", p["axis"], len(x))
+    axes = axis_list("LayerNormalization", p["axis"], len(x))
+    if not learned:  # no weights, so the axis sizes may stay unknown
         return Outcome(x, 0, 0, prod(x[1:]))
-    size = _axis_size("LayerNormalization", x, p["axis"])
+    size = 1
+    for axis in axes:
+        size *= _axis_size("LayerNormalization", x, axis)
     return Outcome(x, label(learned * size, "scales and offsets"), 0, prod(x[1:]))
 
 
@@ -82,7 +89,7 @@ SPECS.append(
         doc="Normalizes every sample on its own (not over the batch), then applies a learned "
         "scale and offset. The usual choice in recurrent networks and transformers.",
         params=(
-            common.axis(),
+            common.axes(doc="axis or list of axes normalized together (-1: the features)"),
             common.epsilon(),
             common.center(),
             common.scale(),
@@ -90,5 +97,70 @@ SPECS.append(
         ),
         rule=_layer_norm,
         keras_class="LayerNormalization",
+    )
+)
+
+
+def _unit_norm(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    (x,) = inputs
+    axis_list("UnitNormalization", p["axis"], len(x))
+    return Outcome(x, 0, 0, prod(x[1:]))
+
+
+SPECS.append(
+    LayerSpec(
+        type="UnitNormalization",
+        category="Normalization",
+        summary="scale each sample to length 1",
+        doc="Divides every sample by its Euclidean length along the axis, so it keeps its "
+        "direction and gets length 1. Used before comparing embeddings by cosine similarity.",
+        params=(common.axes(),),
+        rule=_unit_norm,
+        keras_class="UnitNormalization",
+    )
+)
+
+
+def _group_norm(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    (x,) = inputs
+    channels = _axis_size("GroupNormalization", x, p["axis"])
+    groups = channels if p["groups"] == -1 else p["groups"]
+    if groups == 0 or groups > channels or channels % groups:
+        raise LayerError(
+            f"GroupNormalization cannot split {channels} channels into {groups} equal groups",
+            f"choose groups that divides {channels}, or -1 for one group per channel",
+            code="groups",
+        )
+    learned = int(p["center"]) + int(p["scale"])
+    return Outcome(x, label(learned * channels, "scales and offsets"), 0, prod(x[1:]))
+
+
+SPECS.append(
+    LayerSpec(
+        type="GroupNormalization",
+        category="Normalization",
+        summary="normalize groups of channels within each sample",
+        doc="Splits the channels into groups and normalizes each group of each sample on its own, "
+        "then applies a learned scale and offset. Unlike BatchNormalization it does not depend "
+        "on the batch, so it works with tiny batches (1 group: like LayerNormalization; one per "
+        "channel: instance normalization).",
+        params=(
+            ParamSpec(
+                "groups",
+                ParamKind.INT,
+                32,
+                "number of channel groups (-1: one per channel)",
+                minimum=-1,
+                maximum=100_000,
+            ),
+            common.axis(doc="axis of the channels (-1: the last)"),
+            common.epsilon(),
+            common.center(),
+            common.scale(),
+            *common.weights("beta", "gamma", activity=False),
+        ),
+        rule=_group_norm,
+        keras_class="GroupNormalization",
+        key_params=("groups",),
     )
 )

@@ -58,14 +58,17 @@ _WINDOW_DOCS = {
     "Average": "Averages each window: shrinks the map smoothly, keeping the overall level of each feature.",
 }
 
+_WINDOWS = {1: "windows of a sequence", 2: "2-D windows", 3: "3-D windows of volumes or video"}
+_POSITIONS = {1: "steps", 2: "positions", 3: "positions and frames"}
+
 for _kind, _doc in _WINDOW_DOCS.items():
-    for _rank in (1, 2):
+    for _rank, _where in _WINDOWS.items():
         _type = f"{_kind}Pooling{_rank}D"
         SPECS.append(
             LayerSpec(
                 type=_type,
                 category="Pooling",
-                summary=f"{_kind.lower()} over {'windows of a sequence' if _rank == 1 else '2-D windows'}",
+                summary=f"{_kind.lower()} over {_where}",
                 doc=_doc,
                 params=_pool_params(_rank),
                 rule=_pool_rule(_type, _rank),
@@ -92,13 +95,13 @@ _GLOBAL_DOCS = {
 }
 
 for _kind, _doc in _GLOBAL_DOCS.items():
-    for _rank in (1, 2):
+    for _rank, _over in _POSITIONS.items():
         _type = f"Global{_kind}Pooling{_rank}D"
         SPECS.append(
             LayerSpec(
                 type=_type,
                 category="Pooling",
-                summary=f"{_kind.lower()} of each channel over all {'steps' if _rank == 1 else 'positions'}",
+                summary=f"{_kind.lower()} of each channel over all {_over}",
                 doc=_doc,
                 params=(common.keepdims(),),
                 rule=_global_rule(_type, _rank),

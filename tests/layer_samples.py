@@ -23,6 +23,9 @@ RANKS: dict[str, tuple[int, ...]] = {
     "RandomRotation": (4,),
     "RandomZoom": (4,),
     "RandomContrast": (4,),
+    "RandomTranslation": (4,),
+    "Resizing": (4,),
+    "CenterCrop": (4,),
     "RepeatVector": (2,),
     "Dense": (2, 3, 4),
 }
@@ -54,6 +57,8 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "size": (1, 3),
     "output_padding": (0, 2),
     "groups": (1, 4),
+    "height": (1, 12),
+    "width": (1, 12),
 }
 
 

@@ -38,3 +38,13 @@ def find(layer_type: str) -> LayerSpec | None:
 
 def all_specs() -> list[LayerSpec]:
     return list(_REGISTRY.values())
+
+
+def markdown_list() -> str:
+    """The catalog as README lists it: one line per category, its types in palette order (a
+    test holds README's list to it)."""
+    lines = [f"The catalog has {len(_REGISTRY)} layer types:", ""]
+    for category in CATEGORIES:
+        types = [s.type for s in _REGISTRY.values() if s.category == category]
+        lines.append(f"- **{category}** ({len(types)}): {', '.join(types)}")
+    return "\n".join(lines)

@@ -112,6 +112,15 @@ SPECS.extend(
             _fill_mode(),
         ),
         _augmentation(
+            "RandomTranslation",
+            "shift training images at random",
+            "Moves each training image up or down and left or right by a random fraction of its "
+            "size, so the model finds objects wherever they are in the frame.",
+            _fraction("height_factor", 0.1, "largest vertical shift, as a fraction of the height"),
+            _fraction("width_factor", 0.1, "largest horizontal shift, as a fraction of the width"),
+            _fill_mode(),
+        ),
+        _augmentation(
             "RandomContrast",
             "change the contrast of training images at random",
             "Scales each training image's contrast by a random factor between 1 - factor and "

@@ -91,3 +91,61 @@ SPECS.append(
         adapts=True,
     )
 )
+
+
+def _side(name: str) -> ParamSpec:
+    return ParamSpec(name, ParamKind.INT, 224, f"{name} of the output images", minimum=1, maximum=100_000, required=True)
+
+
+def _resized(layer: str):
+    def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+        (x,) = inputs
+        if len(x) != 4:
+            raise LayerError(
+                f"{layer} changes the size of images and expects (batch, height, width, channels), but gets {fmt(x)}",
+                "put it right after an image Input (height, width, channels)",
+                code="image",
+            )
+        return Outcome((x[0], p["height"], p["width"], x[3]))
+
+    return rule
+
+
+SPECS.append(
+    LayerSpec(
+        type="Resizing",
+        category="Preprocessing",
+        summary="resize images to a fixed size",
+        doc="Scales every image to height × width inside the model, so images of any size can be "
+        "fed to it, e.g. to the size a pretrained backbone expects.",
+        params=(
+            _side("height"),
+            _side("width"),
+            ParamSpec(
+                "interpolation",
+                ParamKind.CHOICE,
+                "bilinear",
+                "how new pixels are computed",
+                choices=("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"),
+            ),
+            ParamSpec("crop_to_aspect_ratio", ParamKind.BOOL, False, "crop instead of stretching to keep the aspect"),
+        ),
+        rule=_resized("Resizing"),
+        keras_class="Resizing",
+        key_params=("height", "width"),
+    )
+)
+
+SPECS.append(
+    LayerSpec(
+        type="CenterCrop",
+        category="Preprocessing",
+        summary="cut the centre out of images",
+        doc="Keeps the central height × width part of every image (an image smaller than that is "
+        "resized first), e.g. to drop the borders of photos.",
+        params=(_side("height"), _side("width")),
+        rule=_resized("CenterCrop"),
+        keras_class="CenterCrop",
+        key_params=("height", "width"),
+    )
+)

@@ -27,6 +27,7 @@ from netdesigner.core.spec import Role
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
 MODEL_CLASSES = ("Functional", "Model", "Sequential")
+KERAS_LAYERS = "keras.layers"  # the module a .keras file names for every built-in layer
 # Keras layer class -> our type, for every catalog entry backed by a Keras layer.
 _BY_KERAS_CLASS = {s.keras_class: s for s in catalog.all_specs() if s.keras_class and s.role is Role.LAYER}
 
@@ -90,6 +91,23 @@ class _LayerCall:
     class_name: str
     config: dict[str, Any]
     sources: list[str] = field(default_factory=list)
+    module: str | None = KERAS_LAYERS  # None for a class registered by the model's own code
+    registered: str | None = None  # Keras's registered name: "package>Class" for a custom class
+
+    @classmethod
+    def of(cls, layer: dict[str, Any], name: str, config: dict[str, Any], sources: list[str]) -> _LayerCall:
+        """A call of ``layer``, a config entry; entries written before Keras 3 name no module
+        and are Keras's own."""
+        module = layer.get("module", KERAS_LAYERS)
+        registered = layer.get("registered_name")
+        return cls(
+            name,
+            str(layer.get("class_name")),
+            config,
+            sources,
+            module if isinstance(module, str) else None,
+            registered if isinstance(registered, str) else None,
+        )
 
 
 def config_to_document(model: dict[str, Any]) -> Document:
@@ -104,13 +122,11 @@ def _config_to_document(model: dict[str, Any]) -> Document:
     body = model.get("config")
     if not isinstance(body, dict) or not isinstance(body.get("layers"), list):
         raise ModelImportError("the model config has no list of layers")
-    problems: list[str] = []
+    problems: list[str] = []  # every problem found, reported together at the end
     if model["class_name"] == "Sequential":
         calls, outputs = _sequential_calls(body, problems)
     else:
         calls, outputs = _functional_calls(body, problems)
-    if problems:
-        raise ModelImportError("this model cannot be imported:", problems)
     graph = Graph()
     ids: dict[str, str] = {}
     notes: list[str] = []
@@ -125,7 +141,7 @@ def _config_to_document(model: dict[str, Any]) -> Document:
         for port, source in enumerate(call.sources):
             if source in ids:
                 graph.connect(ids[source], node.id, port)
-    if problems:
+    if problems or not calls:
         raise ModelImportError("this model cannot be imported:", problems)
     settings, compiled = read_compile_config(model.get("compile_config"), outputs, notes)
     for output, head in zip(outputs, compiled, strict=True):
@@ -149,7 +165,7 @@ def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_
         config: dict[str, Any] = found if isinstance(found, dict) else {}
         name = config.get("name") or layer.get("name") or f"layer_{len(calls)}"
         sources = [calls[-1].name] if calls else []
-        calls.append(_LayerCall(str(name), str(layer.get("class_name")), config, sources))
+        calls.append(_LayerCall.of(layer, str(name), config, sources))
     return calls, [calls[-1].name]
 
 
@@ -167,7 +183,6 @@ def _functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_
             continue
         if len(inbound) > 1:
             problems.append(f"{name} ({class_name}) is shared: it is called {len(inbound)} times")
-            continue
         sources: list[str] = []
         if inbound:
             for history in _histories(inbound[0]):
@@ -177,7 +192,7 @@ def _functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_
                         f"{name} uses output {tensor_index + 1} of {layer_name}, but layers have one output"
                     )
                 sources.append(str(layer_name))
-        calls.append(_LayerCall(name, class_name, layer.get("config") or {}, sources))
+        calls.append(_LayerCall.of(layer, name, layer.get("config") or {}, sources))
     outputs = _ref_names(body.get("output_layers"))
     if not outputs:
         problems.append("the model config names no output layers")
@@ -242,9 +257,9 @@ def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[s
         return _checked_add(
             graph, "Input", name, {"shape": shape[1:], "dtype": dtype if isinstance(dtype, str) else "float32"}
         )
-    spec = _BY_KERAS_CLASS.get(call.class_name)
+    spec = _BY_KERAS_CLASS.get(call.class_name) if call.module == KERAS_LAYERS else None
     if spec is None:
-        raise ModelImportError(f"{call.name}: layer class {call.class_name} is not in netdesigner's catalog")
+        raise ModelImportError(unknown_class(call))
     params: dict[str, Any] = spec.params_from_keras(call.config)
     if spec.variadic:
         params["inputs"] = len(call.sources)
@@ -267,6 +282,18 @@ def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[s
             ],
         )
     return node
+
+
+def unknown_class(call: _LayerCall) -> str:
+    """Why a layer's class cannot be imported, in one line that names it."""
+    if call.module is None or not call.module.startswith("keras") or call.registered not in (None, call.class_name):
+        return (
+            f"custom layer `{call.class_name}` ({call.name}) is defined in the model's Python code; "
+            "netdesigner runs no code from files — replace it with catalog layers"
+        )
+    if call.module != KERAS_LAYERS:
+        return f"{call.name}: the operation {call.class_name} ({call.module}) has no netdesigner node yet"
+    return f"{call.name}: layer class {call.class_name} is not in netdesigner's catalog"
 
 
 def _checked_add(graph: Graph, layer_type: str, name: str, params: dict[str, Any]):

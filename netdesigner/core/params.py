@@ -186,11 +186,9 @@ class ParamSpec:
                     f"{self.name} cannot set {key!r}",
                     "this layer's options are " + ", ".join(self.choices),
                 )
-            if not _is_config_data(item, depth=0):
-                raise ParamError(
-                    self.name,
-                    f"{self.name}.{key} must be Keras config data (text, numbers, objects naming Keras classes)",
-                )
+            problem = config_data_problem(item)
+            if problem:
+                raise ParamError(self.name, f"{self.name}.{key} cannot be kept: {problem}")
         return dict(value)
 
 
@@ -202,23 +200,40 @@ def _as_float(value: int | float) -> float | None:
         return None
 
 
-def _is_config_data(value: Any, depth: int) -> bool:
-    """Plain JSON data of bounded size whose objects name only Keras's own modules, so that
-    Keras's deserializer never imports anything else."""
+MAX_CONSTANT_VALUES = 65_536  # numbers a Constant initializer may hold (a bias of that many units)
+
+
+def config_data_problem(value: Any, depth: int = 0) -> str | None:
+    """Why ``value`` is not plain Keras config data of bounded size, or None. Objects must name
+    Keras's own classes in Keras's own modules, so that Keras's deserializer never imports
+    anything else and never resolves a custom class to a built-in of the same name."""
     if depth > 8:
-        return False
+        return "it nests deeper than 8 levels"
     if value is None or isinstance(value, (str, bool, int)):
-        return True
+        return None
     if isinstance(value, float):
-        return math.isfinite(value)
+        return None if math.isfinite(value) else f"it holds {value}, which is not a finite number"
     if isinstance(value, list):
-        return len(value) <= 64 and all(_is_config_data(v, depth + 1) for v in value)
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            if len(value) > MAX_CONSTANT_VALUES:
+                return f"it holds {len(value):,} numbers; netdesigner keeps constants of up to {MAX_CONSTANT_VALUES:,}"
+        elif len(value) > 64:
+            return f"it holds a list of {len(value)} items (at most 64)"
+        return next(filter(None, (config_data_problem(v, depth + 1) for v in value)), None)
     if isinstance(value, dict):
-        module = value.get("module")
-        if module is not None and (not isinstance(module, str) or module.split(".")[0] != "keras"):
-            return False
-        return len(value) <= 64 and all(isinstance(k, str) and _is_config_data(v, depth + 1) for k, v in value.items())
-    return False
+        if len(value) > 64 or not all(isinstance(k, str) for k in value):
+            return "it is an object with more than 64 entries or keys that are not text"
+        if "class_name" in value:
+            module, registered, name = value.get("module"), value.get("registered_name"), value["class_name"]
+            if registered not in (None, name):
+                return (
+                    f"`{registered}` is a custom class defined in the model's Python code; "
+                    "netdesigner runs no code from files — use one of Keras's own"
+                )
+            if not isinstance(module, str) or module.split(".")[0] != "keras":
+                return f"it names `{module}.{name}`, which is not one of Keras's own classes (netdesigner runs no code)"
+        return next(filter(None, (config_data_problem(v, depth + 1) for v in value.values())), None)
+    return f"it holds {type(value).__name__} data"
 
 
 def _num(number: float) -> str:

@@ -94,7 +94,7 @@ SPECS.append(
 
 
 def _side(name: str) -> ParamSpec:
-    return ParamSpec(name, ParamKind.INT, 224, f"{name} of the output images", minimum=1, maximum=100_000, required=True)
+    return ParamSpec(name, ParamKind.INT, 224, f"{name} of the output images", minimum=1, maximum=65_536, required=True)
 
 
 def _resized(layer: str):

@@ -63,7 +63,18 @@ def video_classifier() -> keras.Model:
     return keras.Model(clip, layers.Dense(3, activation="softmax", name="out")(x))
 
 
+def text_cnn() -> keras.Model:
+    """keras.io's text classification from scratch: token ids of any length, strided Conv1D."""
+    tokens = keras.Input((None,), dtype="int32", name="tokens")
+    x = layers.Embedding(100, 8, name="embed")(tokens)
+    for i in range(3):
+        x = layers.Conv1D(8, 5, strides=2, activation="relu", name=f"conv{i}")(x)
+    x = layers.GlobalMaxPooling1D(name="pool")(x)
+    return keras.Model(tokens, layers.Dense(1, activation="sigmoid", name="out")(x))
+
+
 MODELS: dict[str, Callable[[], keras.Model]] = {
+    "text_cnn": text_cnn,
     "transformer_block": transformer_block,
     "query_value_attention": query_value_attention,
     "video_classifier": video_classifier,
@@ -107,6 +118,17 @@ def test_imported_models_train_one_epoch_in_the_cli_and_their_scripts(tmp_path: 
     assert result.returncode == 0, result.stderr[-3000:]
     for script in scripts:
         assert json.loads((Path(script.replace(".py", "")) / "history.json").read_text())["loss"]
+
+
+def test_stand_in_data_is_long_enough_for_strided_convolutions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three stride-2 convolutions of width 5 need 29 steps: 8 is too short, 32 is the length."""
+    _, doc = imported("text_cnn", tmp_path)
+    save(doc, tmp_path / "g.json")
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "g.json")]) == 0
+    assert "sizes left open (None) get 32 steps in stand-in data" in capsys.readouterr().out
 
 
 def test_every_problem_is_reported_in_one_pass(tmp_path: Path) -> None:

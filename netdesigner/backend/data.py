@@ -41,7 +41,7 @@ from netdesigner.core.compile_options import losses_expecting
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
-from netdesigner.core.stand_in import concrete, id_limit
+from netdesigner.core.stand_in import concrete, id_limit, stand_in_shapes
 
 CLASS_LOSSES = losses_expecting("one_hot", "class_index")
 BINARY_LOSSES = losses_expecting("binary")
@@ -120,10 +120,10 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
         raise DataError(f"the synthetic data's seed must be a whole number from 0 to 2**32-1, not {seed!r:.40}")
     rng = np.random.default_rng(seed)
-    result = infer(graph)
+    size, result = stand_in_shapes(graph)
     inputs, signal = [], np.zeros(samples)
     for node in graph.inputs():
-        shape = concrete(node.params["shape"])
+        shape = concrete(node.params["shape"], size)
         if node.params["dtype"].startswith("int"):
             high = id_limit(graph, node)
             array = rng.integers(0, high, size=(samples, *shape))

@@ -13,7 +13,7 @@ from netdesigner.core.compile_options import LOSS_TARGETS
 from netdesigner.core.fileformat import Document
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult
-from netdesigner.core.stand_in import concrete, id_limit
+from netdesigner.core.stand_in import concrete, id_limit, stand_in_shapes
 
 
 def data_section(doc: Document, result: InferenceResult, names: Namespace) -> str:
@@ -95,7 +95,7 @@ def data_section(doc: Document, result: InferenceResult, names: Namespace) -> st
         f"{INDENT}return [a[order] for a in x], [a[order] for a in y]",
         "",
         "",
-        *_stand_in(graph, result, names),
+        *_stand_in(graph, names),
     ]
     return "\n".join(lines)
 
@@ -195,7 +195,7 @@ def _images(shape: tuple[int | None, ...]) -> list[str]:
     ]
 
 
-def _stand_in(graph: Graph, result: InferenceResult, names: Namespace) -> list[str]:
+def _stand_in(graph: Graph, names: Namespace) -> list[str]:
     lines = [
         "def stand_in_data(samples):",
         f'{INDENT}"""RANDOM STAND-IN DATA with the model\'s shapes, for when no data is given:',
@@ -203,9 +203,10 @@ def _stand_in(graph: Graph, result: InferenceResult, names: Namespace) -> list[s
         f"{INDENT}rng = np.random.default_rng(0)",
     ]
     xs, ys = [], []
+    size, result = stand_in_shapes(graph)
     for node in graph.inputs():
         var = names.name(f"data:{node.id}", f"{node.name}_data")
-        shape = _sample_shape(node.params["shape"])
+        shape = _sample_shape(concrete(node.params["shape"], size))
         if node.params["dtype"].startswith("int"):
             expr = f"rng.integers(0, {id_limit(graph, node)}, size={shape})"
         else:

@@ -20,6 +20,7 @@ from netdesigner.cli.model import add_model_commands, cmd_evaluate, cmd_predict
 from netdesigner.cli.train import add_train_command, cmd_train
 from netdesigner.core.fileformat import save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
+from netdesigner.core.stand_in import has_open_sizes, stand_in_size
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -31,6 +32,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json()))
     else:
         print(summary_table(report))
+        stand_in = stand_in_size(doc.graph) if report.valid and has_open_sizes(doc.graph) else None
+        if stand_in is not None:
+            print(f"\nsizes left open (None) get {stand_in} steps in stand-in data, the fewest every layer accepts")
         for title, mark, issues in (("problem", "✗", report.errors), ("warning", "!", report.warnings)):
             if issues:
                 print(f"\n{len(issues)} {title}{'s' if len(issues) > 1 else ''}:")

@@ -4,14 +4,47 @@ synthetic data source, so both make arrays the model accepts."""
 from __future__ import annotations
 
 from netdesigner.core.graph import Graph, Node
+from netdesigner.core.inference import InferenceResult, infer
 
-UNKNOWN_SIZE = 8  # the length given to a dimension the model leaves open (e.g. sequence steps)
+UNKNOWN_SIZE = 8  # the shortest length given to a dimension the model leaves open (sequence steps)
+LONGEST = 4096
 DEFAULT_ID_LIMIT = 10
 
 
-def concrete(dims: tuple[int | None, ...]) -> tuple[int, ...]:
-    """A shape with every unknown size replaced by ``UNKNOWN_SIZE``."""
-    return tuple(UNKNOWN_SIZE if d is None else d for d in dims)
+def concrete(dims: tuple[int | None, ...], size: int = UNKNOWN_SIZE) -> tuple[int, ...]:
+    """A shape with every unknown size replaced by ``size``."""
+    return tuple(size if d is None else d for d in dims)
+
+
+def has_open_sizes(graph: Graph) -> bool:
+    return any(None in node.params["shape"] for node in graph.inputs())
+
+
+def with_size(graph: Graph, size: int) -> Graph:
+    """A copy of ``graph`` whose Inputs have every unknown size set to ``size``."""
+    copy = Graph()
+    for node in graph.nodes.values():
+        params = {**node.params, "shape": concrete(node.params["shape"], size)} if node.is_input else node.params
+        copy.insert(Node(node.id, node.type, node.name, dict(params), node.position))
+    for edge in graph.edges:
+        copy.connect(edge.source, edge.target, edge.port)
+    return copy
+
+
+def stand_in_size(graph: Graph) -> int:
+    """The length stand-in data gives the sizes a model leaves open: the shortest power of two
+    from ``UNKNOWN_SIZE`` up at which every layer still works (strided convolutions and pooling
+    shrink a sequence, so a text CNN needs more than 8 steps)."""
+    size = UNKNOWN_SIZE
+    while has_open_sizes(graph) and size < LONGEST and infer(with_size(graph, size)).errors():
+        size *= 2
+    return size
+
+
+def stand_in_shapes(graph: Graph) -> tuple[int, InferenceResult]:
+    """The stand-in length and the shapes every node has on stand-in data of that length."""
+    size = stand_in_size(graph)
+    return size, infer(with_size(graph, size))
 
 
 def id_limit(graph: Graph, node: Node) -> int:

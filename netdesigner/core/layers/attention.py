@@ -2,7 +2,8 @@
 additive score, the Transformer's multi-head attention), and Dot, which compares two tensors.
 
 Keras checks few of these shapes when the model is built (it only fails when data flows), so
-these rules are stricter: a query and key that cannot be compared are refused at once.
+these rules are stricter: a query and key that cannot be compared are refused at once. Their
+multiply-adds are not counted yet (None: shown as unknown, never as a wrong number).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _attention(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             "Attention", "query and key features", query, key, "give query and key the same number of features"
         )
     weights = int(p["use_scale"]) + int(p["score_mode"] == "concat")
-    return Outcome((*query[:-1], value[-1]), label(weights, "scales"))
+    return Outcome((*query[:-1], value[-1]), label(weights, "scales"), 0, None)
 
 
 def _additive(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -70,7 +71,7 @@ def _additive(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             "AdditiveAttention", "query and key features", query, key, "give query and key the same number of features"
         )
     scale = require_known_last("AdditiveAttention", query, "features") if p["use_scale"] else 0
-    return Outcome((*query[:-1], value[-1]), label(scale, "scales"))
+    return Outcome((*query[:-1], value[-1]), label(scale, "scales"), 0, None)
 
 
 def _ports() -> ParamSpec:
@@ -172,7 +173,7 @@ def _multi_head(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         + label(heads * vd * (q_in + bias) if p["use_gate"] else 0, "gate")
         + label(heads * vd * (prod(out) or 0) + bias * (prod(out) or 0), "output projection")
     )
-    return Outcome((*query[:-1], *out), weights)
+    return Outcome((*query[:-1], *out), weights, 0, None)
 
 
 SPECS.append(

@@ -44,6 +44,18 @@ def _spatial(layer: str, x: Shape, p: Mapping[str, Any], rank: int) -> tuple[int
     return out
 
 
+def _filtered(x: Shape, out: Sequence[int | None], channels: int, taps: int, use_bias: bool) -> Outcome:
+    """A sliding filter's outcome: ``channels`` output maps of ``taps`` weights each (plus a
+    bias each), applied at every output position."""
+    n = prod(out)
+    return Outcome(
+        (x[0], *out, channels),
+        label(taps * channels, "weights") + label(channels if use_bias else 0, "biases"),
+        0,
+        None if n is None else n * taps * channels,
+    )
+
+
 def _conv_rule(layer: str, rank: int):
     def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         (x,) = inputs
@@ -63,14 +75,7 @@ def _conv_rule(layer: str, rank: int):
                 code="groups",
             )
         out = _spatial(layer, x, p, rank)
-        taps = prod(p["kernel_size"]) * (cin // groups)
-        n = prod(out)
-        return Outcome(
-            (x[0], *out, f),
-            label(taps * f, "weights") + label(f if p["use_bias"] else 0, "biases"),
-            0,
-            None if n is None else n * taps * f,
-        )
+        return _filtered(x, out, f, math.prod(p["kernel_size"]) * (cin // groups), p["use_bias"])
 
     return rule
 
@@ -225,15 +230,7 @@ def _depthwise_rule(layer: str, rank: int):
         require_rank(layer, x, rank + 2)
         cin = require_known_last(layer, x)
         out = _spatial(layer, x, p, rank)
-        channels = cin * p["depth_multiplier"]
-        taps = math.prod(p["kernel_size"])
-        n = prod(out)
-        return Outcome(
-            (x[0], *out, channels),
-            label(taps * channels, "weights") + label(channels if p["use_bias"] else 0, "biases"),
-            0,
-            None if n is None else n * taps * channels,
-        )
+        return _filtered(x, out, cin * p["depth_multiplier"], math.prod(p["kernel_size"]), p["use_bias"])
 
     return rule
 

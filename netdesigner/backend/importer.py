@@ -22,6 +22,7 @@ from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, check_text
 from netdesigner.core.graph import NAME_RULE, Graph, check_name
 from netdesigner.core.layout import apply_layout
+from netdesigner.core.params import is_keras_module
 from netdesigner.core.settings import TrainingSettings
 from netdesigner.core.spec import Role
 
@@ -141,7 +142,7 @@ def _config_to_document(model: dict[str, Any]) -> Document:
         for port, source in enumerate(call.sources):
             if source in ids:
                 graph.connect(ids[source], node.id, port)
-    if problems or not calls:
+    if problems:
         raise ModelImportError("this model cannot be imported:", problems)
     settings, compiled = read_compile_config(model.get("compile_config"), outputs, notes)
     for output, head in zip(outputs, compiled, strict=True):
@@ -286,7 +287,7 @@ def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[s
 
 def unknown_class(call: _LayerCall) -> str:
     """Why a layer's class cannot be imported, in one line that names it."""
-    if call.module is None or not call.module.startswith("keras") or call.registered not in (None, call.class_name):
+    if not is_keras_module(call.module) or call.registered not in (None, call.class_name):
         return (
             f"custom layer `{call.class_name}` ({call.name}) is defined in the model's Python code; "
             "netdesigner runs no code from files — replace it with catalog layers"

@@ -200,6 +200,13 @@ def _as_float(value: int | float) -> float | None:
         return None
 
 
+def is_keras_module(module: object) -> bool:
+    """Whether a config names ``module`` as one of Keras's own (``keras.layers``,
+    ``keras.src.ops.numpy``, ...); a class from any other module, or from none, is the model's
+    own code."""
+    return isinstance(module, str) and module.split(".")[0] == "keras"
+
+
 MAX_CONSTANT_VALUES = 65_536  # numbers a Constant initializer may hold (a bias of that many units)
 
 
@@ -230,7 +237,7 @@ def config_data_problem(value: Any, depth: int = 0) -> str | None:
                     f"`{registered}` is a custom class defined in the model's Python code; "
                     "netdesigner runs no code from files — use one of Keras's own"
                 )
-            if not isinstance(module, str) or module.split(".")[0] != "keras":
+            if not is_keras_module(module):
                 return f"it names `{module}.{name}`, which is not one of Keras's own classes (netdesigner runs no code)"
         return next(filter(None, (config_data_problem(v, depth + 1) for v in value.values())), None)
     return f"it holds {type(value).__name__} data"

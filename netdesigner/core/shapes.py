@@ -54,6 +54,17 @@ def require_rank(layer: str, shape: Shape, rank: int) -> None:
     )
 
 
+def require_image(layer: str, shape: Shape, action: str) -> None:
+    """Image layers (augmentation, resizing) take (batch, height, width, channels) only: Keras
+    builds them on any input symbolically, but anything else fails or is garbled once data flows."""
+    if len(shape) != 4:
+        raise LayerError(
+            f"{layer} {action} and expects (batch, height, width, channels), but gets {fmt(shape)}",
+            "put it right after an image Input (height, width, channels)",
+            code="image",
+        )
+
+
 def require_min_rank(layer: str, shape: Shape, rank: int) -> None:
     if len(shape) < rank:
         raise LayerError(

@@ -78,8 +78,8 @@ class LayerSpec:
     ``inputs`` is the fixed number of input ports; merge layers instead read it from their
     ``inputs`` parameter (``variadic``). ``ports`` names the input ports where their order
     means something (query, value, key); ``call`` says how the layer takes them (by default one
-    tensor, or a list where there are several ports). ``keras_class`` is None for netdesigner's own nodes
-    (the Output head), which mark the graph rather than add a Keras layer.
+    tensor, or a list where there are several ports). ``keras_class`` is None for netdesigner's
+    own nodes (the Output head), which mark the graph rather than add a Keras layer.
     """
 
     type: str

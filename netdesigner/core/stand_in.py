@@ -31,20 +31,21 @@ def with_size(graph: Graph, size: int) -> Graph:
     return copy
 
 
-def stand_in_size(graph: Graph) -> int:
-    """The length stand-in data gives the sizes a model leaves open: the shortest power of two
-    from ``UNKNOWN_SIZE`` up at which every layer still works (strided convolutions and pooling
-    shrink a sequence, so a text CNN needs more than 8 steps)."""
-    size = UNKNOWN_SIZE
-    while has_open_sizes(graph) and size < LONGEST and infer(with_size(graph, size)).errors():
-        size *= 2
-    return size
-
-
 def stand_in_shapes(graph: Graph) -> tuple[int, InferenceResult]:
-    """The stand-in length and the shapes every node has on stand-in data of that length."""
-    size = stand_in_size(graph)
-    return size, infer(with_size(graph, size))
+    """The length stand-in data gives the sizes a model leaves open, and the shapes every node
+    has on data of that length: the shortest power of two from ``UNKNOWN_SIZE`` up at which
+    every layer still works (strided convolutions and pooling shrink a sequence, so a text CNN
+    needs more than 8 steps)."""
+    size = UNKNOWN_SIZE
+    result = infer(with_size(graph, size))
+    while has_open_sizes(graph) and size < LONGEST and result.errors():
+        size *= 2
+        result = infer(with_size(graph, size))
+    return size, result
+
+
+def stand_in_size(graph: Graph) -> int:
+    return stand_in_shapes(graph)[0]
 
 
 def id_limit(graph: Graph, node: Node) -> int:

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
-from netdesigner.core.shapes import fmt
+from netdesigner.core.shapes import require_image
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
@@ -25,12 +24,7 @@ def _image_rule(layer: str):
 
     def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         (x,) = inputs
-        if len(x) != 4:
-            raise LayerError(
-                f"{layer} changes images and expects (batch, height, width, channels), but gets {fmt(x)}",
-                "put it right after an image Input (height, width, channels)",
-                code="image",
-            )
+        require_image(layer, x, "changes images")
         return Outcome(x)
 
     return rule

@@ -7,7 +7,7 @@ from typing import Any
 
 from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind, ParamSpec
-from netdesigner.core.shapes import fmt, normalize_axis, prod
+from netdesigner.core.shapes import fmt, normalize_axis, prod, require_image
 from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
 from netdesigner.core.why import label
 
@@ -100,12 +100,7 @@ def _side(name: str) -> ParamSpec:
 def _resized(layer: str):
     def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         (x,) = inputs
-        if len(x) != 4:
-            raise LayerError(
-                f"{layer} changes the size of images and expects (batch, height, width, channels), but gets {fmt(x)}",
-                "put it right after an image Input (height, width, channels)",
-                code="image",
-            )
+        require_image(layer, x, "changes the size of images")
         return Outcome((x[0], p["height"], p["width"], x[3]))
 
     return rule

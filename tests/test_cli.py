@@ -27,12 +27,13 @@ def test_check_json_contract_on_every_sample(sample_path: Path, capsys: pytest.C
     assert set(report) == {"valid", "total_params", "trainable_params", "non_trainable_params", "errors", "nodes"}
     assert report["valid"] is True and report["errors"] == []
     for node in report["nodes"]:
-        assert set(node) == {"id", "name", "type", "output_shapes", "errors"} | counts
+        assert set(node) == {"id", "name", "type", "output_shapes", "shares", "errors"} | counts
         assert node["output_shapes"] and node["output_shapes"][0][0] is None
         assert node["params"] == node["trainable_params"] + node["non_trainable_params"]
-    assert report["total_params"] == sum(n["params"] for n in report["nodes"])
+    owners = [n for n in report["nodes"] if n["shares"] is None]  # a shared layer counts once
+    assert report["total_params"] == sum(n["params"] for n in owners)
     for key in ("trainable_params", "non_trainable_params"):
-        assert report[key] == sum(n[key] for n in report["nodes"])
+        assert report[key] == sum(n[key] for n in owners)
 
 
 def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:

@@ -97,6 +97,18 @@ class EditSequences(RuleBasedStateMachine):
         except GraphError:
             pass
 
+    @precondition(lambda self: len(self.graph.nodes) >= 2)
+    @rule(data=st.data(), unshare=st.booleans())
+    def share(self, data: st.DataObject, unshare: bool) -> None:
+        node_id = data.draw(st.sampled_from(self.ids()))
+        kin = [n for n in self.ids() if self.graph.nodes[n].type == self.graph.nodes[node_id].type and n != node_id]
+        if not kin:
+            return
+        try:
+            self.document.share(node_id, None if unshare else data.draw(st.sampled_from(kin)))
+        except GraphError:
+            pass
+
     @precondition(lambda self: self.graph.nodes)
     @rule(data=st.data())
     def paste(self, data: st.DataObject) -> None:
@@ -125,6 +137,15 @@ class EditSequences(RuleBasedStateMachine):
         assert self.document.result.infos == fresh.infos
         assert self.document.result.total_params == fresh.total_params
         assert self.document.issues == validate(self.graph, fresh)
+
+    @invariant()
+    def ties_are_sound(self) -> None:
+        """Every shared layer has one owner present, of the same type, and one set of parameters."""
+        for node in self.graph.nodes.values():
+            if node.shares is not None:
+                owner = self.graph.nodes[node.shares]
+                assert owner.shares is None and owner.type == node.type and owner.params == node.params
+                assert node.id in self.graph.sharers(owner.id)
 
 
 def test_live_view_never_goes_stale(qapp) -> None:

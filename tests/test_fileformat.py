@@ -72,7 +72,7 @@ def mutated(change) -> str:
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        (lambda d: d.update(version=VERSION + 1), "newer netdesigner (format version 2)"),
+        (lambda d: d.update(version=VERSION + 1), f"newer netdesigner (format version {VERSION + 1})"),
         (lambda d: d.update(format="something"), "not a netdesigner graph file"),
         (lambda d: d.update(version="1"), "version"),
         (lambda d: d.pop("nodes"), "'nodes' is missing"),

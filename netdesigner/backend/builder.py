@@ -3,7 +3,8 @@ a config: visit nodes in topological order and call each layer once its inputs e
 
 One Keras input per Input node and one output per Output head (both in graph order), layer
 names equal to node names, merge inputs in port order. Only nodes that lead to a head are
-built, and only a graph that validates is built at all.
+built, and only a graph that validates is built at all. Nodes that share a layer call one Keras
+layer, made (with its owner's name) where the first of them is drawn.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from netdesigner.backend.layer_factory import apply_layer, make_input
+from netdesigner.backend.layer_factory import call_node, make_input, make_node_layer
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Graph
 from netdesigner.core.validation import Issue, validate
@@ -97,6 +98,7 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
     inputs = [n.id for n in graph.inputs()]
     needed = graph.ancestors(heads)
     tensors: dict[str, Any] = {}
+    layers: dict[str, Any] = {}  # owner id -> its layer, made at the first call drawn
     for nid in graph.topological_order():
         if nid not in needed:
             continue
@@ -109,8 +111,11 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
         if node.is_head:
             tensors[nid] = arguments[0]
             continue
-        dtype = "float32" if nid in float32_ids else None
-        tensors[nid] = apply_layer(spec, node.params, node.name, arguments, dtype)
+        owner = graph.nodes[node.shares or nid]
+        if owner.id not in layers:
+            dtype = "float32" if float32_ids.intersection(graph.layer_group(nid)) else None
+            layers[owner.id] = make_node_layer(spec, owner.params, owner.name, arguments, dtype)
+        tensors[nid] = call_node(spec, node.params, layers[owner.id], arguments)
     ins = [tensors[nid] for nid in inputs]
     outs = [tensors[nid] for nid in heads]
     model = keras.Model(

@@ -114,12 +114,13 @@ class Section:
 
 def is_chain(graph: Graph) -> bool:
     """One Input, one head, and every node feeding exactly the next: Sequential can express it
-    (but not a backbone, which prepares its pixels before it is called in inference mode)."""
+    (but not a backbone, which prepares its pixels before it is called in inference mode, nor a
+    layer called twice)."""
     inputs = graph.inputs()
     heads = graph.heads()
     if len(inputs) != 1 or len(heads) != 1:
         return False
-    if any(node.spec.builds is not Builds.LAYER for node in graph.nodes.values()):
+    if any(node.spec.builds is not Builds.LAYER or node.shares for node in graph.nodes.values()):
         return False
     return all(len(graph.input_edges(nid)) <= 1 and len(graph.output_edges(nid)) <= 1 for nid in graph.nodes)
 
@@ -280,6 +281,7 @@ def _build_model_head(float32_ids: set[str]) -> list[str]:
 def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32_ids: set[str]) -> str:
     lines = _build_model_head(float32_ids)
     variable: dict[str, str] = {}
+    shared: set[str] = set()  # owners whose layer is already made
     for nid in graph.topological_order():
         node = graph.nodes[nid]
         if node.is_head:
@@ -294,7 +296,16 @@ def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32
             shape = result.infos[graph.input_edges(nid)[0].source].shape
             lines += backbone_lines(node, shape or (), argument, var, names)
             continue
-        lines += render(_layer_call(node, argument, nid in float32_ids), prefix=f"{var} = ")
+        float32 = bool(float32_ids.intersection(graph.layer_group(nid)))
+        if not graph.sharers(nid) and node.shares is None:
+            lines += render(_layer_call(node, argument, float32), prefix=f"{var} = ")
+            continue
+        owner = graph.nodes[node.shares or nid]
+        layer_var = names.name(f"layer {owner.id}", f"{owner.name}_layer")
+        if owner.id not in shared:  # a shared layer is made once, where its first call is drawn
+            shared.add(owner.id)
+            lines += render(_layer_call(owner, float32=float32), prefix=f"{layer_var} = ")
+        lines.append(f"{INDENT}{var} = {layer_var}({argument})")
     inputs = [variable[n.id] for n in graph.inputs()]
     outputs = [variable[source] for source in graph.head_sources()]
     model = Call(

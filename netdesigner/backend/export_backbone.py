@@ -1,6 +1,6 @@
 """The exported code of a Pretrained node: the ``keras.applications`` call, its freezing, the
 family's own ``preprocess_input`` and the call in inference mode, as the builder makes it
-(``layer_factory.apply_layer``) and as Keras's transfer-learning guide writes it."""
+(``layer_factory.call_node``) and as Keras's transfer-learning guide writes it."""
 
 from __future__ import annotations
 

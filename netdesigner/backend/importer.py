@@ -84,19 +84,30 @@ def import_model(path: str | Path) -> Document:
     return config_to_document(read_model_config(path))
 
 
+CallKey = tuple[str, int]  # a layer's name and which of its calls (Keras's node index)
+
+
 @dataclass
 class _LayerCall:
-    """One layer of the config with the names of the layers feeding it, in order."""
+    """One call of a layer of the config with the calls feeding it, in order. A layer called
+    several times (shared) has one call per time, numbered by ``index``."""
 
     name: str
     class_name: str
     config: dict[str, Any]
-    sources: list[str] = field(default_factory=list)
+    sources: list[CallKey] = field(default_factory=list)
     module: str | None = KERAS_LAYERS  # None for a class registered by the model's own code
     registered: str | None = None  # Keras's registered name: "package>Class" for a custom class
+    index: int = 0
+
+    @property
+    def key(self) -> CallKey:
+        return (self.name, self.index)
 
     @classmethod
-    def of(cls, layer: dict[str, Any], name: str, config: dict[str, Any], sources: list[str]) -> _LayerCall:
+    def of(
+        cls, layer: dict[str, Any], name: str, config: dict[str, Any], sources: list[CallKey], index: int = 0
+    ) -> _LayerCall:
         """A call of ``layer``, a config entry; entries written before Keras 3 name no module
         and are Keras's own."""
         module = layer.get("module", KERAS_LAYERS)
@@ -108,6 +119,7 @@ class _LayerCall:
             sources,
             module if isinstance(module, str) else None,
             registered if isinstance(registered, str) else None,
+            index,
         )
 
 
@@ -129,22 +141,24 @@ def _config_to_document(model: dict[str, Any]) -> Document:
     else:
         calls, outputs = _functional_calls(body, problems)
     graph = Graph()
-    ids: dict[str, str] = {}
+    ids: dict[CallKey, str] = {}
     notes: list[str] = []
     names = {call.name for call in calls}
     for call in calls:
+        if call.index:  # another call of a layer: a node sharing the first call's layer
+            if (call.name, 0) in ids:  # (else the layer was refused, and that is reported)
+                ids[call.key] = _add_sharer(graph, call, ids[(call.name, 0)], names)
+            continue
         try:
-            node = _add_node(graph, call, notes, names)
+            ids[call.key] = _add_node(graph, call, notes, names).id
         except ModelImportError as error:
             problems.extend(error.problems or [str(error)])
-            continue
-        ids[call.name] = node.id
-        for port, source in enumerate(call.sources):
-            if source in ids:
-                graph.connect(ids[source], node.id, port)
     if problems:
         raise ModelImportError("this model cannot be imported:", problems)
-    settings, compiled = read_compile_config(model.get("compile_config"), outputs, notes)
+    for call in calls:  # wired once every call exists: a layer's later calls may use later layers
+        for port, source in enumerate(call.sources):
+            graph.connect(ids[source], ids[call.key], port)
+    settings, compiled = read_compile_config(model.get("compile_config"), [name for name, _ in outputs], notes)
     for output, head in zip(outputs, compiled, strict=True):
         _add_head(graph, ids[output], head)
     apply_layout(graph)
@@ -152,7 +166,15 @@ def _config_to_document(model: dict[str, Any]) -> Document:
     return Document(graph, settings or TrainingSettings(), name=title if isinstance(title, str) else "", notes=notes)
 
 
-def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[str]]:
+def _add_sharer(graph: Graph, call: _LayerCall, owner_id: str, originals: set[str]) -> str:
+    """A node for a later call of an imported layer, tied to the node of its first call."""
+    owner = graph.nodes[owner_id]
+    node = graph.add_node(owner.type, graph.legal_free_name(f"{call.name}_{call.index + 1}", originals))
+    graph.share(node.id, owner_id)
+    return node.id
+
+
+def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[CallKey]]:
     layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
     calls: list[_LayerCall] = []
     if not layers or layers[0].get("class_name") != "InputLayer":
@@ -165,12 +187,12 @@ def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_
         found = layer.get("config")
         config: dict[str, Any] = found if isinstance(found, dict) else {}
         name = config.get("name") or layer.get("name") or f"layer_{len(calls)}"
-        sources = [calls[-1].name] if calls else []
+        sources = [calls[-1].key] if calls else []
         calls.append(_LayerCall.of(layer, str(name), config, sources))
-    return calls, [calls[-1].name]
+    return calls, [calls[-1].key]
 
 
-def _functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[str]]:
+def _functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[CallKey]]:
     calls = []
     for layer in body["layers"]:
         if not isinstance(layer, dict):
@@ -182,34 +204,31 @@ def _functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_
         if class_name in MODEL_CLASSES:
             problems.append(f"{name} is a nested {class_name} model: netdesigner imports flat models only")
             continue
-        if len(inbound) > 1:
-            problems.append(f"{name} ({class_name}) is shared: it is called {len(inbound)} times")
-        sources: list[str] = []
-        if inbound:
-            for history in _histories(inbound[0]):
-                layer_name, _node_index, tensor_index = history
+        for index, node in enumerate(inbound or [None]):
+            sources: list[CallKey] = []
+            for layer_name, node_index, tensor_index in _histories(node) if node is not None else ():
                 if tensor_index != 0:
                     problems.append(
                         f"{name} uses output {tensor_index + 1} of {layer_name}, but layers have one output"
                     )
-                sources.append(str(layer_name))
-        calls.append(_LayerCall.of(layer, name, layer.get("config") or {}, sources))
-    outputs = _ref_names(body.get("output_layers"))
+                sources.append((str(layer_name), int(node_index)))
+            calls.append(_LayerCall.of(layer, name, layer.get("config") or {}, sources, index))
+    outputs = _refs(body.get("output_layers"))
     if not outputs:
         problems.append("the model config names no output layers")
     # Model inputs keep the config's input order, which the builder follows through node order.
-    order = {name: i for i, name in enumerate(_ref_names(body.get("input_layers")))}
+    order = {name: i for i, (name, _) in enumerate(_refs(body.get("input_layers")))}
     calls.sort(key=lambda c: (c.class_name != "InputLayer", order.get(c.name, len(order))))
     return calls, outputs
 
 
-def _ref_names(refs: Any) -> list[str]:
-    """Layer names of ``input_layers``/``output_layers``: one [name, node, tensor] or a list of them."""
+def _refs(refs: Any) -> list[CallKey]:
+    """The calls named by ``input_layers``/``output_layers``: one [name, node, tensor] or a list of them."""
     if not isinstance(refs, list) or not refs:
         return []
     if isinstance(refs[0], str):
         refs = [refs]
-    return [str(ref[0]) for ref in refs if isinstance(ref, list) and ref]
+    return [(str(ref[0]), int(ref[1]) if len(ref) > 1 else 0) for ref in refs if isinstance(ref, list) and ref]
 
 
 def _histories(node: Any) -> list[list[Any]]:

@@ -40,23 +40,30 @@ def make_application(spec: LayerSpec, params: Mapping[str, Any], input_shape: tu
     return base
 
 
-def apply_layer(
+def make_node_layer(
     spec: LayerSpec, params: Mapping[str, Any], name: str, arguments: Sequence[Any], dtype: str | None = None
 ) -> Any:
-    """The node's output tensor: its layer called on its input tensors. A backbone first
-    prepares the pixels as its family was trained (``preprocess_input``), then runs in inference
-    mode (``training=False``) so that its BatchNormalization statistics stay as pretrained even
-    while its top is fine-tuned, as Keras's transfer-learning guide does."""
+    """The Keras object a node calls: a layer, or a backbone's network made for its input."""
+    if spec.builds is Builds.APPLICATION:
+        return make_application(spec, params, tuple(arguments[0].shape[1:]), name)
+    return make_layer(spec, params, name, dtype)
+
+
+def call_node(spec: LayerSpec, params: Mapping[str, Any], layer: Any, arguments: Sequence[Any]) -> Any:
+    """The node's output tensor: ``layer`` (``make_node_layer``'s, or a shared one) called on its
+    input tensors. A backbone first prepares the pixels as its family was trained
+    (``preprocess_input``), then runs in inference mode (``training=False``) so that its
+    BatchNormalization statistics stay as pretrained even while its top is fine-tuned, as
+    Keras's transfer-learning guide does."""
     if spec.builds is Builds.APPLICATION:
         import keras
 
         (x,) = arguments
         family = FAMILIES[params["family"]]
-        base = make_application(spec, params, tuple(x.shape[1:]), name)
         if family.preprocessing is not Preprocessing.BUILT_IN:
             x = getattr(keras.applications, family.module).preprocess_input(x)
-        return base(x, training=False)
-    return call_layer(spec, make_layer(spec, params, name, dtype), arguments)
+        return layer(x, training=False)
+    return call_layer(spec, layer, arguments)
 
 
 def call_layer(spec: LayerSpec, layer: Any, arguments: Sequence[Any]) -> Any:

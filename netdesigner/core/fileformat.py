@@ -23,7 +23,7 @@ from netdesigner.core.params import to_json_value
 from netdesigner.core.settings import FIT_PARAMS, TrainingSettings, check_data
 
 FORMAT = "netdesigner-graph"
-VERSION = 1
+VERSION = 2  # 2: nodes may share another node's layer ("shares"); a file without ties is written as 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NODES = 100_000
 MAX_ID_LENGTH = 64
@@ -42,23 +42,26 @@ class Document:
 
 def to_dict(doc: Document) -> dict[str, Any]:
     graph = doc.graph
+    shared = any(n.shares is not None for n in graph.nodes.values())
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION if shared else 1,  # readable by every netdesigner that can draw it
         "name": doc.name,
-        "nodes": [
-            {
-                "id": n.id,
-                "type": n.type,
-                "name": n.name,
-                "params": {k: to_json_value(v) for k, v in n.params.items()},
-                "position": [round(n.position[0], 2), round(n.position[1], 2)],
-            }
-            for n in graph.nodes.values()
-        ],
+        "nodes": [_node_dict(n) for n in graph.nodes.values()],
         "edges": [{"source": e.source, "target": e.target, "port": e.port} for e in graph.edges],
         "training": doc.training.to_dict(),
     }
+
+
+def _node_dict(node: Node) -> dict[str, Any]:
+    """A node's entry; a node sharing another's layer names it instead of repeating its parameters."""
+    entry: dict[str, Any] = {"id": node.id, "type": node.type, "name": node.name}
+    if node.shares is None:
+        entry["params"] = {k: to_json_value(v) for k, v in node.params.items()}
+    else:
+        entry["shares"] = node.shares
+    entry["position"] = [round(node.position[0], 2), round(node.position[1], 2)]
+    return entry
 
 
 def dumps(doc: Document) -> str:
@@ -195,8 +198,13 @@ def from_dict(data: Any, fix_names: bool = False) -> Document:
     if len(nodes) > MAX_NODES:
         raise FormatError(f"{len(nodes)} nodes is more than the {MAX_NODES} a graph may have", "nodes")
     names = {raw["name"] for raw in nodes if isinstance(raw, dict) and isinstance(raw.get("name"), str)}
+    shares: dict[str, tuple[str, str]] = {}  # node id -> (owner id, where)
     for index, raw in enumerate(nodes):
-        graph.insert(_node(raw, f"nodes[{index}]", graph, (notes, names) if fix_names else None))
+        node = _node(raw, f"nodes[{index}]", graph, (notes, names) if fix_names else None)
+        graph.insert(node)
+        if isinstance(raw.get("shares"), str):
+            shares[node.id] = (raw["shares"], f"nodes[{index}] {node.name!r} shares")
+    _ties(graph, shares)
     for index, raw in enumerate(_get(data, "edges", list, [], "edges")):
         _edge(raw, f"edges[{index}]", graph)
     training = _training(_get(data, "training", dict, {}, "training"))
@@ -253,6 +261,10 @@ def _node(raw: Any, where: str, graph: Graph, renames: tuple[list[str], set[str]
         notes.append(f"{name!r} renamed {legal!r}: {NAME_RULE}")
         name = legal
     where = f"{where} {name!r}"
+    if "shares" in raw:
+        _get(raw, "shares", str, None, where)
+        if "params" in raw:
+            raise FormatError("a node that shares another's layer takes its parameters: drop 'params'", where)
     given = _get(raw, "params", dict, {}, where)
     params = spec.defaults()
     for key, value in given.items():
@@ -266,6 +278,19 @@ def _node(raw: Any, where: str, graph: Graph, renames: tuple[list[str], set[str]
     if len(position) != 2 or not all(_is_finite_number(v) for v in position):
         raise FormatError(f"'position' must be two numbers, got {_describe(position)}", where)
     return Node(node_id, layer_type, name, params, (float(position[0]), float(position[1])))
+
+
+def _ties(graph: Graph, shares: dict[str, tuple[str, str]]) -> None:
+    """Tie each sharing node to its owner, which must exist, have the same type and own its layer."""
+    for node_id, (owner, where) in shares.items():
+        if owner not in graph:
+            raise FormatError(f"{owner!r} is not the id of any node", where)
+        if graph.nodes[owner].id in shares:
+            raise FormatError(f"{graph.nodes[owner].name} shares a layer itself: name the layer's owner", where)
+        try:
+            graph.share(node_id, owner)
+        except GraphError as exc:
+            raise FormatError(str(exc), where) from None
 
 
 def _is_finite_number(value: Any) -> bool:

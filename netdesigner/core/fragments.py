@@ -10,12 +10,15 @@ from netdesigner.core.graph import Edge, Graph, Node
 
 
 def copy_fragment(graph: Graph, node_ids: list[str]) -> str:
-    """The selected nodes and the edges among them, as graph-file JSON."""
+    """The selected nodes and the edges among them, as graph-file JSON; nodes sharing a layer
+    stay tied where the layer's owner is copied too (else the copy gets a layer of its own)."""
     keep = set(node_ids)
     part = Graph()
     for node_id in graph.nodes:
         if node_id in keep:
-            part.insert(_clone(graph.nodes[node_id]))
+            node = graph.nodes[node_id]
+            owner = node.shares if node.shares in keep else None
+            part.insert(Node(node.id, node.type, node.name, dict(node.params), node.position, owner))
     for edge in graph.edges:
         if edge.source in keep and edge.target in keep:
             part.connect(edge.source, edge.target, edge.port)
@@ -33,14 +36,13 @@ def paste_fragment(text: str, graph: Graph, offset: tuple[float, float]) -> tupl
     nodes: list[Node] = []
     for node in fragment.nodes.values():
         new_id[node.id] = graph.new_id(reserved=set(new_id.values()))
+    for node in fragment.nodes.values():
         free = node.name not in present and node.name not in names
         name = node.name if free else graph.unique_name(node.name, reserved=names)
         names.add(name)
         x, y = node.position
-        nodes.append(Node(new_id[node.id], node.type, name, dict(node.params), (x + offset[0], y + offset[1])))
+        owner = new_id[node.shares] if node.shares else None
+        moved = (x + offset[0], y + offset[1])
+        nodes.append(Node(new_id[node.id], node.type, name, dict(node.params), moved, owner))
     edges = [Edge(new_id[e.source], new_id[e.target], e.port) for e in fragment.edges]
     return nodes, edges, pasted.notes
-
-
-def _clone(node: Node) -> Node:
-    return Node(node.id, node.type, node.name, dict(node.params), node.position)

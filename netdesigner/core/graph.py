@@ -16,7 +16,7 @@ from typing import Any
 
 from netdesigner.core import catalog
 from netdesigner.core.errors import CycleError, DuplicateNameError, GraphError, ParamError, PortError, quoted
-from netdesigner.core.spec import LayerSpec, Role
+from netdesigner.core.spec import Builds, LayerSpec, Role
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Node:
     name: str
     params: dict[str, Any]
     position: tuple[float, float] = (0.0, 0.0)
+    shares: str | None = None  # the id of the node whose layer (and so weights) this one calls
 
     @property
     def spec(self) -> LayerSpec:
@@ -63,6 +64,7 @@ class EventKind(StrEnum):
     RENAMED = "renamed"
     PARAM_CHANGED = "param_changed"
     MOVED = "moved"
+    SHARED = "shared"
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)
     _inputs: dict[str, dict[int, Edge]] = field(default_factory=dict, repr=False)
     _outputs: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
+    _sharers: dict[str, list[str]] = field(default_factory=dict, repr=False)  # owner id -> sharer ids
     _listeners: list[Listener] = field(default_factory=list, repr=False)
     _order: list[str] | None = field(default=None, repr=False)
     _next_id: int = field(default=1, repr=False)
@@ -191,6 +194,15 @@ class Graph:
                 seen.add(nid)
                 stack.extend(e.source for e in self._inputs[nid].values())
         return seen
+
+    def sharers(self, node_id: str) -> list[str]:
+        """The nodes that call ``node_id``'s layer, in graph order."""
+        return list(self._sharers.get(node_id, ()))
+
+    def layer_group(self, node_id: str) -> list[str]:
+        """Every node calling the same layer as ``node_id``: its owner first, then the sharers."""
+        owner = self.node(node_id).shares or node_id
+        return [owner, *self.sharers(owner)]
 
     def find_path(self, start: str, goal: str) -> list[str] | None:
         """Node ids of a path start -> ... -> goal following edges, or None."""
@@ -275,15 +287,25 @@ class Graph:
         self.nodes[node.id] = node
         self._inputs[node.id] = {}
         self._outputs[node.id] = []
+        if node.shares is not None:
+            self._sharers.setdefault(node.shares, []).append(node.id)
         self._changed(GraphEvent(EventKind.NODE_ADDED, node.id))
 
     def remove_node(self, node_id: str) -> list[Edge]:
         """Delete a node and its connections; returns the removed edges (for undo)."""
         self.node(node_id)
+        heirs = self.sharers(node_id)
+        if heirs:  # the layer stays with the group: its first sharer now owns it
+            self.restore_shares({heir: (heirs[0] if heir != heirs[0] else None) for heir in heirs})
         removed = list(self._inputs[node_id].values()) + list(self._outputs[node_id])
         for edge in removed:
             self._unlink(edge)
-        del self.nodes[node_id], self._inputs[node_id], self._outputs[node_id]
+        node = self.nodes.pop(node_id)
+        if node.shares is not None:
+            self._sharers[node.shares].remove(node_id)
+            if not self._sharers[node.shares]:
+                del self._sharers[node.shares]
+        del self._inputs[node_id], self._outputs[node_id]
         self._changed(GraphEvent(EventKind.NODE_REMOVED, node_id))
         return removed
 
@@ -353,8 +375,60 @@ class Graph:
         coerced = self.check_param(node_id, key, value)
         if node.params.get(key) == coerced and key in node.params:
             return
-        node.params[key] = coerced
-        self._changed(GraphEvent(EventKind.PARAM_CHANGED, node_id, detail=key), structural=False)
+        for member in self.layer_group(node_id):  # one layer: its calls show the same parameters
+            self.nodes[member].params[key] = coerced
+            self._changed(GraphEvent(EventKind.PARAM_CHANGED, member, detail=key), structural=False)
+
+    def check_share(self, node_id: str, owner_id: str | None) -> str | None:
+        """The owner ``node_id`` would share with (a sharer's own owner where ``owner_id`` is
+        one), or ``GraphError`` saying why it cannot; change nothing."""
+        node = self.node(node_id)
+        if owner_id is None:
+            return None
+        owner = self.node(owner_id)
+        owner_id = owner.shares or owner_id
+        owner = self.nodes[owner_id]
+        if owner_id == node_id:
+            raise GraphError(f"{node.name} cannot share weights with itself")
+        if node.spec.role is not Role.LAYER or node.spec.builds is not Builds.LAYER:
+            raise GraphError(f"{node.name} ({node.type}) has no layer that other nodes could call")
+        if owner.type != node.type:
+            raise GraphError(
+                f"{node.name} is a {node.type} and {owner.name} a {owner.type}: "
+                "only layers of one type can share weights"
+            )
+        if self.sharers(node_id):
+            names = ", ".join(self.nodes[n].name for n in self.sharers(node_id))
+            raise GraphError(f"{names} already share {node.name}'s weights", "make them share another layer first")
+        return owner_id
+
+    def share(self, node_id: str, owner_id: str | None) -> None:
+        """Make ``node_id`` call ``owner_id``'s layer (taking its parameters), or, with None,
+        give it a layer of its own (with the same parameters, which it then edits alone)."""
+        owner = self.check_share(node_id, owner_id)
+        node = self.nodes[node_id]
+        if node.shares == owner:
+            return
+        if owner is not None:
+            node.params = dict(self.nodes[owner].params)
+        self._tie(node, owner)
+
+    def _tie(self, node: Node, owner: str | None) -> None:
+        if node.shares is not None:
+            self._sharers[node.shares].remove(node.id)
+            if not self._sharers[node.shares]:
+                del self._sharers[node.shares]
+        node.shares = owner
+        if owner is not None:
+            self._sharers.setdefault(owner, []).append(node.id)
+        self._changed(GraphEvent(EventKind.SHARED, node.id), structural=False)
+
+    def restore_shares(self, shares: Mapping[str, str | None]) -> None:
+        """Put back ties recorded before an edit (undo of a delete that moved a group's layer)."""
+        for node_id, owner in shares.items():
+            node = self.nodes.get(node_id)
+            if node is not None and node.shares != owner:
+                self._tie(node, owner)
 
     def move(self, node_id: str, position: tuple[float, float]) -> None:
         self.node(node_id).position = (float(position[0]), float(position[1]))

@@ -13,11 +13,12 @@ infos). That follows from the graph itself, whatever the edit was.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netdesigner.core.errors import GraphError, LayerError
 from netdesigner.core.graph import Graph, Node
+from netdesigner.core.shapes import fmt
 from netdesigner.core.spec import Outcome, Shape
 from netdesigner.core.why import Explanation, explain
 
@@ -32,6 +33,7 @@ class NodeInfo:
     macs: int | None = 0
     error: GraphError | None = None
     blocked_by: str | None = None  # name of an upstream node whose problem hides this one's shape
+    shared_with: str | None = None  # the name of the node owning the layer this node calls
 
     @property
     def ok(self) -> bool:
@@ -47,8 +49,9 @@ class NodeInfo:
         return [] if self.shape is None else [list(self.shape)]
 
 
-# What a node's info is computed from, besides its inputs' infos.
-InputsKey = tuple[str, str, tuple[tuple[str, Any], ...], tuple[tuple[int, str, str], ...]]
+# What a node's info is computed from, besides its inputs' infos (and, for a shared layer, the
+# other calls of that layer, whose names end the key; those are always recomputed).
+InputsKey = tuple[str, str, tuple[tuple[str, Any], ...], tuple[tuple[int, str, str], ...], tuple[str, ...]]
 
 
 @dataclass
@@ -56,17 +59,21 @@ class InferenceResult:
     infos: dict[str, NodeInfo]
     keys: dict[str, InputsKey] = field(default_factory=dict, repr=False, compare=False)
 
+    def _owned(self) -> list[NodeInfo]:
+        """Infos of nodes owning their layer: a shared layer's weights count once."""
+        return [i for i in self.infos.values() if i.shared_with is None]
+
     @property
     def total_params(self) -> int:
-        return sum(i.params for i in self.infos.values())
+        return sum(i.params for i in self._owned())
 
     @property
     def trainable_params(self) -> int:
-        return sum(i.trainable for i in self.infos.values())
+        return sum(i.trainable for i in self._owned())
 
     @property
     def non_trainable_params(self) -> int:
-        return sum(i.non_trainable for i in self.infos.values())
+        return sum(i.non_trainable for i in self._owned())
 
     @property
     def total_macs(self) -> int | None:
@@ -85,26 +92,53 @@ def infer(graph: Graph, previous: InferenceResult | None = None) -> InferenceRes
     """Infer every node, reusing from ``previous`` each info whose inputs are all unchanged."""
     infos: dict[str, NodeInfo] = {}
     keys: dict[str, InputsKey] = {}
+    first_calls: dict[str, Node] = {}  # owner id -> the first call of its layer that works
     for nid in graph.topological_order():
         node = graph.nodes[nid]
         edges = graph.input_edges(nid)
+        owner = node.shares or (nid if graph.sharers(nid) else None)
         key = keys[nid] = (
             node.type,
             node.name,
             tuple(node.params.items()),
             tuple((port, e.source, graph.nodes[e.source].name) for port, e in sorted(edges.items())),
+            tuple(graph.nodes[m].name for m in graph.layer_group(nid)) if owner else (),
         )
         old = previous.infos.get(nid) if previous is not None else None
         if (
-            old is not None
+            owner is None
+            and old is not None
             and previous is not None
             and previous.keys.get(nid) == key
             and all(infos[e.source] == previous.infos.get(e.source) for e in edges.values())
         ):
             infos[nid] = old
-        else:
-            infos[nid] = infer_node(graph, node, infos)
+            continue
+        info = infer_node(graph, node, infos)
+        if owner is not None and info.ok:
+            first = first_calls.setdefault(owner, node)
+            if infos.get(first.id, info).params != info.params:
+                info = NodeInfo(error=_weights_misfit(graph, node, first, infos))
+        if node.shares is not None:
+            info = replace(info, shared_with=graph.nodes[node.shares].name)
+        infos[nid] = info
     return InferenceResult({nid: infos[nid] for nid in graph.nodes}, keys)
+
+
+def _weights_misfit(graph: Graph, node: Node, first: Node, infos: Mapping[str, NodeInfo]) -> LayerError:
+    """Why a call of a shared layer does not fit the weights its first call made."""
+
+    def arriving(call: Node) -> str:
+        shapes = _input_shapes(graph, call, infos)
+        return ", ".join(fmt(s) for s in shapes) if isinstance(shapes, list) else "?"
+
+    return LayerError(
+        f"{node.name} calls the same layer as {first.name}, whose weights were made for {arriving(first)}; "
+        f"{node.name} gets {arriving(node)}, which they do not fit",
+        f"a shared layer needs inputs of the same size at every call: feed {node.name} a tensor shaped "
+        f"like {first.name}'s input, or give it weights of its own ('shares weights with': none)",
+        code="shared",
+    )
 
 
 def _input_shapes(graph: Graph, node: Node, infos: Mapping[str, NodeInfo]) -> list[Shape] | NodeInfo:

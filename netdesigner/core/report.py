@@ -22,10 +22,15 @@ class NodeRow:
     non_trainable: int
     macs: int | None
     errors: list[str]
+    shares: str | None = None  # the node owning the layer this one calls; its params count there
 
     @property
     def shape_text(self) -> str:
         return ", ".join(fmt(s) for s in self.output_shapes) if self.output_shapes else "?"
+
+    @property
+    def params_text(self) -> str:
+        return f"shared with {self.shares}" if self.shares else f"{self.params:,}"
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class Report:
                     "params": r.params,
                     "trainable_params": r.trainable,
                     "non_trainable_params": r.non_trainable,
+                    "shares": r.shares,
                     "errors": r.errors,
                 }
                 for r in self.rows
@@ -91,6 +97,7 @@ def build_report(graph: Graph, result: InferenceResult | None = None) -> Report:
                 info.non_trainable,
                 info.macs,
                 per_node.get(nid, []),
+                info.shared_with,
             )
         )
     return Report(rows, issues, result)
@@ -114,7 +121,7 @@ def megabytes(count: int) -> str:
 def summary_table(report: Report) -> str:
     """A text table like Keras's ``model.summary()``, plus multiply-adds per sample."""
     header = ("Layer (type)", "Output shape", "Params", "MACs")
-    body = [(f"{r.name} ({r.type})", r.shape_text, f"{r.params:,}", human_count(r.macs)) for r in report.rows]
+    body = [(f"{r.name} ({r.type})", r.shape_text, r.params_text, human_count(r.macs)) for r in report.rows]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(4)]
 
     def line(cells: tuple[str, ...]) -> str:

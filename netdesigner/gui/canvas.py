@@ -144,8 +144,11 @@ class GraphCanvas(NodeGraph):
             if view is None:
                 continue
             node, info = graph.nodes[node_id], result.infos[node_id]
-            lines, tooltip = node_label(node, info, self.document.issues_of(node_id))
-            view.show_state(info_html(lines), info.error is not None, tooltip, frozen=frozen(node.params))
+            owner = node.shares or node_id
+            group = [graph.nodes[m].name for m in graph.layer_group(node_id)] if graph.sharers(owner) else []
+            lines, tooltip = node_label(node, info, self.document.issues_of(node_id), group)
+            tie = theme.TIE_COLORS[list(graph.nodes).index(owner) % len(theme.TIE_COLORS)] if group else None
+            view.show_state(info_html(lines), info.error is not None, tooltip, frozen=frozen(node.params), tie=tie)
 
     # --- gestures, routed to the document -------------------------------------------------------
 
@@ -300,10 +303,15 @@ class GraphCanvas(NodeGraph):
         return centre.x(), centre.y()
 
 
-def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str]:
-    """The lines a node shows under its title, and its tooltip."""
+def node_label(node, info: NodeInfo, issues, group: list[str]) -> tuple[list[tuple[str, str]], str]:
+    """The lines a node shows under its title, and its tooltip; ``group`` names the nodes calling
+    the same layer, its owner first (empty for a layer of its own)."""
     spec = node.spec
     lines: list[tuple[str, str]] = [(spec.type, theme.PARAM_TEXT)]
+    if group and node.shares:
+        lines.append((f"⇄ shares {group[0]}'s weights", theme.SHARED_TEXT))
+    elif group:
+        lines.append((f"⇄ weights shared with {', '.join(group[1:])}", theme.SHARED_TEXT))
     for key in spec.key_params:
         value = node.params.get(key)
         if value is None or value == spec.param(key).default and not spec.param(key).required:
@@ -318,7 +326,9 @@ def node_label(node, info: NodeInfo, issues) -> tuple[list[tuple[str, str]], str
     else:
         lines.append((fmt(info.shape), theme.SHAPE_TEXT))
         macs = "" if info.macs is None else f" · {human_count(info.macs)} MACs"  # a backbone's are not counted
-        if frozen(node.params):
+        if info.shared_with:
+            lines.append((f"params counted at {info.shared_with}{macs}", theme.BLOCKED_TEXT))
+        elif frozen(node.params):
             lines.append(("❄ frozen", theme.FROZEN_TEXT))
             lines.append((f"{info.params:,} non-trainable params{macs}", theme.BLOCKED_TEXT))
         elif node.params.get("trainable") is False and info.trainable:  # a backbone's top unfrozen

@@ -60,9 +60,11 @@ class RemoveNodes(GraphCommand):
         self.node_ids = node_ids
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
+        self.shares: dict[str, str | None] = {}
 
     def apply(self) -> None:
         self.nodes = [copy.deepcopy(self.graph.nodes[n]) for n in self.node_ids]
+        self.shares = {n.id: n.shares for n in self.graph.nodes.values()}  # deleting an owner moves its layer
         removed: list[Edge] = []
         for node_id in self.node_ids:
             removed += self.graph.remove_node(node_id)
@@ -73,6 +75,7 @@ class RemoveNodes(GraphCommand):
             self.graph.insert(copy.deepcopy(node))
         for edge in self.edges:
             self.graph.connect(edge.source, edge.target, edge.port)
+        self.graph.restore_shares(self.shares)
 
 
 class Rewire(GraphCommand):
@@ -108,6 +111,26 @@ class SetParam(GraphCommand):
 
     def undo(self) -> None:
         self.graph.set_param(self.node_id, self.key, self.old)
+
+
+class Share(GraphCommand):
+    """Tie a node to another's layer, or (``owner_id`` None) give it a layer of its own."""
+
+    def __init__(self, graph: Graph, node_id: str, owner_id: str | None) -> None:
+        node = graph.nodes[node_id]
+        text = f"{node.name} shares {graph.nodes[owner_id].name}'s weights" if owner_id else f"unshare {node.name}"
+        super().__init__(graph, text)
+        self.node_id, self.owner_id = node_id, owner_id
+        self.old_owner, self.old_params = node.shares, dict(node.params)
+
+    def apply(self) -> None:
+        self.graph.share(self.node_id, self.owner_id)
+
+    def undo(self) -> None:
+        self.graph.share(self.node_id, self.old_owner)
+        if self.old_owner is None:
+            for key, value in self.old_params.items():
+                self.graph.set_param(self.node_id, key, value)
 
 
 class Rename(GraphCommand):

@@ -180,6 +180,14 @@ class EditorDocument(QtCore.QObject):
             return
         self.undo_stack.push(commands.SetParam(self.graph, node_id, key, coerced))
 
+    def share(self, node_id: str, owner_id: str | None) -> None:
+        """Make ``node_id`` call ``owner_id``'s layer (None: a layer of its own); raises
+        GraphError, changing nothing, where the two cannot share."""
+        self._check_unlocked()
+        owner = self.graph.check_share(node_id, owner_id)
+        if self.graph.nodes[node_id].shares != owner:
+            self.undo_stack.push(commands.Share(self.graph, node_id, owner))
+
     def set_trainable(self, node_ids: list[str], trainable: bool, upstream: bool = False) -> int:
         """Freeze or unfreeze the layers with weights among ``node_ids`` (and everything upstream
         of them with ``upstream``: "freeze up to here"), as one undo step; how many changed."""

@@ -34,6 +34,7 @@ class LayerNodeItem(NodeItem):
         font.setPointSize(8)
         self._info.setFont(font)
         self._error = self._frozen = False
+        self._tie: tuple[int, int, int] | None = None
         self._tooltip = ""
         # NodeGraphQt hides text below 70 on-screen pixels; keep titles readable at "fit" zoom.
         self._proxy_mode_threshold = 25
@@ -47,12 +48,14 @@ class LayerNodeItem(NodeItem):
         super().set_proxy_mode(mode)
         self._info.setVisible(not mode)
 
-    def set_info(self, text_html: str, error: bool, tooltip: str, frozen: bool = False) -> None:
+    def set_info(
+        self, text_html: str, error: bool, tooltip: str, frozen: bool = False, tie: tuple[int, int, int] | None = None
+    ) -> None:
         self._info.setTextWidth(-1)
         self._info.setHtml(text_html)
         if self._info.boundingRect().width() > INFO_MAX_WIDTH:  # long messages wrap, the node stays narrow
             self._info.setTextWidth(INFO_MAX_WIDTH)
-        self._error, self._frozen = error, frozen
+        self._error, self._frozen, self._tie = error, frozen, tie
         self._tooltip = tooltip
         self.draw_node()
 
@@ -69,12 +72,13 @@ class LayerNodeItem(NodeItem):
 
     def paint(self, painter: QtGui.QPainter, option, widget) -> None:
         super().paint(painter, option, widget)
-        if self._error or self._frozen:
+        if self._error or self._frozen or self._tie:
             painter.save()
             if self._error:
                 pen = QtGui.QPen(QtGui.QColor(255, 90, 90), 2.5)
-            else:
-                pen = QtGui.QPen(QtGui.QColor(*theme.FROZEN_BORDER), 2.0, QtCore.Qt.PenStyle.DashLine)
+            else:  # a shared layer's common colour says more than "frozen", which its text says too
+                color = self._tie or theme.FROZEN_BORDER
+                pen = QtGui.QPen(QtGui.QColor(*color), 2.0, QtCore.Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self.boundingRect().adjusted(1, 1, -1, -1), 4.0, 4.0)
@@ -101,15 +105,17 @@ class LayerNode(BaseNode):
         self.set_property("border_color", (*theme.BORDER, 255))
         self.set_property("text_color", (*QtGui.QColor(theme.TITLE_TEXT).getRgb()[:3], 255))
 
-    def show_state(self, text_html: str, error: bool, tooltip: str, frozen: bool = False) -> None:
+    def show_state(
+        self, text_html: str, error: bool, tooltip: str, frozen: bool = False, tie: tuple[int, int, int] | None = None
+    ) -> None:
         """Display-only state: info text, red instead of the category colour on error, a dashed
-        outline when frozen.
+        outline when frozen, or in the colour ``tie`` common to the nodes calling one shared layer.
         The colour goes to model and view without an undo entry (NodeGraphQt re-reads the
         view's colour from its model on several occasions)."""
         rgb = theme.ERROR_COLOR if error else theme.CATEGORY_COLORS[self.SPEC.category]
         self.model.color = (*rgb, 255)
         self.view.color = (*rgb, 255)
-        self.view.set_info(text_html, error, tooltip, frozen)
+        self.view.set_info(text_html, error, tooltip, frozen, tie)
 
     def set_input_count(self, count: int) -> None:
         """Grow or shrink the input ports of a merge (ports to remove are unconnected)."""

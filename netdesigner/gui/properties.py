@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtWidgets
 from netdesigner.core.errors import GraphError
 from netdesigner.core.inference import explain_node
 from netdesigner.core.shapes import fmt
+from netdesigner.core.spec import Builds, Role
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.help_dialogs import keras_doc_url
@@ -29,6 +30,7 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         self.message = message
         self.node_id: str | None = None
         self.editors: dict[str, ParamEditor] = {}
+        self.share_combo: QtWidgets.QComboBox | None = None
         self.setWidgetResizable(True)
         document.inference_updated.connect(self._on_updated)
         document.replaced.connect(lambda: self.show_node(None))
@@ -68,6 +70,9 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         self.name_edit = QtWidgets.QLineEdit(node.name)
         self.name_edit.editingFinished.connect(self._rename)
         form.addRow("name", self.name_edit)
+        self.share_combo = self._share_combo(node_id)
+        if self.share_combo is not None:
+            form.addRow("shares weights with", self.share_combo)
         for param in spec.params:
             editor = ParamEditor(param, node.params[param.name], self._committer(param.name), self.refuse)
             label = QtWidgets.QLabel(param.name)
@@ -90,6 +95,40 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         outer.addStretch()
         self.setWidget(body)
         self._show_status()
+
+    def _share_combo(self, node_id: str) -> QtWidgets.QComboBox | None:
+        """The layer this node calls: its own, or that of another node of its type (one that owns
+        its layer); None for nodes without a layer (Inputs, heads, backbones)."""
+        graph = self.document.graph
+        node = graph.nodes[node_id]
+        if node.spec.role is not Role.LAYER or node.spec.builds is not Builds.LAYER:
+            return None
+        combo = QtWidgets.QComboBox()
+        combo.addItem("none (its own weights)", None)
+        for other in graph.nodes.values():
+            if other.id != node_id and other.type == node.type and other.shares is None:
+                combo.addItem(other.name, other.id)
+        combo.setCurrentIndex(max(0, combo.findData(node.shares)))
+        sharers = graph.sharers(node_id)
+        if sharers:
+            names = ", ".join(graph.nodes[n].name for n in sharers)
+            combo.setEnabled(False)
+            combo.setToolTip(f"{names} call this node's layer: it owns the weights")
+        else:
+            combo.setToolTip("Call another layer of this type instead of a new one: both then use one set of weights")
+        combo.activated.connect(lambda index: self._share(combo.itemData(index)))
+        return combo
+
+    def _share(self, owner_id: str | None) -> None:
+        if self.node_id is None:
+            return
+        try:
+            self.document.share(self.node_id, owner_id)
+        except GraphError as error:
+            self.error_label.setText(f"✗ {error}")
+            self.message(f"Sharing refused: {error}")
+            return
+        self.error_label.clear()
 
     def start_rename(self) -> None:
         """The name field, focused with its text selected: typing replaces the name. (After the
@@ -145,6 +184,8 @@ class PropertiesPanel(QtWidgets.QScrollArea):
                 editor.show_value(node.params[key])
         if not self.name_edit.hasFocus():
             self.name_edit.setText(node.name)
+        if self.share_combo is not None:
+            self.share_combo.setCurrentIndex(max(0, self.share_combo.findData(node.shares)))
 
     def _on_updated(self, changed: set[str]) -> None:
         if self.node_id is None:
@@ -168,6 +209,11 @@ class PropertiesPanel(QtWidgets.QScrollArea):
             self.status_label.setText(f"<span style='color:#ff8a80'>✗ {html.escape(str(info.error))}</span>")
         elif info.shape is None:
             self.status_label.setText(f"Output shape unknown until {info.blocked_by} is fixed.")
+        elif info.shared_with:
+            self.status_label.setText(
+                f"Output shape <b>{fmt(info.shape)}</b><br>{info.params:,} parameters, shared with "
+                f"{html.escape(info.shared_with)} (counted there once)"
+            )
         else:
             self.status_label.setText(
                 f"Output shape <b>{fmt(info.shape)}</b><br>{info.params:,} parameters ({info.trainable:,} trainable)"

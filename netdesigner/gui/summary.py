@@ -64,7 +64,7 @@ class SummaryDock(QtWidgets.QTabWidget):
         self.setTabText(0, f"Problems ({errors})" if errors else "Problems")
         self.table.setRowCount(len(report.rows))
         for row, r in enumerate(report.rows):
-            cells = [r.name, r.type, r.shape_text, f"{r.params:,}", human_count(r.macs)]
+            cells = [r.name, r.type, r.shape_text, r.params_text, human_count(r.macs)]
             for col, text in enumerate(cells):
                 cell = QtWidgets.QTableWidgetItem(text)
                 cell.setData(NODE_ROLE, r.id)

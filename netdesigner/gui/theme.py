@@ -33,7 +33,10 @@ SHAPE_TEXT = "#fff0b8"
 BLOCKED_TEXT = "#e0e0e0"  # secondary lines: parameter counts, "waiting for ..."
 ERROR_TEXT = "#ffe8e8"
 FROZEN_TEXT = "#d8ecff"  # "frozen": the weights are kept while training
-NODE_TEXTS = (TITLE_TEXT, PARAM_TEXT, SHAPE_TEXT, BLOCKED_TEXT, ERROR_TEXT, FROZEN_TEXT)
+SHARED_TEXT = "#ffe0f7"  # "shares enc's weights": nodes calling one layer
+NODE_TEXTS = (TITLE_TEXT, PARAM_TEXT, SHAPE_TEXT, BLOCKED_TEXT, ERROR_TEXT, FROZEN_TEXT, SHARED_TEXT)
+# The dashed outline common to the nodes calling one shared layer, one colour per layer in turn.
+TIE_COLORS = ((255, 170, 230), (255, 214, 120), (150, 240, 190), (190, 180, 255))
 FROZEN_BORDER = (150, 200, 255)  # a frozen node's dashed outline
 BORDER = (30, 30, 30)
 CANVAS_BACKGROUND = (34, 36, 40)

@@ -131,9 +131,19 @@ def _permutation(rng: random.Random, x: Shape) -> tuple[int, ...]:
 
 
 # Parameters derived from the input shape rather than drawn blindly.
+def _unit_axis(rng: random.Random, x: Shape) -> int:
+    """Mostly an axis of size 1 (as Keras numbers it, from the front or the back)."""
+    units = [i for i, d in enumerate(x) if d == 1 and i > 0]
+    if not units or rng.random() < 0.2:
+        return rng.randint(-len(x), len(x) - 1)
+    index = rng.choice(units)
+    return index if rng.random() < 0.5 else index - len(x)
+
+
 DERIVED: dict[tuple[str, str], Callable[[random.Random, Shape], Any]] = {
     ("Reshape", "target_shape"): _reshape_target,
     ("Permute", "dims"): _permutation,
+    ("Squeeze", "axis"): _unit_axis,
 }
 
 
@@ -144,8 +154,15 @@ def _image(rng: random.Random) -> Shape:
     return (None, *sides, rng.choice((1, 3, 3, 4)))
 
 
+def _with_unit_axis(rng: random.Random) -> Shape:
+    """A shape of rank 2 to 5 with one axis of size 1 (what Squeeze removes)."""
+    dims = list(random_shape(rng, rng.randint(2, 5)))
+    dims[rng.randint(1, len(dims) - 1)] = 1
+    return tuple(dims)
+
+
 # Input shapes drawn for a type instead of a random shape of a random rank.
-INPUTS: dict[str, Callable[[random.Random], Shape]] = {"Pretrained": _image}
+INPUTS: dict[str, Callable[[random.Random], Shape]] = {"Pretrained": _image, "Squeeze": _with_unit_axis}
 
 
 def merge_inputs(rng: random.Random, spec: LayerSpec, count: int) -> list[Shape]:
@@ -187,7 +204,7 @@ def sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Sh
     if spec.type == "Input":
         return params, []
     count = spec.input_count(params)
-    if spec.category == "Merge":
+    if spec.category == "Merge" or count == 2 and spec.operation is not None:  # broadcasting operands
         return params, merge_inputs(rng, spec, count)
     if spec.category == "Attention":
         return params, attention_inputs(rng, count)

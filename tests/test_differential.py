@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from netdesigner.backend.layer_factory import call_layer, make_input, make_layer
+from netdesigner.backend.layer_factory import apply_operation, call_layer, make_input, make_layer
 from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import LayerError
@@ -34,6 +34,15 @@ STRICTER_CODES = {"axis", "param", "empty_output", "image", "sequence"}
 
 # A pretrained backbone is a whole Keras model: tests/test_pretrained.py proves it family by family.
 LAYER_SPECS = [s for s in catalog.all_specs() if s.keras_class is not None and s.builds is Builds.LAYER]
+OPERATION_SPECS = [s for s in catalog.all_specs() if s.builds is Builds.OPERATION]
+
+
+def apply(spec: LayerSpec, params: dict, inputs: list) -> tuple:
+    """What Keras makes of the node on ``inputs``: its output and its layer (None for an operation)."""
+    if spec.operation is not None:
+        return apply_operation(spec.operation(params), inputs), None
+    layer = make_layer(spec, params)
+    return call_layer(spec, layer, inputs), layer
 
 
 def keras_outcome(spec: LayerSpec, params: dict, shapes: list) -> tuple[tuple, int, int] | Exception:
@@ -41,9 +50,9 @@ def keras_outcome(spec: LayerSpec, params: dict, shapes: list) -> tuple[tuple, i
         if spec.type == "Input":
             tensor = make_input(params)
             return tuple(tensor.shape), 0, 0
-        layer = make_layer(spec, params)
-        inputs = [keras.Input(shape=s[1:]) for s in shapes]
-        out = call_layer(spec, layer, inputs)
+        out, layer = apply(spec, params, [keras.Input(shape=s[1:]) for s in shapes])
+        if layer is None:
+            return tuple(out.shape), 0, 0
         trainable = sum(math.prod(w.shape) for w in layer.trainable_weights)
         return tuple(out.shape), trainable, layer.count_params() - trainable
     except Exception as exc:  # Keras signals invalid combinations with many exception types
@@ -55,14 +64,13 @@ def fails_on_data(spec: LayerSpec, params: dict, shapes: list) -> bool:
     import numpy as np
 
     try:
-        layer = make_layer(spec, params)
-        call_layer(spec, layer, [np.zeros((2, *(3 if d is None else d for d in s[1:])), "float32") for s in shapes])
+        apply(spec, params, [np.zeros((2, *(3 if d is None else d for d in s[1:])), "float32") for s in shapes])
     except Exception:  # Keras signals invalid combinations with many exception types
         return True
     return False
 
 
-@pytest.mark.parametrize("spec", LAYER_SPECS, ids=lambda s: s.type)
+@pytest.mark.parametrize("spec", LAYER_SPECS + OPERATION_SPECS, ids=lambda s: s.type)
 def test_rule_matches_keras(spec: LayerSpec) -> None:
     rng = random.Random(f"differential-{spec.type}")
     valid = invalid = 0

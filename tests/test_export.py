@@ -18,6 +18,7 @@ from netdesigner.cli import main
 from netdesigner.core.fileformat import Document, load
 from tests.conftest import SAMPLE_DIR, SAMPLES, offline_copy
 from tests.graphs import GraphBuilder
+from tests.model_configs import normalized_config
 from tests.script_shape import assert_safe_shape
 
 RUFF_RULES = "E,F,W,I,N,UP,B"
@@ -110,23 +111,6 @@ def test_hostile_text_stays_text() -> None:
     assert titles == [HOSTILE_TITLE]
 
 
-def _normalized(config: dict) -> dict:
-    """The config without the model's name, and with the names Keras numbers itself replaced by
-    their order: the operations of a backbone's ``preprocess_input`` ("true_divide_3") and the
-    input of the backbone's own model ("input_layer_2")."""
-    text = json.dumps(config)
-    layers = config.get("layers", [])
-    numbered = [layer["name"] for layer in layers if layer.get("module", "").startswith("keras.src.ops")]
-    for layer in layers:
-        inner = layer.get("config", {}).get("layers", [])
-        numbered += [item["name"] for item in inner if item.get("class_name") == "InputLayer"]
-    for order, name in enumerate(numbered):
-        text = text.replace(json.dumps(name), json.dumps(f"operation {order}"))
-    config = json.loads(text)
-    config.pop("name", None)
-    return config
-
-
 def _layer_configs(model) -> list[tuple[str, dict]]:
     """Class and config of every layer but the input (Sequential keeps it out of .layers)."""
     return [
@@ -149,7 +133,7 @@ def test_exported_model_equals_built_model(sample_path: Path) -> None:
         exported = namespace["build_model"]()
         assert exported.count_params() == built.count_params()
         if style == "functional":
-            assert _normalized(exported.get_config()) == _normalized(built.get_config())
+            assert normalized_config(exported.get_config()) == normalized_config(built.get_config())
         else:
             assert _layer_configs(exported) == _layer_configs(built)
             assert exported.inputs[0].shape == built.inputs[0].shape

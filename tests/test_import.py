@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from netdesigner.cli import main
 from netdesigner.core import infer
 from netdesigner.core.fileformat import load
+from tests.model_configs import assert_same_model
 
 keras = pytest.importorskip("keras")
 from netdesigner.backend.builder import build_model  # noqa: E402
@@ -28,22 +29,6 @@ FAMILIES = ["ResNet50", "InceptionV3", "MobileNetV2", "DenseNet121", "EfficientN
 
 def layer_configs(model) -> dict[str, tuple[str, dict]]:
     return {layer.name: (type(layer).__name__, json.loads(json.dumps(layer.get_config()))) for layer in model.layers}
-
-
-def assert_same_model(original, rebuilt) -> None:
-    assert rebuilt.count_params() == original.count_params()
-    ours, theirs = layer_configs(rebuilt), layer_configs(original)
-    assert ours.keys() == theirs.keys()
-    for name, (cls, config) in theirs.items():
-        assert ours[name][0] == cls, name
-        mine = {k: v for k, v in ours[name][1].items() if k != "name"}
-        assert mine == {k: v for k, v in config.items() if k != "name"}, name
-    assert connectivity(rebuilt) == connectivity(original)
-
-
-def connectivity(model) -> dict[str, str]:
-    """Each layer's inbound nodes as Keras serializes them: sources, order and shapes."""
-    return {layer["name"]: json.dumps(layer["inbound_nodes"]) for layer in model.get_config()["layers"]}
 
 
 @pytest.mark.parametrize("family", FAMILIES)

@@ -16,8 +16,8 @@ import pytest
 from netdesigner.cli import main
 from netdesigner.core import infer
 from netdesigner.core.fileformat import save
+from tests.model_configs import assert_same_model
 from tests.test_export import RUNNER
-from tests.test_import import assert_same_model
 
 keras = pytest.importorskip("keras")
 from netdesigner.backend.builder import build_model  # noqa: E402
@@ -81,7 +81,22 @@ def siamese() -> keras.Model:
     return keras.Model([left, right], layers.Dense(1, activation="sigmoid", name="same")(joined))
 
 
+def operator_arithmetic() -> keras.Model:
+    """Arithmetic written with Python operators, which Keras records as operations."""
+    x = keras.Input((6,), name="x")
+    hidden = layers.Dense(4, name="hidden")(x)
+    return keras.Model(x, layers.Dense(1, name="out")(hidden * 0.5 + 1.0))
+
+
+def mobilenet_v3_small() -> keras.Model:
+    """MobileNetV3Small from keras.applications (no weights): hard-swish written as x + 3.0,
+    ReLU(6) and * (1 / 6), squeeze-and-excite blocks, the Rescaling of its own preprocessing."""
+    return keras.applications.MobileNetV3Small(input_shape=(64, 64, 3), weights=None, classes=5)
+
+
 MODELS: dict[str, Callable[[], keras.Model]] = {
+    "operator_arithmetic": operator_arithmetic,
+    "mobilenet_v3_small": mobilenet_v3_small,
     "siamese": siamese,
     "text_cnn": text_cnn,
     "transformer_block": transformer_block,
@@ -108,8 +123,11 @@ def test_model_imports_with_keras_shapes_and_rebuilds_identically(name: str, tmp
     assert result.total_params == original.count_params()
     assert_same_model(original, build_model(doc.graph))
     namespace: dict = {}
-    exec(compile(export_script(doc, ExportOptions()), "exported.py", "exec"), namespace)
+    script = export_script(doc, ExportOptions())
+    exec(compile(script, "exported.py", "exec"), namespace)
     assert_same_model(original, namespace["build_model"]())
+    if name == "operator_arithmetic":
+        assert "multiply = hidden * 0.5" in script and "add = multiply + 1.0" in script
 
 
 def test_imported_models_train_one_epoch_in_the_cli_and_their_scripts(tmp_path: Path) -> None:
@@ -151,7 +169,7 @@ def test_every_problem_is_reported_in_one_pass(tmp_path: Path) -> None:
     y = layers.Lambda(lambda t: t * 2, name="doubler")(layers.Flatten(name="flat")(y))
     y = Sampling(name="sampling")(layers.Dense(4, name="narrow")(y))
     shared = layers.Dense(4, name="shared")
-    model = keras.Model(x, shared(shared(y)) * 0.5)
+    model = keras.Model(x, keras.ops.cumsum(shared(shared(y)) * 0.5, axis=-1))
     model.save(tmp_path / "m.keras")
     with pytest.raises(ModelImportError) as caught:
         import_model(tmp_path / "m.keras")
@@ -159,8 +177,8 @@ def test_every_problem_is_reported_in_one_pass(tmp_path: Path) -> None:
     assert "cf (Conv2D): netdesigner cannot represent data_format='channels_first'" in message
     assert "doubler: layer class Lambda is not in netdesigner's catalog" in message
     assert "custom layer `Sampling` (sampling) is defined in the model's Python code" in message
-    assert "shared" not in message  # a layer called twice imports (as two tied nodes)
-    assert "the operation Multiply (keras.src.ops.numpy) has no netdesigner node yet" in message
+    assert "shared" not in message and "Multiply" not in message  # tied nodes; a Math node
+    assert "the operation Cumsum (keras.src.ops.numpy) has no netdesigner node yet" in message
 
 
 def test_custom_regularizer_is_refused_by_name_not_replaced(tmp_path: Path) -> None:

@@ -135,7 +135,7 @@ def test_the_builder_and_the_script_make_one_layer_called_twice() -> None:
     from netdesigner.backend.builder import build_model
     from netdesigner.backend.export import export_script
     from netdesigner.backend.importer import config_to_document
-    from tests.test_import import assert_same_model
+    from tests.model_configs import assert_same_model
 
     doc = load(SIAMESE)
     model = build_model(doc.graph)

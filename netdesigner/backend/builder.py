@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from netdesigner.backend.layer_factory import call_node, make_input, make_node_layer
+from netdesigner.backend.layer_factory import apply_operation, call_node, make_input, make_node_layer
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Graph
 from netdesigner.core.validation import Issue, validate
@@ -110,6 +110,9 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
         arguments = [tensors[e.source] for _, e in sorted(graph.input_edges(nid).items())]
         if node.is_head:
             tensors[nid] = arguments[0]
+            continue
+        if spec.operation is not None:
+            tensors[nid] = apply_operation(spec.operation(node.params), arguments)
             continue
         owner = graph.nodes[node.shares or nid]
         if owner.id not in layers:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from netdesigner import __version__
 from netdesigner.backend.export_backbone import backbone_lines
 from netdesigner.backend.export_data import data_section, uses_csv
+from netdesigner.backend.export_ops import operation_source
 from netdesigner.backend.export_run import (
     callbacks_section,
     default_data_path,
@@ -291,6 +292,9 @@ def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32
             lines += render(_input_call(node), prefix=f"{var} = ")
             continue
         sources = [variable[e.source] for _, e in sorted(graph.input_edges(nid).items())]
+        if node.spec.operation is not None:
+            lines.append(f"{INDENT}{var} = {operation_source(node.spec.operation(node.params), sources)}")
+            continue
         argument = call_arguments(node.spec, sources)
         if node.spec.builds is Builds.APPLICATION:
             shape = result.infos[graph.input_edges(nid)[0].source].shape

@@ -24,13 +24,15 @@ from netdesigner.core.graph import NAME_RULE, Graph, check_name
 from netdesigner.core.layout import apply_layout
 from netdesigner.core.params import is_keras_module
 from netdesigner.core.settings import TrainingSettings
-from netdesigner.core.spec import Role
+from netdesigner.core.spec import Role, TensorArg
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
 MODEL_CLASSES = ("Functional", "Model", "Sequential")
 KERAS_LAYERS = "keras.layers"  # the module a .keras file names for every built-in layer
 # Keras layer class -> our type, for every catalog entry backed by a Keras layer.
 _BY_KERAS_CLASS = {s.keras_class: s for s in catalog.all_specs() if s.keras_class and s.role is Role.LAYER}
+KERAS_OPERATIONS = "keras.src.ops"  # the modules of operations the functional API records
+_OPERATIONS = [s for s in catalog.all_specs() if s.from_operation is not None]
 
 
 class ModelImportError(GraphError):
@@ -99,6 +101,7 @@ class _LayerCall:
     module: str | None = KERAS_LAYERS  # None for a class registered by the model's own code
     registered: str | None = None  # Keras's registered name: "package>Class" for a custom class
     index: int = 0
+    arguments: list[Any] = field(default_factory=list)  # positional, each input tensor a TensorArg
 
     @property
     def key(self) -> CallKey:
@@ -106,7 +109,13 @@ class _LayerCall:
 
     @classmethod
     def of(
-        cls, layer: dict[str, Any], name: str, config: dict[str, Any], sources: list[CallKey], index: int = 0
+        cls,
+        layer: dict[str, Any],
+        name: str,
+        config: dict[str, Any],
+        sources: list[CallKey],
+        index: int = 0,
+        arguments: list[Any] | None = None,
     ) -> _LayerCall:
         """A call of ``layer``, a config entry; entries written before Keras 3 name no module
         and are Keras's own."""
@@ -120,6 +129,7 @@ class _LayerCall:
             module if isinstance(module, str) else None,
             registered if isinstance(registered, str) else None,
             index,
+            arguments or [],
         )
 
 
@@ -212,7 +222,8 @@ def _functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_
                         f"{name} uses output {tensor_index + 1} of {layer_name}, but layers have one output"
                     )
                 sources.append((str(layer_name), int(node_index)))
-            calls.append(_LayerCall.of(layer, name, layer.get("config") or {}, sources, index))
+            config = layer.get("config") or {}
+            calls.append(_LayerCall.of(layer, name, config, sources, index, _arguments(node)))
     outputs = _refs(body.get("output_layers"))
     if not outputs:
         problems.append("the model config names no output layers")
@@ -229,6 +240,20 @@ def _refs(refs: Any) -> list[CallKey]:
     if isinstance(refs[0], str):
         refs = [refs]
     return [(str(ref[0]), int(ref[1]) if len(ref) > 1 else 0) for ref in refs if isinstance(ref, list) and ref]
+
+
+def _arguments(node: Any) -> list[Any]:
+    """A call's positional arguments as recorded, each input tensor a ``TensorArg`` numbered in
+    order (what an operation such as ``x * 0.5`` is read back from)."""
+    found: list[Any] = []
+    tensors = 0
+    for value in node.get("args", []) if isinstance(node, dict) else []:
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            found.append(TensorArg(tensors))
+            tensors += 1
+        else:
+            found.append(value)
+    return found
 
 
 def _histories(node: Any) -> list[list[Any]]:
@@ -277,6 +302,8 @@ def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[s
         return _checked_add(
             graph, "Input", name, {"shape": shape[1:], "dtype": dtype if isinstance(dtype, str) else "float32"}
         )
+    if call.module is not None and call.module.startswith(KERAS_OPERATIONS) and call.registered == call.class_name:
+        return _add_operation(graph, call, name)
     spec = _BY_KERAS_CLASS.get(call.class_name) if call.module == KERAS_LAYERS else None
     if spec is None:
         raise ModelImportError(unknown_class(call))
@@ -302,6 +329,15 @@ def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[s
             ],
         )
     return node
+
+
+def _add_operation(graph: Graph, call: _LayerCall, name: str):
+    """The Math node that represents a recorded ``keras.ops`` call, with its constants."""
+    for spec in _OPERATIONS:
+        params = spec.from_operation(call.class_name, call.config, call.arguments) if spec.from_operation else None
+        if params is not None:
+            return _checked_add(graph, spec.type, name, params)
+    raise ModelImportError(unknown_class(call))
 
 
 def unknown_class(call: _LayerCall) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.layers.backbones import FAMILIES, Preprocessing
-from netdesigner.core.spec import Builds, CallStyle, Role
+from netdesigner.core.spec import Builds, CallStyle, OpCall, Role, TensorArg
 
 
 def make_layer(spec: LayerSpec, params: Mapping[str, Any], name: str | None = None, dtype: str | None = None) -> Any:
@@ -74,6 +74,15 @@ def call_layer(spec: LayerSpec, layer: Any, arguments: Sequence[Any]) -> Any:
         return layer(*arguments)
     (tensor,) = arguments
     return layer(tensor)
+
+
+def apply_operation(call: OpCall, arguments: Sequence[Any]) -> Any:
+    """An operation node's output: its ``keras.ops`` function on its input tensors (Keras
+    records the call in the model, as it records ``x * 0.5``)."""
+    import keras
+
+    args = [arguments[a.port] if isinstance(a, TensorArg) else a for a in call.args]
+    return getattr(keras.ops, call.function)(*args, **dict(call.kwargs))
 
 
 def make_input(params: Mapping[str, Any], name: str | None = None) -> Any:

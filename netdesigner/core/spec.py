@@ -42,11 +42,33 @@ def frozen(params: Mapping[str, Any]) -> bool:
 
 class Builds(StrEnum):
     """How Keras makes the node's layer: ``keras.layers.<keras_class>(...)`` called on its
-    input, or a ``keras.applications`` network, made for its input's shape and called on the
-    prepared pixels."""
+    input, a ``keras.applications`` network, made for its input's shape and called on the
+    prepared pixels, or no layer but a ``keras.ops`` function applied to the input tensors (the
+    functional API records it as an operation, as it does ``x * 0.5``)."""
 
     LAYER = "layer"
     APPLICATION = "application"
+    OPERATION = "operation"
+
+
+@dataclass(frozen=True)
+class TensorArg:
+    """Where input port ``port``'s tensor goes among an operation's arguments."""
+
+    port: int = 0
+
+
+@dataclass(frozen=True)
+class OpCall:
+    """The ``keras.ops`` call an operation node stands for: ``function(*args, **kwargs)`` with
+    ``TensorArg`` marking the input tensors; ``symbol`` is the Python operator the functional
+    API records as the same operation (``x * 0.5`` is ``multiply(x, 0.5)``), which exported code
+    writes instead."""
+
+    function: str
+    args: tuple[Any, ...]
+    kwargs: tuple[tuple[str, Any], ...] = ()
+    symbol: str = ""
 
 
 class CallStyle(StrEnum):
@@ -99,6 +121,10 @@ class LayerSpec:
     builds: Builds = Builds.LAYER
     ports: tuple[str, ...] = ()
     call: CallStyle | None = None
+    operation: Callable[[Mapping[str, Any]], OpCall] | None = None  # for Builds.OPERATION
+    # Our parameters from a recorded operation (its Keras class, config and arguments, each
+    # input tensor a TensorArg), or None where this entry does not represent it.
+    from_operation: Callable[[str, Mapping[str, Any], Sequence[Any]], dict[str, Any] | None] | None = None
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -175,6 +201,7 @@ CATEGORIES: tuple[str, ...] = (
     "Merge",
     "Recurrent",
     "Attention",
+    "Math",
     "Preprocessing",
     "Pretrained",
 )

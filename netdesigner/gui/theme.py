@@ -23,6 +23,7 @@ CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
     "Merge": (160, 68, 26),
     "Recurrent": (38, 105, 105),
     "Attention": (140, 60, 140),
+    "Math": (96, 84, 40),
     "Preprocessing": (76, 104, 57),
     "Pretrained": (63, 71, 150),
 }

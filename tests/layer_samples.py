@@ -19,6 +19,8 @@ RANKS: dict[str, tuple[int, ...]] = {
     "SimpleRNN": (3,),
     "LSTM": (3,),
     "GRU": (3,),
+    "ConvLSTM1D": (4,),
+    "ConvLSTM2D": (5,),
     "RandomFlip": (4,),
     "RandomRotation": (4,),
     "RandomZoom": (4,),

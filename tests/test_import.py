@@ -106,13 +106,28 @@ def test_unsupported_layers_are_named(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "Traceback" not in capsys.readouterr().err and not (tmp_path / "g.json").exists()
 
 
-def test_nested_models_are_reported() -> None:
-    inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)], name="inner")
-    x = keras.Input((4,))
-    model = keras.Model(x, inner(x))
-    with pytest.raises(ModelImportError) as caught:
-        config_to_document(json.loads(model.to_json()))
-    assert "inner is a nested Sequential model" in str(caught.value)
+def test_nested_models_are_inlined_and_a_shared_one_becomes_tied_nodes() -> None:
+    """keras.io's Siamese pattern (one embedding model called on both inputs) beside a
+    Sequential stem: their layers become the graph's own, the shared ones tied."""
+    layers = keras.layers
+    features = keras.Input((16,))
+    hidden = layers.Dense(8, activation="relu", name="hidden")(features)
+    embedding = keras.Model(features, layers.Dense(4, name="dense")(hidden), name="embedding")
+    stem = keras.Sequential([keras.Input((16,)), layers.Dense(6, name="dense")], name="stem")
+    left, right = keras.Input((16,), name="left"), keras.Input((16,), name="right")
+    distance = layers.Subtract(name="diff")([embedding(left), embedding(right)])
+    joined = layers.Concatenate(name="join")([distance, stem(left)])
+    model = keras.Model([left, right], layers.Dense(1, activation="sigmoid", name="same")(joined))
+    doc = config_to_document(json.loads(model.to_json()))
+    graph = doc.graph
+    result = infer(graph)
+    assert result.errors() == {} and result.total_params == model.count_params()
+    assert graph.by_name("hidden_2").shares == graph.by_name("hidden").id
+    assert graph.by_name("stem_dense").type == "Dense"  # renamed: the embedding's layer is "dense"
+    sources = [graph.nodes[e.source].name for e in graph.input_edges(graph.by_name("diff").id).values()]
+    assert sources == ["dense", "dense_2"]
+    assert result.infos[graph.by_name("join").id].shape == tuple(joined.shape)
+    assert build_model(graph).count_params() == model.count_params()
 
 
 @pytest.mark.parametrize(

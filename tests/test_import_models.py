@@ -81,6 +81,14 @@ def siamese() -> keras.Model:
     return keras.Model([left, right], layers.Dense(1, activation="sigmoid", name="same")(joined))
 
 
+def conv_lstm_forecaster() -> keras.Model:
+    """keras.io's next-frame prediction, at toy size: stacked ConvLSTM2D over a clip."""
+    clip = keras.Input((None, 8, 8, 1), name="frames")
+    x = layers.ConvLSTM2D(4, 3, padding="same", return_sequences=True, name="lstm1")(clip)
+    x = layers.ConvLSTM2D(4, (3, 3), padding="same", name="lstm2")(x)
+    return keras.Model(clip, layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="next")(x))
+
+
 def operator_arithmetic() -> keras.Model:
     """Arithmetic written with Python operators, which Keras records as operations."""
     x = keras.Input((6,), name="x")
@@ -96,6 +104,7 @@ def mobilenet_v3_small() -> keras.Model:
 
 MODELS: dict[str, Callable[[], keras.Model]] = {
     "operator_arithmetic": operator_arithmetic,
+    "conv_lstm_forecaster": conv_lstm_forecaster,
     "mobilenet_v3_small": mobilenet_v3_small,
     "siamese": siamese,
     "text_cnn": text_cnn,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netdesigner.backend.import_calls import KERAS_LAYERS, CallKey, LayerCall, functional_calls, sequential_calls
 from netdesigner.backend.import_compile import read_compile_config
+from netdesigner.backend.import_nested import MODEL_CLASSES, as_functional, inline_models
 from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import FormatError, GraphError
@@ -24,11 +25,9 @@ from netdesigner.core.graph import NAME_RULE, Graph, check_name
 from netdesigner.core.layout import apply_layout
 from netdesigner.core.params import is_keras_module
 from netdesigner.core.settings import TrainingSettings
-from netdesigner.core.spec import Role, TensorArg
+from netdesigner.core.spec import Role
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
-MODEL_CLASSES = ("Functional", "Model", "Sequential")
-KERAS_LAYERS = "keras.layers"  # the module a .keras file names for every built-in layer
 # Keras layer class -> our type, for every catalog entry backed by a Keras layer.
 _BY_KERAS_CLASS = {s.keras_class: s for s in catalog.all_specs() if s.keras_class and s.role is Role.LAYER}
 KERAS_OPERATIONS = "keras.src.ops"  # the modules of operations the functional API records
@@ -86,53 +85,6 @@ def import_model(path: str | Path) -> Document:
     return config_to_document(read_model_config(path))
 
 
-CallKey = tuple[str, int]  # a layer's name and which of its calls (Keras's node index)
-
-
-@dataclass
-class _LayerCall:
-    """One call of a layer of the config with the calls feeding it, in order. A layer called
-    several times (shared) has one call per time, numbered by ``index``."""
-
-    name: str
-    class_name: str
-    config: dict[str, Any]
-    sources: list[CallKey] = field(default_factory=list)
-    module: str | None = KERAS_LAYERS  # None for a class registered by the model's own code
-    registered: str | None = None  # Keras's registered name: "package>Class" for a custom class
-    index: int = 0
-    arguments: list[Any] = field(default_factory=list)  # positional, each input tensor a TensorArg
-
-    @property
-    def key(self) -> CallKey:
-        return (self.name, self.index)
-
-    @classmethod
-    def of(
-        cls,
-        layer: dict[str, Any],
-        name: str,
-        config: dict[str, Any],
-        sources: list[CallKey],
-        index: int = 0,
-        arguments: list[Any] | None = None,
-    ) -> _LayerCall:
-        """A call of ``layer``, a config entry; entries written before Keras 3 name no module
-        and are Keras's own."""
-        module = layer.get("module", KERAS_LAYERS)
-        registered = layer.get("registered_name")
-        return cls(
-            name,
-            str(layer.get("class_name")),
-            config,
-            sources,
-            module if isinstance(module, str) else None,
-            registered if isinstance(registered, str) else None,
-            index,
-            arguments or [],
-        )
-
-
 def config_to_document(model: dict[str, Any]) -> Document:
     try:
         return _config_to_document(model)
@@ -146,10 +98,12 @@ def _config_to_document(model: dict[str, Any]) -> Document:
     if not isinstance(body, dict) or not isinstance(body.get("layers"), list):
         raise ModelImportError("the model config has no list of layers")
     problems: list[str] = []  # every problem found, reported together at the end
-    if model["class_name"] == "Sequential":
-        calls, outputs = _sequential_calls(body, problems)
-    else:
-        calls, outputs = _functional_calls(body, problems)
+    nested = any(isinstance(layer, dict) and layer.get("class_name") in MODEL_CLASSES for layer in body["layers"])
+    if model["class_name"] == "Sequential" and not nested:
+        calls, outputs = sequential_calls(body, problems)
+    else:  # nested models become their own layers (a Sequential one around them, a chain)
+        flat = inline_models(as_functional(body) if model["class_name"] == "Sequential" else body)
+        calls, outputs = functional_calls(flat, problems)
     graph = Graph()
     ids: dict[CallKey, str] = {}
     notes: list[str] = []
@@ -176,109 +130,12 @@ def _config_to_document(model: dict[str, Any]) -> Document:
     return Document(graph, settings or TrainingSettings(), name=title if isinstance(title, str) else "", notes=notes)
 
 
-def _add_sharer(graph: Graph, call: _LayerCall, owner_id: str, originals: set[str]) -> str:
+def _add_sharer(graph: Graph, call: LayerCall, owner_id: str, originals: set[str]) -> str:
     """A node for a later call of an imported layer, tied to the node of its first call."""
     owner = graph.nodes[owner_id]
     node = graph.add_node(owner.type, graph.legal_free_name(f"{call.name}_{call.index + 1}", originals))
     graph.share(node.id, owner_id)
     return node.id
-
-
-def _sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[CallKey]]:
-    layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
-    calls: list[_LayerCall] = []
-    if not layers or layers[0].get("class_name") != "InputLayer":
-        shape = body.get("build_input_shape") or (layers[0].get("config", {}).get("batch_shape") if layers else None)
-        if not isinstance(shape, list):
-            problems.append("the Sequential model has no input shape (it was never built)")
-            return [], []
-        calls.append(_LayerCall("input", "InputLayer", {"batch_shape": shape, "dtype": "float32"}))
-    for layer in layers:
-        found = layer.get("config")
-        config: dict[str, Any] = found if isinstance(found, dict) else {}
-        name = config.get("name") or layer.get("name") or f"layer_{len(calls)}"
-        sources = [calls[-1].key] if calls else []
-        calls.append(_LayerCall.of(layer, str(name), config, sources))
-    return calls, [calls[-1].key]
-
-
-def _functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[_LayerCall], list[CallKey]]:
-    calls = []
-    for layer in body["layers"]:
-        if not isinstance(layer, dict):
-            problems.append("a layer entry is not an object")
-            continue
-        name = str(layer.get("name") or layer.get("config", {}).get("name"))
-        class_name = str(layer.get("class_name"))
-        inbound = layer.get("inbound_nodes") or []
-        if class_name in MODEL_CLASSES:
-            problems.append(f"{name} is a nested {class_name} model: netdesigner imports flat models only")
-            continue
-        for index, node in enumerate(inbound or [None]):
-            sources: list[CallKey] = []
-            for layer_name, node_index, tensor_index in _histories(node) if node is not None else ():
-                if tensor_index != 0:
-                    problems.append(
-                        f"{name} uses output {tensor_index + 1} of {layer_name}, but layers have one output"
-                    )
-                sources.append((str(layer_name), int(node_index)))
-            config = layer.get("config") or {}
-            calls.append(_LayerCall.of(layer, name, config, sources, index, _arguments(node)))
-    outputs = _refs(body.get("output_layers"))
-    if not outputs:
-        problems.append("the model config names no output layers")
-    # Model inputs keep the config's input order, which the builder follows through node order.
-    order = {name: i for i, (name, _) in enumerate(_refs(body.get("input_layers")))}
-    calls.sort(key=lambda c: (c.class_name != "InputLayer", order.get(c.name, len(order))))
-    return calls, outputs
-
-
-def _refs(refs: Any) -> list[CallKey]:
-    """The calls named by ``input_layers``/``output_layers``: one [name, node, tensor] or a list of them."""
-    if not isinstance(refs, list) or not refs:
-        return []
-    if isinstance(refs[0], str):
-        refs = [refs]
-    return [(str(ref[0]), int(ref[1]) if len(ref) > 1 else 0) for ref in refs if isinstance(ref, list) and ref]
-
-
-def _arguments(node: Any) -> list[Any]:
-    """A call's positional arguments as recorded, each input tensor a ``TensorArg`` numbered in
-    order (what an operation such as ``x * 0.5`` is read back from)."""
-    found: list[Any] = []
-    tensors = 0
-    for value in node.get("args", []) if isinstance(node, dict) else []:
-        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-            found.append(TensorArg(tensors))
-            tensors += 1
-        else:
-            found.append(value)
-    return found
-
-
-def _histories(node: Any) -> list[list[Any]]:
-    """keras_history entries [layer, node, tensor] of every tensor a call consumed, in order."""
-    found: list[list[Any]] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            history = (
-                value.get("config", {}).get("keras_history") if value.get("class_name") == "__keras_tensor__" else None
-            )
-            if isinstance(history, list) and len(history) == 3:
-                found.append(history)
-            else:
-                for item in value.values():
-                    walk(item)
-        elif isinstance(value, list):
-            if len(value) == 3 and isinstance(value[0], str) and all(isinstance(v, int) for v in value[1:]):
-                found.append(value)  # the older [layer, node, tensor, kwargs] style, trimmed
-            else:
-                for item in value:
-                    walk(item)
-
-    walk(node.get("args", []) if isinstance(node, dict) else node)
-    return found
 
 
 def _legal_name(graph: Graph, name: str, notes: list[str], originals: set[str]) -> str:
@@ -292,7 +149,7 @@ def _legal_name(graph: Graph, name: str, notes: list[str], originals: set[str]) 
         return legal
 
 
-def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[str]):
+def _add_node(graph: Graph, call: LayerCall, notes: list[str], originals: set[str]):
     name = _legal_name(graph, call.name, notes, originals)
     if call.class_name == "InputLayer":
         shape = call.config.get("batch_shape") or call.config.get("batch_input_shape")
@@ -331,7 +188,7 @@ def _add_node(graph: Graph, call: _LayerCall, notes: list[str], originals: set[s
     return node
 
 
-def _add_operation(graph: Graph, call: _LayerCall, name: str):
+def _add_operation(graph: Graph, call: LayerCall, name: str):
     """The Math node that represents a recorded ``keras.ops`` call, with its constants."""
     for spec in _OPERATIONS:
         params = spec.from_operation(call.class_name, call.config, call.arguments) if spec.from_operation else None
@@ -340,7 +197,7 @@ def _add_operation(graph: Graph, call: _LayerCall, name: str):
     raise ModelImportError(unknown_class(call))
 
 
-def unknown_class(call: _LayerCall) -> str:
+def unknown_class(call: LayerCall) -> str:
     """Why a layer's class cannot be imported, in one line that names it."""
     if not is_keras_module(call.module) or call.registered not in (None, call.class_name):
         return (

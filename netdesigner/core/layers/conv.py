@@ -35,7 +35,7 @@ def _check_strides_dilation(layer: str, strides: Sequence[int], dilation: Sequen
         )
 
 
-def _spatial(layer: str, x: Shape, p: Mapping[str, Any], rank: int) -> tuple[int | None, ...]:
+def spatial(layer: str, x: Shape, p: Mapping[str, Any], rank: int) -> tuple[int | None, ...]:
     """Output spatial size of a sliding-window layer with kernel, strides, padding, dilation."""
     k, s, d = p["kernel_size"], p["strides"], p["dilation_rate"]
     _check_strides_dilation(layer, s, d)
@@ -74,7 +74,7 @@ def _conv_rule(layer: str, rank: int):
                 "choose groups so that it divides the number of input channels",
                 code="groups",
             )
-        out = _spatial(layer, x, p, rank)
+        out = spatial(layer, x, p, rank)
         return _filtered(x, out, f, math.prod(p["kernel_size"]) * (cin // groups), p["use_bias"])
 
     return rule
@@ -229,7 +229,7 @@ def _depthwise_rule(layer: str, rank: int):
         (x,) = inputs
         require_rank(layer, x, rank + 2)
         cin = require_known_last(layer, x)
-        out = _spatial(layer, x, p, rank)
+        out = spatial(layer, x, p, rank)
         return _filtered(x, out, cin * p["depth_multiplier"], math.prod(p["kernel_size"]), p["use_bias"])
 
     return rule
@@ -240,7 +240,7 @@ def _separable_rule(layer: str, rank: int):
         (x,) = inputs
         require_rank(layer, x, rank + 2)
         cin = require_known_last(layer, x)
-        out = _spatial(layer, x, p, rank)
+        out = spatial(layer, x, p, rank)
         mid = cin * p["depth_multiplier"]
         f = p["filters"]
         taps = math.prod(p["kernel_size"])

@@ -173,3 +173,35 @@ def test_share_weights_from_the_properties_panel(window, qtbot) -> None:
     window.undo_action.trigger()
     window.document.flush()
     assert graph.nodes[right].shares == owner and "⇄ shares embedding's weights" in node_text(window, right)
+
+
+def test_a_merge_has_no_weights_to_share_and_a_shared_normalization_adapts_once() -> None:
+    from netdesigner.core.fit_plan import adapting_nodes
+
+    graph = siamese()
+    join = graph.add_node("Concatenate", "join")
+    other = graph.add_node("Concatenate", "join_2")
+    with pytest.raises(GraphError, match="no weights to share"):
+        graph.share(other.id, join.id)
+    norm = graph.add_node("Normalization", "norm")
+    norm_2 = graph.add_node("Normalization", "norm_2")
+    graph.share(norm_2.id, norm.id)
+    assert [n.name for n in adapting_nodes(graph)] == ["norm"]
+
+
+def test_a_sub_model_as_an_output_and_a_merge_called_twice_import() -> None:
+    keras = pytest.importorskip("keras")
+    from netdesigner.backend.importer import config_to_document
+
+    layers = keras.layers
+    features = keras.Input((4,))
+    sub = keras.Model(features, layers.Dense(3, name="d")(features), name="sub")
+    a, b, c = (keras.Input((4,), name=n) for n in "abc")
+    join = layers.Concatenate(name="join")
+    model = keras.Model([a, b, c], [sub(a), layers.Dense(2, name="h")(sub(b)), join([a, b]), join([a, b, c])])
+    graph = config_to_document(json.loads(model.to_json())).graph
+    heads = [graph.nodes[graph.input_edges(n.id)[0].source].name for n in graph.heads()]
+    assert heads == ["d", "h", "join", "join_2"]  # the first head is the call on a, not on b
+    assert [graph.nodes[e.source].name for e in graph.input_edges(graph.by_name("h").id).values()] == ["d_2"]
+    assert graph.by_name("join_2").params["inputs"] == 3 and graph.by_name("join_2").shares is None
+    assert infer(graph).total_params == model.count_params()

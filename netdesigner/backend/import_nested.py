@@ -32,7 +32,8 @@ def inline_models(body: dict[str, Any]) -> dict[str, Any]:
     for layer in flat:
         layer["inbound_nodes"] = [_remapped(node, lambda h: _follow(h, redirect)) for node in layer["inbound_nodes"]]
     result = dict(body, layers=flat)
-    result["output_layers"] = _remapped_refs(body.get("output_layers"), redirect)
+    models = {str(layer.get("name")) for layer in layers if layer.get("class_name") in ("Functional", "Model")}
+    result["output_layers"] = _remapped_refs(body.get("output_layers"), redirect, models)
     return result
 
 
@@ -122,9 +123,12 @@ def _refs(refs: Any) -> list[History]:
     return [(str(r[0]), int(r[1]), int(r[2])) for r in refs if isinstance(r, list) and len(r) == 3]
 
 
-def _remapped_refs(refs: Any, redirect: dict[History, History]) -> Any:
+def _remapped_refs(refs: Any, redirect: dict[History, History], models: set[str]) -> Any:
+    """``output_layers`` pointing at the inlined tensors. Keras counts a Functional sub-model's
+    calls there from 1 (its own first node), unlike in ``inbound_nodes``: its loader subtracts 1."""
     single = isinstance(refs, list) and bool(refs) and isinstance(refs[0], str)
-    mapped = [list(_follow(ref, redirect)) for ref in _refs(refs)]
+    shifted = [(name, node - (name in models), tensor) for name, node, tensor in _refs(refs)]
+    mapped = [list(_follow(ref, redirect)) for ref in shifted]
     return mapped[0] if single and mapped else mapped
 
 

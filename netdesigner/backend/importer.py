@@ -121,7 +121,12 @@ def _config_to_document(model: dict[str, Any]) -> Document:
         raise ModelImportError("this model cannot be imported:", problems)
     for call in calls:  # wired once every call exists: a layer's later calls may use later layers
         for port, source in enumerate(call.sources):
-            graph.connect(ids[source], ids[call.key], port)
+            try:
+                graph.connect(ids[source], ids[call.key], port)
+            except GraphError as error:
+                problems.append(f"{call.name} ({call.class_name}): {error}")
+    if problems:
+        raise ModelImportError("this model cannot be imported:", problems)
     settings, compiled = read_compile_config(model.get("compile_config"), [name for name, _ in outputs], notes)
     for output, head in zip(outputs, compiled, strict=True):
         _add_head(graph, ids[output], head)
@@ -131,10 +136,17 @@ def _config_to_document(model: dict[str, Any]) -> Document:
 
 
 def _add_sharer(graph: Graph, call: LayerCall, owner_id: str, originals: set[str]) -> str:
-    """A node for a later call of an imported layer, tied to the node of its first call."""
+    """A node for a later call of an imported layer, tied to the node of its first call; a
+    layer that cannot be shared (a merge: its inputs are counted per call, it has no weights)
+    gets a node of its own with the same parameters."""
     owner = graph.nodes[owner_id]
-    node = graph.add_node(owner.type, graph.legal_free_name(f"{call.name}_{call.index + 1}", originals))
-    graph.share(node.id, owner_id)
+    name = graph.legal_free_name(f"{call.name}_{call.index + 1}", originals)
+    node = graph.add_node(owner.type, name, params=dict(owner.params))
+    try:
+        graph.share(node.id, owner_id)
+    except GraphError:
+        if owner.spec.variadic:
+            graph.set_param(node.id, "inputs", len(call.sources))
     return node.id
 
 

@@ -70,5 +70,7 @@ def has_validation(settings: TrainingSettings) -> bool:
 
 
 def adapting_nodes(graph: Graph) -> list[Node]:
-    """The nodes whose layers learn from the training inputs before fitting, in graph order."""
-    return [graph.nodes[nid] for nid in graph.topological_order() if graph.nodes[nid].spec.adapts]
+    """The nodes whose layers learn from the training inputs before fitting, in graph order (a
+    shared layer once, at its owner, whose name the Keras layer has)."""
+    order = graph.topological_order()
+    return [graph.nodes[nid] for nid in order if graph.nodes[nid].spec.adapts and graph.nodes[nid].shares is None]

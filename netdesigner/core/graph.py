@@ -397,6 +397,11 @@ class Graph:
                 f"{node.name} is a {node.type} and {owner.name} a {owner.type}: "
                 "only layers of one type can share weights"
             )
+        if node.spec.variadic:
+            raise GraphError(
+                f"{node.name} ({node.type}) takes a number of inputs of its own and has no weights to share",
+                "draw another one instead",
+            )
         if self.sharers(node_id):
             names = ", ".join(self.nodes[n].name for n in self.sharers(node_id))
             raise GraphError(f"{names} already share {node.name}'s weights", "make them share another layer first")

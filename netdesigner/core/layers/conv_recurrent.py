@@ -10,7 +10,8 @@ from typing import Any
 from netdesigner.core.errors import LayerError
 from netdesigner.core.layers import common
 from netdesigner.core.layers.conv import spatial
-from netdesigner.core.params import ParamKind, ParamSpec
+from netdesigner.core.layers.recurrent import cell_activations, reading
+from netdesigner.core.params import ParamSpec
 from netdesigner.core.shapes import fmt, prod, require_known_last, require_rank
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
 from netdesigner.core.why import label, note
@@ -52,24 +53,10 @@ def _params(rank: int) -> tuple[ParamSpec, ...]:
         common.strides(rank),
         common.padding(),
         common.dilation_rate(rank),
-        ParamSpec(
-            "activation",
-            ParamKind.CHOICE,
-            "tanh",
-            "function applied to the candidate state",
-            choices=common.ACTIVATIONS,
-        ),
-        ParamSpec(
-            "recurrent_activation",
-            ParamKind.CHOICE,
-            "sigmoid",
-            "function applied to the gates",
-            choices=common.ACTIVATIONS,
-        ),
+        *cell_activations(gated=True),
         common.use_bias(),
         *common.weights("kernel", "recurrent", "bias"),
-        ParamSpec("return_sequences", ParamKind.BOOL, False, "output every step's maps instead of the last step's"),
-        ParamSpec("go_backwards", ParamKind.BOOL, False, "read the sequence from the end"),
+        *reading("maps"),
     )
 
 

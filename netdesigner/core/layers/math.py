@@ -64,7 +64,8 @@ def _number(value: Any) -> bool:
 
 
 def _op(table: dict[str, Function], default: str, doc: str) -> ParamSpec:
-    return ParamSpec("op", ParamKind.CHOICE, default, doc, choices=tuple(table), keras=False)
+    """The operation; ``required`` so that the node always shows it, default or not."""
+    return ParamSpec("op", ParamKind.CHOICE, default, doc, choices=tuple(table), keras=False, required=True)
 
 
 def _elementwise(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -97,7 +98,9 @@ SPECS.append(
         "with operators, like MobileNetV3's hard-sigmoid relu6(x + 3) * (1 / 6). No weights.",
         params=(
             _op(BINARY, "multiply", "the operation"),
-            ParamSpec("constant", ParamKind.FLOAT, 1.0, "the number", minimum=-1e12, maximum=1e12, keras=False),
+            ParamSpec(
+                "constant", ParamKind.FLOAT, 1.0, "the number", minimum=-1e12, maximum=1e12, keras=False, required=True
+            ),
             ParamSpec("constant_first", ParamKind.BOOL, False, "put the number first: c - x, c / x", keras=False),
         ),
         rule=_elementwise,

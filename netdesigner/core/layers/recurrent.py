@@ -39,18 +39,18 @@ def _recurrent_rule(layer: str):
     return rule
 
 
-def _params(layer: str) -> tuple[ParamSpec, ...]:
+def cell_activations(gated: bool) -> list[ParamSpec]:
+    """The candidate state's function, and the gates' where the cell has gates."""
     specs = [
-        common.units("size of the state (and of each output)"),
         ParamSpec(
             "activation",
             ParamKind.CHOICE,
             "tanh",
             "function applied to the candidate state",
             choices=common.ACTIVATIONS,
-        ),
+        )
     ]
-    if layer != "SimpleRNN":
+    if gated:
         specs.append(
             ParamSpec(
                 "recurrent_activation",
@@ -60,16 +60,29 @@ def _params(layer: str) -> tuple[ParamSpec, ...]:
                 choices=common.ACTIVATIONS,
             )
         )
-    specs += [
-        common.use_bias(),
-        *common.weights("kernel", "recurrent", "bias"),
+    return specs
+
+
+def reading(what: str) -> tuple[ParamSpec, ParamSpec]:
+    """Whether every step's ``what`` is output, and which way the sequence is read."""
+    return (
         ParamSpec(
             "return_sequences",
             ParamKind.BOOL,
             False,
-            "output every step (for stacking recurrent layers) instead of the last one",
+            f"output every step's {what} (for stacking recurrent layers) instead of the last one",
         ),
         ParamSpec("go_backwards", ParamKind.BOOL, False, "read the sequence from the end"),
+    )
+
+
+def _params(layer: str) -> tuple[ParamSpec, ...]:
+    specs = [
+        common.units("size of the state (and of each output)"),
+        *cell_activations(gated=layer != "SimpleRNN"),
+        common.use_bias(),
+        *common.weights("kernel", "recurrent", "bias"),
+        *reading("output"),
         ParamSpec(
             "dropout", ParamKind.FLOAT, 0.0, "fraction of the inputs dropped while training", minimum=0.0, maximum=1.0
         ),

@@ -12,6 +12,7 @@ KERAS_LAYERS = "keras.layers"  # the module a .keras file names for every built-
 
 
 CallKey = tuple[str, int]  # a layer's name and which of its calls (Keras's node index)
+History = tuple[str, int, int]  # a tensor: the layer that made it, which call, which output
 
 
 @dataclass
@@ -86,30 +87,35 @@ def functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[La
         inbound = layer.get("inbound_nodes") or []
         for index, node in enumerate(inbound or [None]):
             sources: list[CallKey] = []
-            for layer_name, node_index, tensor_index in _histories(node) if node is not None else ():
+            for layer_name, node_index, tensor_index in histories(node) if node is not None else ():
                 if tensor_index != 0:
                     problems.append(
                         f"{name} uses output {tensor_index + 1} of {layer_name}, but layers have one output"
                     )
-                sources.append((str(layer_name), int(node_index)))
+                sources.append((layer_name, node_index))
             config = layer.get("config") or {}
             calls.append(LayerCall.of(layer, name, config, sources, index, _arguments(node)))
-    outputs = _refs(body.get("output_layers"))
+    outputs = [(name, node) for name, node, _ in tensor_refs(body.get("output_layers"))]
     if not outputs:
         problems.append("the model config names no output layers")
     # Model inputs keep the config's input order, which the builder follows through node order.
-    order = {name: i for i, (name, _) in enumerate(_refs(body.get("input_layers")))}
+    order = {name: i for i, (name, _, _) in enumerate(tensor_refs(body.get("input_layers")))}
     calls.sort(key=lambda c: (c.class_name != "InputLayer", order.get(c.name, len(order))))
     return calls, outputs
 
 
-def _refs(refs: Any) -> list[CallKey]:
-    """The calls named by ``input_layers``/``output_layers``: one [name, node, tensor] or a list of them."""
+def tensor_refs(refs: Any) -> list[History]:
+    """The tensors named by ``input_layers``/``output_layers``: one [name, node, tensor] or a
+    list of them (a missing node or tensor index is 0)."""
     if not isinstance(refs, list) or not refs:
         return []
     if isinstance(refs[0], str):
         refs = [refs]
-    return [(str(ref[0]), int(ref[1]) if len(ref) > 1 else 0) for ref in refs if isinstance(ref, list) and ref]
+    return [
+        (str(ref[0]), int(ref[1]) if len(ref) > 1 else 0, int(ref[2]) if len(ref) > 2 else 0)
+        for ref in refs
+        if isinstance(ref, list) and ref
+    ]
 
 
 def _arguments(node: Any) -> list[Any]:
@@ -126,9 +132,9 @@ def _arguments(node: Any) -> list[Any]:
     return found
 
 
-def _histories(node: Any) -> list[list[Any]]:
-    """keras_history entries [layer, node, tensor] of every tensor a call consumed, in order."""
-    found: list[list[Any]] = []
+def histories(node: Any) -> list[History]:
+    """keras_history entries (layer, node, tensor) of every tensor a call consumed, in order."""
+    found: list[History] = []
 
     def walk(value: Any) -> None:
         if isinstance(value, dict):
@@ -136,13 +142,13 @@ def _histories(node: Any) -> list[list[Any]]:
                 value.get("config", {}).get("keras_history") if value.get("class_name") == "__keras_tensor__" else None
             )
             if isinstance(history, list) and len(history) == 3:
-                found.append(history)
+                found.append((str(history[0]), int(history[1]), int(history[2])))
             else:
                 for item in value.values():
                     walk(item)
         elif isinstance(value, list):
             if len(value) == 3 and isinstance(value[0], str) and all(isinstance(v, int) for v in value[1:]):
-                found.append(value)  # the older [layer, node, tensor, kwargs] style, trimmed
+                found.append((value[0], value[1], value[2]))  # the older [layer, node, tensor, kwargs] style
             else:
                 for item in value:
                     walk(item)

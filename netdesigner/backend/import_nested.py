@@ -12,8 +12,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from netdesigner.backend.import_calls import History, histories, tensor_refs
+
 MODEL_CLASSES = ("Functional", "Model", "Sequential")
-History = tuple[str, int, int]  # a tensor: the layer that made it, which call, which output
 
 
 def inline_models(body: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def _inlined(model: dict[str, Any], taken: set[str], redirect: dict[History, His
     """The layers of one nested model, with one call per time the model is called."""
     name = str(model.get("name") or model.get("config", {}).get("name"))
     inner = inline_models(as_functional(model.get("config") or {}))
-    inputs = [ref[0] for ref in _refs(inner.get("input_layers"))]
+    inputs = [ref[0] for ref in tensor_refs(inner.get("input_layers"))]
     rename: dict[str, str] = {}
     layers = []
     for layer in inner["layers"]:
@@ -55,7 +56,7 @@ def _inlined(model: dict[str, Any], taken: set[str], redirect: dict[History, His
     calls = {str(layer.get("name")): len(layer.get("inbound_nodes") or []) for layer in inner["layers"]}
 
     for k, call in enumerate(model.get("inbound_nodes") or []):
-        arguments = dict(zip(inputs, _histories(call), strict=False))
+        arguments = dict(zip(inputs, histories(call), strict=False))
 
         def outer(history: History, k: int = k, arguments: dict[str, History] = arguments) -> History:
             layer, node, tensor = history
@@ -66,7 +67,7 @@ def _inlined(model: dict[str, Any], taken: set[str], redirect: dict[History, His
         called = [layer for layer in inner["layers"] if layer.get("class_name") != "InputLayer"]
         for layer, flat_layer in zip(called, layers, strict=True):
             flat_layer["inbound_nodes"] += [_remapped(node, outer) for node in layer.get("inbound_nodes") or []]
-        for t, ref in enumerate(_refs(inner.get("output_layers"))):
+        for t, ref in enumerate(tensor_refs(inner.get("output_layers"))):
             redirect[(name, k, t)] = outer(ref)
     return layers
 
@@ -115,30 +116,10 @@ def _remapped(node: Any, change: Any) -> Any:
     return node
 
 
-def _refs(refs: Any) -> list[History]:
-    if not isinstance(refs, list) or not refs:
-        return []
-    if isinstance(refs[0], str):
-        refs = [refs]
-    return [(str(r[0]), int(r[1]), int(r[2])) for r in refs if isinstance(r, list) and len(r) == 3]
-
-
 def _remapped_refs(refs: Any, redirect: dict[History, History], models: set[str]) -> Any:
     """``output_layers`` pointing at the inlined tensors. Keras counts a Functional sub-model's
     calls there from 1 (its own first node), unlike in ``inbound_nodes``: its loader subtracts 1."""
     single = isinstance(refs, list) and bool(refs) and isinstance(refs[0], str)
-    shifted = [(name, node - (name in models), tensor) for name, node, tensor in _refs(refs)]
+    shifted = [(name, node - (name in models), tensor) for name, node, tensor in tensor_refs(refs)]
     mapped = [list(_follow(ref, redirect)) for ref in shifted]
     return mapped[0] if single and mapped else mapped
-
-
-def _histories(node: Any) -> list[History]:
-    """The tensors a call consumed, in order."""
-    found: list[History] = []
-
-    def record(history: History) -> History:
-        found.append(history)
-        return history
-
-    _remapped(node, record)
-    return found

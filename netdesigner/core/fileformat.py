@@ -285,7 +285,7 @@ def _ties(graph: Graph, shares: dict[str, tuple[str, str]]) -> None:
     for node_id, (owner, where) in shares.items():
         if owner not in graph:
             raise FormatError(f"{owner!r} is not the id of any node", where)
-        if graph.nodes[owner].id in shares:
+        if owner in shares:
             raise FormatError(f"{graph.nodes[owner].name} shares a layer itself: name the layer's owner", where)
         try:
             graph.share(node_id, owner)

@@ -16,7 +16,7 @@ from typing import Any
 
 from netdesigner.core import catalog
 from netdesigner.core.errors import CycleError, DuplicateNameError, GraphError, ParamError, PortError, quoted
-from netdesigner.core.spec import Builds, LayerSpec, Role
+from netdesigner.core.spec import LayerSpec, Role
 
 
 @dataclass
@@ -196,7 +196,7 @@ class Graph:
         return seen
 
     def sharers(self, node_id: str) -> list[str]:
-        """The nodes that call ``node_id``'s layer, in graph order."""
+        """The nodes that call ``node_id``'s layer, in the order they were tied to it."""
         return list(self._sharers.get(node_id, ()))
 
     def layer_group(self, node_id: str) -> list[str]:
@@ -300,11 +300,7 @@ class Graph:
         removed = list(self._inputs[node_id].values()) + list(self._outputs[node_id])
         for edge in removed:
             self._unlink(edge)
-        node = self.nodes.pop(node_id)
-        if node.shares is not None:
-            self._sharers[node.shares].remove(node_id)
-            if not self._sharers[node.shares]:
-                del self._sharers[node.shares]
+        self._untie(self.nodes.pop(node_id))
         del self._inputs[node_id], self._outputs[node_id]
         self._changed(GraphEvent(EventKind.NODE_REMOVED, node_id))
         return removed
@@ -390,17 +386,17 @@ class Graph:
         owner = self.nodes[owner_id]
         if owner_id == node_id:
             raise GraphError(f"{node.name} cannot share weights with itself")
-        if node.spec.role is not Role.LAYER or node.spec.builds is not Builds.LAYER:
+        if node.spec.variadic:
+            raise GraphError(
+                f"{node.name} ({node.type}) takes a number of inputs of its own and has no weights to share",
+                "draw another one instead",
+            )
+        if not node.spec.shareable:
             raise GraphError(f"{node.name} ({node.type}) has no layer that other nodes could call")
         if owner.type != node.type:
             raise GraphError(
                 f"{node.name} is a {node.type} and {owner.name} a {owner.type}: "
                 "only layers of one type can share weights"
-            )
-        if node.spec.variadic:
-            raise GraphError(
-                f"{node.name} ({node.type}) takes a number of inputs of its own and has no weights to share",
-                "draw another one instead",
             )
         if self.sharers(node_id):
             names = ", ".join(self.nodes[n].name for n in self.sharers(node_id))
@@ -418,11 +414,15 @@ class Graph:
             node.params = dict(self.nodes[owner].params)
         self._tie(node, owner)
 
-    def _tie(self, node: Node, owner: str | None) -> None:
+    def _untie(self, node: Node) -> None:
+        """Take ``node`` out of its owner's sharers (the index ``sharers`` reads)."""
         if node.shares is not None:
             self._sharers[node.shares].remove(node.id)
             if not self._sharers[node.shares]:
                 del self._sharers[node.shares]
+
+    def _tie(self, node: Node, owner: str | None) -> None:
+        self._untie(node)
         node.shares = owner
         if owner is not None:
             self._sharers.setdefault(owner, []).append(node.id)

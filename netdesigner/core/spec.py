@@ -159,6 +159,12 @@ class LayerSpec:
         return {p.name: config[p.name] for p in self.keras_params if p.name in config}
 
     @property
+    def shareable(self) -> bool:
+        """Whether several nodes may call one layer of this type: a Keras layer whose input
+        count is its own (a merge counts its inputs per call and has no weights to share)."""
+        return self.role is Role.LAYER and self.builds is Builds.LAYER and not self.variadic
+
+    @property
     def calling(self) -> CallStyle:
         """How the layer is called: as declared, else on a list where it has several ports."""
         if self.call is not None:

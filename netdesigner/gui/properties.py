@@ -14,7 +14,6 @@ from PySide6 import QtCore, QtWidgets
 from netdesigner.core.errors import GraphError
 from netdesigner.core.inference import explain_node
 from netdesigner.core.shapes import fmt
-from netdesigner.core.spec import Builds, Role
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.help_dialogs import keras_doc_url
@@ -98,10 +97,11 @@ class PropertiesPanel(QtWidgets.QScrollArea):
 
     def _share_combo(self, node_id: str) -> QtWidgets.QComboBox | None:
         """The layer this node calls: its own, or that of another node of its type (one that owns
-        its layer); None for nodes without a layer (Inputs, heads, backbones)."""
+        its layer); None for nodes whose layer cannot be shared (Inputs, heads, backbones, merges,
+        Math nodes)."""
         graph = self.document.graph
         node = graph.nodes[node_id]
-        if node.spec.role is not Role.LAYER or node.spec.builds is not Builds.LAYER:
+        if not node.spec.shareable:
             return None
         combo = QtWidgets.QComboBox()
         combo.addItem("none (its own weights)", None)

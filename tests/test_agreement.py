@@ -18,7 +18,7 @@ def test_sample_graph_shapes_and_params_equal_keras(sample_path: Path) -> None:
     result = infer(graph)
     built = build(graph)
     for nid, node in graph.nodes.items():
-        assert tuple(built.tensors[nid].shape) == result.infos[nid].shape, node.name  # every call's
+        assert tuple(tuple(t.shape) for t in built.tensors[nid]) == result.infos[nid].shapes, node.name  # every call's
         if node.type in ("Input", "Output"):
             continue
         layer = built.model.get_layer(graph.nodes[node.shares or nid].name)  # a shared layer's owner
@@ -36,7 +36,7 @@ def test_random_graphs_agree_with_keras(seed: int) -> None:
     built = build(graph)
     layers = 0
     for nid, node in graph.nodes.items():
-        assert tuple(built.tensors[nid].shape) == result.infos[nid].shape, node.name
+        assert tuple(tuple(t.shape) for t in built.tensors[nid]) == result.infos[nid].shapes, node.name
         if node.type in ("Input", "Output") or node.spec.operation is not None:  # an operation has no layer
             continue
         layers += 1

@@ -67,8 +67,9 @@ class EditSequences(RuleBasedStateMachine):
         source, target = data.draw(st.lists(st.sampled_from(self.ids()), min_size=2, max_size=2, unique=True))
         count = self.graph.nodes[target].input_count
         port = data.draw(st.integers(0, max(count - 1, 0)))
+        source_port = data.draw(st.integers(0, max(self.graph.nodes[source].output_count - 1, 0)))
         replaced = [e for p, e in self.graph.input_edges(target).items() if p == port]
-        self.document.rewire(replaced, [Edge(source, target, port)])
+        self.document.rewire(replaced, [Edge(source, target, port, source_port)])
 
     @precondition(lambda self: self.graph.edges)
     @rule(data=st.data())

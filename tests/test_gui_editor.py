@@ -29,13 +29,11 @@ def add_from_palette(window, qtbot, layer_type: str) -> str:
     return new
 
 
-def drag_wire(window, source_id: str, target_id: str, port: int = 0) -> None:
+def drag_wire(window, source_id: str, target_id: str, port: int = 0, source_port: int = 0) -> None:
     """Drag a wire with the mouse from source's output port to target's input port."""
     canvas = window.canvas
     viewer = canvas.viewer()
-    target = window.document.graph.nodes[target_id]
-    label = target.spec.port_label(port, target.input_count)
-    ports = [canvas.view_of[source_id].get_output("out"), canvas.view_of[target_id].get_input(label)]
+    ports = [canvas.view_of[source_id].output_ports()[source_port], canvas.view_of[target_id].input_ports()[port]]
     canvas.select_ids([source_id, target_id])  # bring both into view
     QtWidgets.QApplication.processEvents()
     start, end = (viewer.mapFromScene(p.view.mapToScene(p.view.boundingRect().center())) for p in ports)

@@ -36,10 +36,11 @@ class BuildError(GraphError):
 
 @dataclass
 class BuiltModel:
-    """The Keras model and, for each node, the tensor it outputs (tests compare them with core)."""
+    """The Keras model and, for each node, the tensor at each of its output ports (tests compare
+    them with core)."""
 
     model: Any
-    tensors: dict[str, Any]
+    tensors: dict[str, tuple[Any, ...]]
 
 
 @contextmanager
@@ -97,7 +98,7 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
     heads = [n.id for n in graph.heads()]
     inputs = [n.id for n in graph.inputs()]
     needed = graph.ancestors(heads)
-    tensors: dict[str, Any] = {}
+    tensors: dict[str, tuple[Any, ...]] = {}
     layers: dict[str, Any] = {}  # owner id -> its layer, made at the first call drawn
     for nid in graph.topological_order():
         if nid not in needed:
@@ -105,22 +106,23 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
         node = graph.nodes[nid]
         spec = node.spec
         if node.is_input:
-            tensors[nid] = make_input(node.params, node.name)
+            tensors[nid] = (make_input(node.params, node.name),)
             continue
-        arguments = [tensors[e.source] for _, e in sorted(graph.input_edges(nid).items())]
+        arguments = [tensors[e.source][e.source_port] for _, e in sorted(graph.input_edges(nid).items())]
         if node.is_head:
-            tensors[nid] = arguments[0]
+            tensors[nid] = (arguments[0],)
             continue
         if spec.operation is not None:
-            tensors[nid] = apply_operation(spec.operation(node.params), arguments)
+            tensors[nid] = (apply_operation(spec.operation(node.params), arguments),)
             continue
         owner = graph.nodes[node.shares or nid]
         if owner.id not in layers:
             dtype = "float32" if float32_ids.intersection(graph.layer_group(nid)) else None
             layers[owner.id] = make_node_layer(spec, owner.params, owner.name, arguments, dtype)
-        tensors[nid] = call_node(spec, node.params, layers[owner.id], arguments)
-    ins = [tensors[nid] for nid in inputs]
-    outs = [tensors[nid] for nid in heads]
+        output = call_node(spec, node.params, layers[owner.id], arguments)
+        tensors[nid] = tuple(output) if isinstance(output, (list, tuple)) else (output,)
+    ins = [tensors[nid][0] for nid in inputs]
+    outs = [tensors[nid][0] for nid in heads]
     model = keras.Model(
         inputs=ins[0] if len(ins) == 1 else ins,
         outputs=outs[0] if len(outs) == 1 else outs,

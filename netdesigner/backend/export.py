@@ -116,12 +116,12 @@ class Section:
 def is_chain(graph: Graph) -> bool:
     """One Input, one head, and every node feeding exactly the next: Sequential can express it
     (but not a backbone, which prepares its pixels before it is called in inference mode, nor a
-    layer called twice)."""
+    layer called twice, nor one with several outputs)."""
     inputs = graph.inputs()
     heads = graph.heads()
     if len(inputs) != 1 or len(heads) != 1:
         return False
-    if any(node.spec.builds is not Builds.LAYER or node.shares for node in graph.nodes.values()):
+    if any(n.spec.builds is not Builds.LAYER or n.shares or n.output_count > 1 for n in graph.nodes.values()):
         return False
     return all(len(graph.input_edges(nid)) <= 1 and len(graph.output_edges(nid)) <= 1 for nid in graph.nodes)
 
@@ -257,6 +257,8 @@ def call_arguments(spec: LayerSpec, sources: list[str]) -> str:
     """The text between the call's parentheses, as ``layer_factory.call_layer`` calls it."""
     if spec.calling is CallStyle.LIST:
         return f"[{', '.join(sources)}]"
+    if spec.calling is CallStyle.INITIAL_STATE and len(sources) > 1:
+        return f"{sources[0]}, initial_state=[{', '.join(sources[1:])}]"
     return ", ".join(sources)
 
 
@@ -281,17 +283,17 @@ def _build_model_head(float32_ids: set[str]) -> list[str]:
 
 def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32_ids: set[str]) -> str:
     lines = _build_model_head(float32_ids)
-    variable: dict[str, str] = {}
+    variable: dict[tuple[str, int], str] = {}  # (node id, output port) -> its variable
     shared: set[str] = set()  # owners whose layer is already made
     for nid in graph.topological_order():
         node = graph.nodes[nid]
         if node.is_head:
             continue
-        var = variable[nid] = names.name(nid, node.name)
+        var = variable[(nid, 0)] = names.name(nid, node.name)
         if node.is_input:
             lines += render(_input_call(node), prefix=f"{var} = ")
             continue
-        sources = [variable[e.source] for _, e in sorted(graph.input_edges(nid).items())]
+        sources = [variable[(e.source, e.source_port)] for _, e in sorted(graph.input_edges(nid).items())]
         if node.spec.operation is not None:
             lines.append(f"{INDENT}{var} = {operation_source(node.spec.operation(node.params), sources)}")
             continue
@@ -301,6 +303,9 @@ def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32
             lines += backbone_lines(node, shape or (), argument, var, names)
             continue
         float32 = bool(float32_ids.intersection(graph.layer_group(nid)))
+        for port, output in enumerate(node.spec.output_names(node.params)[1:], start=1):
+            variable[(nid, port)] = names.name(f"{nid} {port}", f"{node.name}_{output.replace(' ', '_')}")
+        var = ", ".join(variable[(nid, port)] for port in range(node.output_count))
         if not graph.sharers(nid) and node.shares is None:
             lines += render(_layer_call(node, argument, float32), prefix=f"{var} = ")
             continue
@@ -310,8 +315,8 @@ def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32
             shared.add(owner.id)
             lines += render(_layer_call(owner, float32=float32), prefix=f"{layer_var} = ")
         lines.append(f"{INDENT}{var} = {layer_var}({argument})")
-    inputs = [variable[n.id] for n in graph.inputs()]
-    outputs = [variable[source] for source in graph.head_sources()]
+    inputs = [variable[(n.id, 0)] for n in graph.inputs()]
+    outputs = [variable[(e.source, e.source_port)] for e in graph.head_edges()]
     model = Call(
         "keras.Model",
         (Kw("inputs", _one_or_list(inputs)), Kw("outputs", _one_or_list(outputs)), Kw("name", '"model"')),

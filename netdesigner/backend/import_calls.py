@@ -17,17 +17,19 @@ History = tuple[str, int, int]  # a tensor: the layer that made it, which call, 
 
 @dataclass
 class LayerCall:
-    """One call of a layer of the config with the calls feeding it, in order. A layer called
-    several times (shared) has one call per time, numbered by ``index``."""
+    """One call of a layer of the config with the tensors feeding it, in order (its positional
+    arguments', then its ``initial_state``'s, of which there are ``initial_states``). A layer
+    called several times (shared) has one call per time, numbered by ``index``."""
 
     name: str
     class_name: str
     config: dict[str, Any]
-    sources: list[CallKey] = field(default_factory=list)
+    sources: list[History] = field(default_factory=list)
     module: str | None = KERAS_LAYERS  # None for a class registered by the model's own code
     registered: str | None = None  # Keras's registered name: "package>Class" for a custom class
     index: int = 0
     arguments: list[Any] = field(default_factory=list)  # positional, each input tensor a TensorArg
+    initial_states: int = 0
 
     @property
     def key(self) -> CallKey:
@@ -39,9 +41,10 @@ class LayerCall:
         layer: dict[str, Any],
         name: str,
         config: dict[str, Any],
-        sources: list[CallKey],
+        sources: list[History],
         index: int = 0,
         arguments: list[Any] | None = None,
+        initial_states: int = 0,
     ) -> LayerCall:
         """A call of ``layer``, a config entry; entries written before Keras 3 name no module
         and are Keras's own."""
@@ -56,10 +59,11 @@ class LayerCall:
             registered if isinstance(registered, str) else None,
             index,
             arguments or [],
+            initial_states,
         )
 
 
-def sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[LayerCall], list[CallKey]]:
+def sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[LayerCall], list[History]]:
     layers = [layer for layer in body["layers"] if isinstance(layer, dict)]
     calls: list[LayerCall] = []
     if not layers or layers[0].get("class_name") != "InputLayer":
@@ -72,12 +76,12 @@ def sequential_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[La
         found = layer.get("config")
         config: dict[str, Any] = found if isinstance(found, dict) else {}
         name = config.get("name") or layer.get("name") or f"layer_{len(calls)}"
-        sources = [calls[-1].key] if calls else []
+        sources = [(*calls[-1].key, 0)] if calls else []
         calls.append(LayerCall.of(layer, str(name), config, sources))
-    return calls, [calls[-1].key]
+    return calls, [(*calls[-1].key, 0)]
 
 
-def functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[LayerCall], list[CallKey]]:
+def functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[LayerCall], list[History]]:
     calls = []
     for layer in body["layers"]:
         if not isinstance(layer, dict):
@@ -86,22 +90,23 @@ def functional_calls(body: dict[str, Any], problems: list[str]) -> tuple[list[La
         name = str(layer.get("name") or layer.get("config", {}).get("name"))
         inbound = layer.get("inbound_nodes") or []
         for index, node in enumerate(inbound or [None]):
-            sources: list[CallKey] = []
-            for layer_name, node_index, tensor_index in histories(node) if node is not None else ():
-                if tensor_index != 0:
-                    problems.append(
-                        f"{name} uses output {tensor_index + 1} of {layer_name}, but layers have one output"
-                    )
-                sources.append((layer_name, node_index))
+            sources = histories(node) if node is not None else []
+            states = histories(_initial_state(node))
             config = layer.get("config") or {}
-            calls.append(LayerCall.of(layer, name, config, sources, index, _arguments(node)))
-    outputs = [(name, node) for name, node, _ in tensor_refs(body.get("output_layers"))]
+            calls.append(LayerCall.of(layer, name, config, sources + states, index, _arguments(node), len(states)))
+    outputs = tensor_refs(body.get("output_layers"))
     if not outputs:
         problems.append("the model config names no output layers")
     # Model inputs keep the config's input order, which the builder follows through node order.
     order = {name: i for i, (name, _, _) in enumerate(tensor_refs(body.get("input_layers")))}
     calls.sort(key=lambda c: (c.class_name != "InputLayer", order.get(c.name, len(order))))
     return calls, outputs
+
+
+def _initial_state(node: Any) -> Any:
+    """The tensors a recurrent layer's call was given as ``initial_state`` (a keyword)."""
+    kwargs = node.get("kwargs") if isinstance(node, dict) else None
+    return kwargs.get("initial_state") if isinstance(kwargs, dict) else None
 
 
 def tensor_refs(refs: Any) -> list[History]:

@@ -25,7 +25,7 @@ from netdesigner.core.graph import NAME_RULE, Graph, check_name
 from netdesigner.core.layout import apply_layout
 from netdesigner.core.params import is_keras_module
 from netdesigner.core.settings import TrainingSettings
-from netdesigner.core.spec import Role
+from netdesigner.core.spec import CallStyle, Role
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
 # Keras layer class -> our type, for every catalog entry backed by a Keras layer.
@@ -120,16 +120,16 @@ def _config_to_document(model: dict[str, Any]) -> Document:
     if problems:
         raise ModelImportError("this model cannot be imported:", problems)
     for call in calls:  # wired once every call exists: a layer's later calls may use later layers
-        for port, source in enumerate(call.sources):
+        for port, (source, index, tensor) in enumerate(call.sources):
             try:
-                graph.connect(ids[source], ids[call.key], port)
+                graph.connect(ids[(source, index)], ids[call.key], port, tensor)
             except GraphError as error:
                 problems.append(f"{call.name} ({call.class_name}): {error}")
     if problems:
         raise ModelImportError("this model cannot be imported:", problems)
-    settings, compiled = read_compile_config(model.get("compile_config"), [name for name, _ in outputs], notes)
-    for output, head in zip(outputs, compiled, strict=True):
-        _add_head(graph, ids[output], head)
+    settings, compiled = read_compile_config(model.get("compile_config"), [name for name, _, _ in outputs], notes)
+    for (name, index, tensor), head in zip(outputs, compiled, strict=True):
+        _add_head(graph, ids[(name, index)], head, tensor)
     apply_layout(graph)
     title = body.get("name")
     return Document(graph, settings or TrainingSettings(), name=title if isinstance(title, str) else "", notes=notes)
@@ -179,6 +179,10 @@ def _add_node(graph: Graph, call: LayerCall, notes: list[str], originals: set[st
     params: dict[str, Any] = spec.params_from_keras(call.config)
     if spec.variadic:
         params["inputs"] = len(call.sources)
+    if call.initial_states:
+        if spec.calling is not CallStyle.INITIAL_STATE:
+            raise ModelImportError("", [f"{call.name} ({call.class_name}) cannot start from an initial state"])
+        params["initial_state"] = True
     node = _checked_add(graph, spec.type, name, params)
     options, unsupported = _keras_differences(spec, node.params, call.config)
     if options:
@@ -269,9 +273,9 @@ def _plain(config: Any) -> Any:
     return config
 
 
-def _add_head(graph: Graph, source_id: str, compiled: dict[str, Any]) -> None:
-    """An Output head after an output layer, with the loss, weight and metrics the model was
-    compiled with (``compiled``), else a loss guessed from its activation."""
+def _add_head(graph: Graph, source_id: str, compiled: dict[str, Any], port: int = 0) -> None:
+    """An Output head after output port ``port`` of an output layer, with the loss, weight and
+    metrics the model was compiled with (``compiled``), else a loss guessed from its activation."""
     source = graph.nodes[source_id]
     activation = source.params.get("activation", "softmax" if source.type == "Softmax" else "linear")
     if activation == "softmax":
@@ -281,4 +285,4 @@ def _add_head(graph: Graph, source_id: str, compiled: dict[str, Any]) -> None:
     else:
         params = {"loss": "MeanSquaredError", "metrics": ["MeanAbsoluteError"]}
     head = graph.add_node("Output", name=graph.unique_name(f"{source.name}_head"), params={**params, **compiled})
-    graph.connect(source_id, head.id)
+    graph.connect(source_id, head.id, 0, port)

@@ -72,7 +72,9 @@ def call_layer(spec: LayerSpec, layer: Any, arguments: Sequence[Any]) -> Any:
         return layer(list(arguments))
     if spec.calling is CallStyle.ARGUMENTS:
         return layer(*arguments)
-    (tensor,) = arguments
+    if spec.calling is CallStyle.INITIAL_STATE and len(arguments) > 1:
+        return layer(arguments[0], initial_state=list(arguments[1:]))
+    (tensor, *_) = arguments
     return layer(tensor)
 
 

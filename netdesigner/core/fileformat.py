@@ -18,12 +18,14 @@ from typing import Any
 
 from netdesigner.core import catalog
 from netdesigner.core.errors import FormatError, GraphError
-from netdesigner.core.graph import NAME_RULE, Graph, Node, check_name
+from netdesigner.core.graph import NAME_RULE, Edge, Graph, Node, check_name
 from netdesigner.core.params import to_json_value
 from netdesigner.core.settings import FIT_PARAMS, TrainingSettings, check_data
 
 FORMAT = "netdesigner-graph"
-VERSION = 2  # 2: nodes may share another node's layer ("shares"); a file without ties is written as 1
+# 2: nodes may share another node's layer ("shares"), and edges may leave an output port other
+# than the first ("source_port"); a file using neither is written as 1.
+VERSION = 2
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NODES = 100_000
 MAX_ID_LENGTH = 64
@@ -42,15 +44,24 @@ class Document:
 
 def to_dict(doc: Document) -> dict[str, Any]:
     graph = doc.graph
-    shared = any(n.shares is not None for n in graph.nodes.values())
+    edges = [_edge_dict(e) for e in graph.edges]
+    newer = any(n.shares is not None for n in graph.nodes.values()) or any("source_port" in e for e in edges)
     return {
         "format": FORMAT,
-        "version": VERSION if shared else 1,  # readable by every netdesigner that can draw it
+        "version": VERSION if newer else 1,  # readable by every netdesigner that can draw it
         "name": doc.name,
         "nodes": [_node_dict(n) for n in graph.nodes.values()],
-        "edges": [{"source": e.source, "target": e.target, "port": e.port} for e in graph.edges],
+        "edges": edges,
         "training": doc.training.to_dict(),
     }
+
+
+def _edge_dict(edge: Edge) -> dict[str, Any]:
+    """An edge's entry; ``source_port`` only where the wire leaves another port than the first."""
+    entry: dict[str, Any] = {"source": edge.source, "target": edge.target, "port": edge.port}
+    if edge.source_port:
+        entry["source_port"] = edge.source_port
+    return entry
 
 
 def _node_dict(node: Node) -> dict[str, Any]:
@@ -309,11 +320,12 @@ def _edge(raw: Any, where: str, graph: Graph) -> None:
     source = _get(raw, "source", str, None, where)
     target = _get(raw, "target", str, None, where)
     port = _get(raw, "port", int, 0, where)
+    source_port = _get(raw, "source_port", int, 0, where)
     for role, node_id in (("source", source), ("target", target)):
         if node_id not in graph:
             raise FormatError(f"{role} {node_id!r} is not the id of any node", where)
     try:
-        graph.connect(source, target, port)
+        graph.connect(source, target, port, source_port)
     except GraphError as exc:
         raise FormatError(str(exc), where) from None
 

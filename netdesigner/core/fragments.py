@@ -21,7 +21,7 @@ def copy_fragment(graph: Graph, node_ids: list[str]) -> str:
             part.insert(Node(node.id, node.type, node.name, dict(node.params), node.position, owner))
     for edge in graph.edges:
         if edge.source in keep and edge.target in keep:
-            part.connect(edge.source, edge.target, edge.port)
+            part.link(edge)
     return json.dumps(to_dict(Document(part)))
 
 
@@ -44,5 +44,5 @@ def paste_fragment(text: str, graph: Graph, offset: tuple[float, float]) -> tupl
         owner = new_id[node.shares] if node.shares else None
         moved = (x + offset[0], y + offset[1])
         nodes.append(Node(new_id[node.id], node.type, name, dict(node.params), moved, owner))
-    edges = [Edge(new_id[e.source], new_id[e.target], e.port) for e in fragment.edges]
+    edges = [Edge(new_id[e.source], new_id[e.target], e.port, e.source_port) for e in fragment.edges]
     return nodes, edges, pasted.notes

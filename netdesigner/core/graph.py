@@ -39,6 +39,10 @@ class Node:
         return self.spec.input_count(self.params)
 
     @property
+    def output_count(self) -> int:
+        return len(self.spec.output_names(self.params))
+
+    @property
     def is_input(self) -> bool:
         return self.spec.role is Role.INPUT
 
@@ -49,11 +53,13 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    """The output of ``source`` feeding input port ``port`` of ``target`` (ports count from 0)."""
+    """Output port ``source_port`` of ``source`` feeding input port ``port`` of ``target``
+    (ports count from 0; most layers have one output port)."""
 
     source: str
     target: str
     port: int = 0
+    source_port: int = 0
 
 
 class EventKind(StrEnum):
@@ -163,7 +169,12 @@ class Graph:
 
     def head_sources(self) -> list[str]:
         """For each Output head, in graph order, the node whose output it is: the model's outputs."""
-        return [self.input_edges(n.id)[0].source for n in self.heads() if 0 in self.input_edges(n.id)]
+        return [edge.source for edge in self.head_edges()]
+
+    def head_edges(self) -> list[Edge]:
+        """For each connected Output head, in graph order, the wire feeding it (which node, and
+        which of its output ports, is the model's output)."""
+        return [self.input_edges(n.id)[0] for n in self.heads() if 0 in self.input_edges(n.id)]
 
     def topological_order(self) -> list[str]:
         """Node ids, every node after all its inputs; among ready nodes the earliest added comes
@@ -305,8 +316,8 @@ class Graph:
         self._changed(GraphEvent(EventKind.NODE_REMOVED, node_id))
         return removed
 
-    def check_connect(self, source: str, target: str, port: int = 0) -> None:
-        """Raise if ``source -> target:port`` may not be drawn; change nothing."""
+    def check_connect(self, source: str, target: str, port: int = 0, source_port: int = 0) -> None:
+        """Raise if ``source:source_port -> target:port`` may not be drawn; change nothing."""
         src, dst = self.node(source), self.node(target)
         count = dst.input_count
         if count == 0:
@@ -315,6 +326,8 @@ class Graph:
             raise PortError(f"{dst.name} has no input port {port + 1} (it has {count})")
         if src.is_head:
             raise PortError(f"{src.name} is an Output head: nothing can come after it")
+        if not 0 <= source_port < src.output_count:
+            raise PortError(f"{src.name} has no output port {source_port + 1} (it has {src.output_count})")
         if source == target:
             raise CycleError(f"connecting {src.name} to itself would create a loop", [src.name, src.name])
         path = self.find_path(target, source)
@@ -325,13 +338,17 @@ class Graph:
             taken = self.nodes[self._inputs[target][port].source].name
             raise PortError(f"input {port + 1} of {dst.name} is already fed by {taken}")
 
-    def connect(self, source: str, target: str, port: int = 0) -> Edge:
-        self.check_connect(source, target, port)
-        edge = Edge(source, target, port)
+    def connect(self, source: str, target: str, port: int = 0, source_port: int = 0) -> Edge:
+        self.check_connect(source, target, port, source_port)
+        edge = Edge(source, target, port, source_port)
         self._inputs[target][port] = edge
         self._outputs[source].append(edge)
         self._changed(GraphEvent(EventKind.EDGE_ADDED, target, edge))
         return edge
+
+    def link(self, edge: Edge) -> Edge:
+        """Draw ``edge`` again (undo, paste, a file): ``connect`` with its ports."""
+        return self.connect(edge.source, edge.target, edge.port, edge.source_port)
 
     def disconnect(self, target: str, port: int = 0) -> Edge | None:
         edge = self._inputs.get(target, {}).get(port)
@@ -359,10 +376,16 @@ class Graph:
         """The canonical value ``key`` would take, or ``ParamError``; change nothing."""
         node = self.node(node_id)
         coerced = self._coerce(node.spec, key, value)
-        if key == "inputs" and node.spec.variadic:
-            busy = [p for p in self._inputs[node_id] if p >= coerced]
-            if busy:
-                raise ParamError(key, f"input {max(busy) + 1} of {node.name} is still connected", "disconnect it first")
+        changed = {**node.params, key: coerced}
+        inputs = node.spec.input_count(changed)
+        busy = [p for p in self._inputs[node_id] if p >= inputs]
+        if busy:
+            raise ParamError(key, f"input {max(busy) + 1} of {node.name} is still connected", "disconnect it first")
+        outputs = len(node.spec.output_names(changed))
+        busy = [e.source_port for e in self._outputs[node_id] if e.source_port >= outputs]
+        if busy:
+            label = node.spec.output_names(node.params)[max(busy)]
+            raise ParamError(key, f"output {label!r} of {node.name} is still connected", "disconnect it first")
         return coerced
 
     def set_param(self, node_id: str, key: str, value: Any) -> None:

@@ -34,6 +34,7 @@ class NodeInfo:
     error: GraphError | None = None
     blocked_by: str | None = None  # name of an upstream node whose problem hides this one's shape
     shared_with: str | None = None  # the name of the node owning the layer this node calls
+    more: tuple[Shape, ...] = ()  # the shapes of the output ports after the first
 
     @property
     def ok(self) -> bool:
@@ -44,14 +45,19 @@ class NodeInfo:
         return self.trainable + self.non_trainable
 
     @property
+    def shapes(self) -> tuple[Shape, ...]:
+        """The shape at each output port, in port order (none when unknown)."""
+        return () if self.shape is None else (self.shape, *self.more)
+
+    @property
     def output_shapes(self) -> list[list[int | None]]:
         """Keras's ``output_shape`` as JSON: one list per output, None for unknown sizes."""
-        return [] if self.shape is None else [list(self.shape)]
+        return [list(shape) for shape in self.shapes]
 
 
 # What a node's info is computed from, besides its inputs' infos (and, for a shared layer, the
 # other calls of that layer, whose names end the key; those are always recomputed).
-InputsKey = tuple[str, str, tuple[tuple[str, Any], ...], tuple[tuple[int, str, str], ...], tuple[str, ...]]
+InputsKey = tuple[str, str, tuple[tuple[str, Any], ...], tuple[tuple[int, str, int, str], ...], tuple[str, ...]]
 
 
 @dataclass
@@ -101,7 +107,7 @@ def infer(graph: Graph, previous: InferenceResult | None = None) -> InferenceRes
             node.type,
             node.name,
             tuple(node.params.items()),
-            tuple((port, e.source, graph.nodes[e.source].name) for port, e in sorted(edges.items())),
+            tuple((port, e.source, e.source_port, graph.nodes[e.source].name) for port, e in sorted(edges.items())),
             tuple(graph.nodes[m].name for m in graph.layer_group(nid)) if owner else (),
         )
         old = previous.infos.get(nid) if previous is not None else None
@@ -161,8 +167,16 @@ def _input_shapes(graph: Graph, node: Node, infos: Mapping[str, NodeInfo]) -> li
         if upstream.shape is None:
             culprit = upstream.blocked_by or graph.nodes[edge.source].name
             return NodeInfo(blocked_by=culprit)
-        shapes.append(upstream.shape)
+        shapes.append(upstream.shapes[edge.source_port])
     return shapes
+
+
+def shapes_text(node: Node, info: NodeInfo, separator: str = ", ") -> str:
+    """The node's output shape, or each output port's named ("out (None, 8), state h (None, 8)")."""
+    if len(info.shapes) == 1:
+        return fmt(info.shapes[0])
+    names = node.spec.output_names(node.params)
+    return separator.join(f"{name} {fmt(shape)}" for name, shape in zip(names, info.shapes, strict=True))
 
 
 def explain_node(graph: Graph, node_id: str, result: InferenceResult) -> Explanation | None:
@@ -185,4 +199,4 @@ def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo
         return NodeInfo(error=error)
     except Exception as exc:  # a rule bug must not take the editor down with it
         return NodeInfo(error=LayerError(f"netdesigner could not compute {node.name}: {exc!r}", code="internal"))
-    return NodeInfo(outcome.shape, outcome.trainable, outcome.non_trainable, outcome.macs)
+    return NodeInfo(outcome.shape, outcome.trainable, outcome.non_trainable, outcome.macs, more=outcome.more)

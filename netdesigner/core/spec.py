@@ -17,12 +17,15 @@ Shape = tuple[int | None, ...]
 
 
 class Outcome(NamedTuple):
-    """What a shape rule computes for one node (``macs`` is None when a size is unknown)."""
+    """What a shape rule computes for one node (``macs`` is None when a size is unknown);
+    ``more`` holds the shapes of its output ports after the first (a recurrent layer's
+    states)."""
 
     shape: Shape
     trainable: int = 0
     non_trainable: int = 0
     macs: int | None = 0
+    more: tuple[Shape, ...] = ()
 
 
 Rule = Callable[[Mapping[str, Any], Sequence[Shape]], Outcome]
@@ -79,6 +82,7 @@ class CallStyle(StrEnum):
     TENSOR = "tensor"
     LIST = "list"
     ARGUMENTS = "arguments"
+    INITIAL_STATE = "initial_state"  # the first port's tensor, the others as initial_state=[...]
 
 
 class Role(StrEnum):
@@ -93,15 +97,17 @@ class Role(StrEnum):
 class LayerSpec:
     """Everything netdesigner knows about one layer type.
 
-    ``to_keras`` adapts parameters whose Keras form is awkward to edit (nested padding pairs)
-    to the constructor's form, and ``from_keras`` turns a Keras layer config back into ours;
-    by default every ``keras`` parameter is passed as it is, both ways.
+        ``to_keras`` adapts parameters whose Keras form is awkward to edit (nested padding pairs)
+        to the constructor's form, and ``from_keras`` turns a Keras layer config back into ours;
+        by default every ``keras`` parameter is passed as it is, both ways.
 
-    ``inputs`` is the fixed number of input ports; merge layers instead read it from their
-    ``inputs`` parameter (``variadic``). ``ports`` names the input ports where their order
-    means something (query, value, key); ``call`` says how the layer takes them (by default one
-    tensor, or a list where there are several ports). ``keras_class`` is None for netdesigner's
-    own nodes (the Output head), which mark the graph rather than add a Keras layer.
+        ``inputs`` is the fixed number of input ports; merge layers instead read it from their
+        ``inputs`` parameter (``variadic``). ``ports`` names the input ports where their order
+        means something (query, value, key); ``call`` says how the layer takes them (by default one
+        tensor, or a list where there are several ports). ``more_inputs`` names the input ports that
+    parameters add after those (a recurrent layer's initial states), and ``outputs`` the output
+    ports for given parameters (by default one, unnamed). ``keras_class`` is None for netdesigner's
+        own nodes (the Output head), which mark the graph rather than add a Keras layer.
     """
 
     type: str
@@ -121,6 +127,8 @@ class LayerSpec:
     builds: Builds = Builds.LAYER
     ports: tuple[str, ...] = ()
     call: CallStyle | None = None
+    more_inputs: Callable[[Mapping[str, Any]], tuple[str, ...]] | None = None
+    outputs: Callable[[Mapping[str, Any]], tuple[str, ...]] | None = None
     operation: Callable[[Mapping[str, Any]], OpCall] | None = None  # for Builds.OPERATION
     # Our parameters from a recorded operation (its Keras class, config and arguments, each
     # input tensor a TensorArg), or None where this entry does not represent it.
@@ -151,7 +159,11 @@ class LayerSpec:
         if self.variadic:
             count = params.get("inputs", self.param("inputs").default)
             return count if isinstance(count, int) and not isinstance(count, bool) else 0
-        return self.inputs
+        return self.inputs + len(self.more_inputs(params) if self.more_inputs else ())
+
+    def output_names(self, params: Mapping[str, Any]) -> tuple[str, ...]:
+        """The names of the output ports for these parameters: "out" where there is one."""
+        return self.outputs(params) if self.outputs else ("out",)
 
     def params_from_keras(self, config: Mapping[str, Any]) -> dict[str, Any]:
         """Our parameter values (not yet coerced) found in a Keras layer config."""
@@ -171,12 +183,13 @@ class LayerSpec:
             return self.call
         return CallStyle.LIST if self.variadic or self.inputs > 1 else CallStyle.TENSOR
 
-    def port_label(self, index: int, count: int) -> str:
-        """The name shown on input port ``index`` of ``count``: its declared name, else "in"
-        alone or "in 1", "in 2", ... in merge order."""
-        if index < len(self.ports):
-            return self.ports[index]
-        return "in" if count == 1 else f"in {index + 1}"
+    def port_labels(self, params: Mapping[str, Any]) -> tuple[str, ...]:
+        """The names shown on the input ports for these parameters: the declared ones, else
+        "in" alone or "in 1", "in 2", ... in merge order; then those the parameters add."""
+        more = self.more_inputs(params) if self.more_inputs else ()
+        fixed = self.input_count(params) - len(more)
+        generic = tuple("in" if fixed == 1 else f"in {i + 1}" for i in range(len(self.ports), fixed))
+        return (*self.ports[:fixed], *generic, *more)
 
     @property
     def keras_params(self) -> tuple[ParamSpec, ...]:

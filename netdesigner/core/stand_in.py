@@ -27,7 +27,7 @@ def with_size(graph: Graph, size: int) -> Graph:
         params = {**node.params, "shape": concrete(node.params["shape"], size)} if node.is_input else node.params
         copy.insert(Node(node.id, node.type, node.name, dict(params), node.position))
     for edge in graph.edges:
-        copy.connect(edge.source, edge.target, edge.port)
+        copy.link(edge)
     return copy
 
 

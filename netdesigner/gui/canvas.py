@@ -17,7 +17,7 @@ from PySide6 import QtCore, QtWidgets
 
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Edge, EventKind, Graph, GraphEvent
-from netdesigner.core.inference import NodeInfo
+from netdesigner.core.inference import NodeInfo, shapes_text
 from netdesigner.core.report import human_count
 from netdesigner.core.shapes import fmt
 from netdesigner.core.spec import frozen
@@ -107,17 +107,14 @@ class GraphCanvas(NodeGraph):
             view = self.view_of[node_id]
             if tuple(view.view.xy_pos) != (x, y):
                 view.view.xy_pos = [x, y]
-        elif kind == "param_changed" and event.detail == "inputs":
-            node = self.document.graph.nodes[node_id]
-            self.view_of[node_id].set_input_count(node.input_count)
+        elif kind is EventKind.PARAM_CHANGED:
+            self.view_of[node_id].set_ports(self.document.graph.nodes[node_id].params)
 
     def _add_view(self, node_id: str) -> None:
         node = self.document.graph.nodes[node_id]
         view = self.classes[node.type]()
         view.NODE_NAME = node.name
-        count = node.input_count
-        if count != len(view.input_ports()):
-            view.set_input_count(count)
+        view.set_ports(node.params)
         self.add_node(view, pos=list(node.position), selected=False, push_undo=False)
         view.set_property("name", node.name, push_undo=False)
         self.view_of[node_id] = view
@@ -125,8 +122,7 @@ class GraphCanvas(NodeGraph):
 
     def _ports(self, edge: Edge):
         source, target = self.view_of[edge.source], self.view_of[edge.target]
-        node = self.document.graph.nodes[edge.target]
-        return source.get_output("out"), target.get_input(node.spec.port_label(edge.port, node.input_count))
+        return source.output_ports()[edge.source_port], target.input_ports()[edge.port]
 
     def _connect_view(self, edge: Edge) -> None:
         out_port, in_port = self._ports(edge)
@@ -159,8 +155,9 @@ class GraphCanvas(NodeGraph):
         target = self.core_of.get(in_item.node.id)
         if source is None or target is None:
             return None
-        names = [p.name() for p in self.view_of[target].input_ports()]
-        return Edge(source, target, names.index(in_item.name))
+        inputs = [p.name() for p in self.view_of[target].input_ports()]
+        outputs = [p.name() for p in self.view_of[source].output_ports()]
+        return Edge(source, target, inputs.index(in_item.name), outputs.index(out_item.name))
 
     def _on_connection_changed(self, disconnected, connected) -> None:
         removed = [e for e in (self._edge_of(a, b) for a, b in disconnected) if e is not None]
@@ -324,7 +321,7 @@ def node_label(node, info: NodeInfo, issues, group: list[str]) -> tuple[list[tup
     elif info.shape is None:
         lines.append((f"waiting for {info.blocked_by}", theme.BLOCKED_TEXT))
     else:
-        lines.append((fmt(info.shape), theme.SHAPE_TEXT))
+        lines += [(text, theme.SHAPE_TEXT) for text in shapes_text(node, info, "\n").split("\n")]
         macs = "" if info.macs is None else f" · {human_count(info.macs)} MACs"  # a backbone's are not counted
         if info.shared_with:
             lines.append((f"params counted at {info.shared_with}{macs}", theme.BLOCKED_TEXT))

@@ -46,7 +46,7 @@ class AddNodes(GraphCommand):
         for node in self.nodes:
             self.graph.insert(copy.deepcopy(node))
         for edge in self.edges:
-            self.graph.connect(edge.source, edge.target, edge.port)
+            self.graph.link(edge)
 
     def undo(self) -> None:
         for node in reversed(self.nodes):
@@ -74,7 +74,7 @@ class RemoveNodes(GraphCommand):
         for node in self.nodes:
             self.graph.insert(copy.deepcopy(node))
         for edge in self.edges:
-            self.graph.connect(edge.source, edge.target, edge.port)
+            self.graph.link(edge)
         self.graph.restore_shares(self.shares)
 
 
@@ -90,13 +90,13 @@ class Rewire(GraphCommand):
         for edge in self.removed:
             self.graph.disconnect(edge.target, edge.port)
         for edge in self.added:
-            self.graph.connect(edge.source, edge.target, edge.port)
+            self.graph.link(edge)
 
     def undo(self) -> None:
         for edge in reversed(self.added):
             self.graph.disconnect(edge.target, edge.port)
         for edge in self.removed:
-            self.graph.connect(edge.source, edge.target, edge.port)
+            self.graph.link(edge)
 
 
 class SetParam(GraphCommand):

@@ -146,13 +146,13 @@ class EditorDocument(QtCore.QObject):
             if self.lock_reason and (removed or added):
                 raise self._locked()  # restored below: the canvas redraws what it had removed
             for edge in added:
-                graph.connect(edge.source, edge.target, edge.port)
+                graph.link(edge)
                 done.append(edge)
         except GraphError as error:
             for edge in reversed(done):
                 graph.disconnect(edge.target, edge.port)
             for edge in removed:
-                graph.connect(edge.source, edge.target, edge.port)
+                graph.link(edge)
             return error
         if removed or added:
             self.undo_stack.push(commands.Rewire(graph, removed, added, applied=True))

@@ -8,6 +8,8 @@ the view item, never as NodeGraphQt properties, so they stay out of undo and out
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from typing import Any
 
 from NodeGraphQt import BaseNode
 from NodeGraphQt.qgraphics.node_base import NodeItem
@@ -95,11 +97,7 @@ class LayerNode(BaseNode):
         super().__init__(qgraphics_item=LayerNodeItem)
         spec = self.SPEC
         self.set_port_deletion_allowed(True)
-        count = spec.input_count(spec.defaults())
-        for i in range(count):
-            self.add_input(spec.port_label(i, count))
-        if spec.role is not Role.HEAD:
-            self.add_output("out", multi_output=True)
+        self.set_ports(spec.defaults())
         # Not yet in a graph, so these go straight to model and view without an undo entry.
         self.set_color(*theme.CATEGORY_COLORS[spec.category])
         self.set_property("border_color", (*theme.BORDER, 255))
@@ -117,15 +115,31 @@ class LayerNode(BaseNode):
         self.view.color = (*rgb, 255)
         self.view.set_info(text_html, error, tooltip, frozen, tie)
 
-    def set_input_count(self, count: int) -> None:
-        """Grow or shrink the input ports of a merge (ports to remove are unconnected)."""
-        ports = self.input_ports()
-        while len(ports) > count:
-            self.delete_input(ports[-1])
-            ports = self.input_ports()
-        for i in range(len(ports), count):
-            self.add_input(self.SPEC.port_label(i, count))
-        self.view.draw_node()
+    def set_ports(self, params: Mapping[str, Any]) -> None:
+        """Make the input and output ports those of a node with these parameters: a merge's
+        input count, a recurrent layer's initial-state inputs and state outputs. Ports after the
+        first whose name changes are removed (the graph refuses a change that would leave a
+        wire on one) and the new ones added."""
+        spec = self.SPEC
+        outputs = spec.output_names(params) if spec.role is not Role.HEAD else ()
+        for wanted, current, delete, add in (
+            (spec.port_labels(params), self.input_ports, self.delete_input, self.add_input),
+            (outputs, self.output_ports, self.delete_output, self._add_output),
+        ):
+            names = [port.name() for port in current()]
+            if names == list(wanted):
+                continue
+            keep = 0
+            while keep < min(len(names), len(wanted)) and names[keep] == wanted[keep]:
+                keep += 1
+            for port in reversed(current()[keep:]):
+                delete(port)
+            for name in wanted[keep:]:
+                add(name)
+            self.view.draw_node()
+
+    def _add_output(self, name: str) -> None:
+        self.add_output(name, multi_output=True)
 
 
 def node_classes() -> dict[str, type[LayerNode]]:

@@ -12,8 +12,7 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from netdesigner.core.errors import GraphError
-from netdesigner.core.inference import explain_node
-from netdesigner.core.shapes import fmt
+from netdesigner.core.inference import explain_node, shapes_text
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.help_dialogs import keras_doc_url
@@ -202,6 +201,7 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         info = self.document.result.infos.get(self.node_id or "")
         if info is None or self.node_id is None:
             return
+        node = self.document.graph.nodes[self.node_id]
         why = explain_node(self.document.graph, self.node_id, self.document.result)
         lines = [] if why is None else ["<b>Why this shape and these parameters</b>", *map(html.escape, why.lines())]
         self.why_label.setText("<br>".join(lines))
@@ -209,12 +209,9 @@ class PropertiesPanel(QtWidgets.QScrollArea):
             self.status_label.setText(f"<span style='color:#ff8a80'>✗ {html.escape(str(info.error))}</span>")
         elif info.shape is None:
             self.status_label.setText(f"Output shape unknown until {info.blocked_by} is fixed.")
-        elif info.shared_with:
-            self.status_label.setText(
-                f"Output shape <b>{fmt(info.shape)}</b><br>{info.params:,} parameters, shared with "
-                f"{html.escape(info.shared_with)} (counted there once)"
-            )
         else:
-            self.status_label.setText(
-                f"Output shape <b>{fmt(info.shape)}</b><br>{info.params:,} parameters ({info.trainable:,} trainable)"
-            )
+            shape = f"Output shape <b>{html.escape(shapes_text(node, info))}</b><br>{info.params:,} parameters"
+            if info.shared_with:
+                self.status_label.setText(f"{shape}, shared with {html.escape(info.shared_with)} (counted there once)")
+            else:
+                self.status_label.setText(f"{shape} ({info.trainable:,} trainable)")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from netdesigner.core.errors import LayerError
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
-from netdesigner.core.shapes import require_known_last, require_rank
-from netdesigner.core.spec import LayerSpec, Outcome, Shape
+from netdesigner.core.shapes import fmt, require_known_last, require_rank
+from netdesigner.core.spec import CallStyle, LayerSpec, Outcome, Shape
 from netdesigner.core.why import label, note
 
 # Weight blocks per cell: one per gate (and candidate).
@@ -16,13 +17,27 @@ SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
 
 
 _GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
+_STATES = {"SimpleRNN": ("state",), "LSTM": ("state h", "state c"), "GRU": ("state",)}
+
+
+def _check_states(layer: str, units: int, states: Sequence[Shape]) -> None:
+    """Initial states wired into the node must be one (batch, units) tensor per state."""
+    for name, shape in zip(_STATES[layer], states, strict=False):  # none without initial_state
+        if len(shape) != 2 or shape[1] != units:
+            raise LayerError(
+                f"{layer} starts from its initial {name}, which must be (batch, {units}) for units={units}; "
+                f"it gets {fmt(shape)}",
+                f"wire in a state of a recurrent layer with {units} units (its return_state outputs), "
+                "or turn initial_state off",
+                code="state",
+            )
 
 
 def _recurrent_rule(layer: str):
     gates = _GATES[layer]
 
     def rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
-        (x,) = inputs
+        x, *states = inputs
         require_rank(layer, x, 3)
         features = require_known_last(layer, x, "features per step")
         units = p["units"]
@@ -34,9 +49,45 @@ def _recurrent_rule(layer: str):
         steps = x[1]
         macs = None if steps is None else steps * gates * units * (features + units)
         shape = (x[0], steps, units) if p["return_sequences"] else (x[0], units)
-        return Outcome(shape, params, 0, macs)
+        _check_states(layer, units, states)
+        more = tuple((x[0], units) for _ in _STATES[layer]) if p["return_state"] else ()
+        return Outcome(shape, params, 0, macs, more)
 
     return rule
+
+
+def _outputs(layer: str):
+    def names(p: Mapping[str, Any]) -> tuple[str, ...]:
+        return ("out", *_STATES[layer]) if p.get("return_state") else ("out",)
+
+    return names
+
+
+def _initial_inputs(layer: str):
+    def names(p: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(f"initial {name}" for name in _STATES[layer]) if p.get("initial_state") else ()
+
+    return names
+
+
+def states(layer: str) -> tuple[ParamSpec, ParamSpec]:
+    """Whether the final states are output ports, and whether the first states are input ports."""
+    count = "its state" if len(_STATES[layer]) == 1 else "its two states (h and c)"
+    return (
+        ParamSpec(
+            "return_state",
+            ParamKind.BOOL,
+            False,
+            f"also output {count} after the last step, e.g. to start a decoder from them",
+        ),
+        ParamSpec(
+            "initial_state",
+            ParamKind.BOOL,
+            False,
+            f"start from {count} wired into extra input ports (an encoder's states) instead of zeros",
+            keras=False,
+        ),
+    )
 
 
 def cell_activations(gated: bool) -> list[ParamSpec]:
@@ -83,6 +134,7 @@ def _params(layer: str) -> tuple[ParamSpec, ...]:
         common.use_bias(),
         *common.weights("kernel", "recurrent", "bias"),
         *reading("output"),
+        *states(layer),
         ParamSpec(
             "dropout", ParamKind.FLOAT, 0.0, "fraction of the inputs dropped while training", minimum=0.0, maximum=1.0
         ),
@@ -127,10 +179,14 @@ for _type, (_summary, _doc) in _DOCS.items():
             type=_type,
             category="Recurrent",
             summary=_summary,
-            doc=_doc + " Set return_sequences to stack another recurrent layer after it.",
+            doc=_doc + " Set return_sequences to stack another recurrent layer after it; return_state "
+            "and initial_state pass its memory to another recurrent layer (an encoder-decoder).",
             params=_params(_type),
             rule=_recurrent_rule(_type),
             keras_class=_type,
-            key_params=("units", "return_sequences"),
+            key_params=("units", "return_sequences", "return_state"),
+            call=CallStyle.INITIAL_STATE,
+            more_inputs=_initial_inputs(_type),
+            outputs=_outputs(_type),
         )
     )

@@ -61,7 +61,10 @@ def random_graph(seed: int, size: int = 14) -> Graph:
         shape = random_shape(rng, rng.choice([2, 3, 4]))
         node = graph.add_node("Input", name=f"input{i}", params={"shape": [d or 6 for d in shape[1:]]})
         infos[node.id] = infer_node(graph, node, infos)
-    types = [s for s in catalog.all_specs() if s.type not in ("Input", "Output")]
+    # the Inputs hold numbers: what takes nothing but text is left out
+    types = [
+        s for s in catalog.all_specs() if s.type not in ("Input", "Output") and not catalog.takes(s.type).only_text
+    ]
     attempts = 0
     while len(graph) < size and attempts < size * 40:
         attempts += 1

@@ -29,8 +29,28 @@ RANKS: dict[str, tuple[int, ...]] = {
     "Resizing": (4,),
     "CenterCrop": (4,),
     "RepeatVector": (2,),
+    "Bidirectional": (3,),
+    "TimeDistributed": (4,),  # a sequence of what the sampled wrapped layers take (rank 3)
     "Dense": (2, 3, 4),
+    # table columns: one value per sample (rank 1), a list, sometimes a grid
+    "StringLookup": (1, 2, 2, 3),
+    "IntegerLookup": (1, 2, 2, 3),
+    "CategoryEncoding": (1, 2, 2, 3),
+    "Hashing": (1, 2, 2, 3),
+    "Discretization": (1, 2, 2, 3),
 }
+
+# The dtype of the Keras inputs a type is tried on (float32 where not named): what it takes.
+INPUT_DTYPES: dict[str, str] = {
+    "StringLookup": "string",
+    "IntegerLookup": "int64",
+    "CategoryEncoding": "int32",
+    "Hashing": "string",
+}
+
+
+def input_dtype(layer_type: str) -> str:
+    return INPUT_DTYPES.get(layer_type, "float32")
 
 
 def ranks_for(layer_type: str) -> tuple[int, ...]:
@@ -61,6 +81,12 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "groups": (1, 4),
     "height": (1, 12),
     "width": (1, 12),
+    "num_tokens": (1, 12),
+    "num_bins": (1, 10),
+    "max_tokens": (2, 12),
+    "vocabulary_size": (1, 12),
+    "num_oov_indices": (0, 2),
+    "mask_token": (0, 3),
 }
 
 
@@ -104,12 +130,30 @@ def random_value(rng: random.Random, param: ParamSpec) -> Any:
         return tuple(rng.randint(max(low, int(param.minimum or 0)), high) for _ in range(length))
     if kind is ParamKind.KERAS_OPTIONS:
         return {}  # initializers and regularizers never change shapes; import tests cover them
+    if kind is ParamKind.LAYER:
+        return wrapped_value(rng, param)
     if kind is ParamKind.AXES:
         axes = rng.sample(range(-4, 4), rng.randint(1, 2))
         return axes[0] if len(axes) == 1 and rng.random() < 0.5 else tuple(axes)
     if kind is ParamKind.MULTI_CHOICE:
         return tuple(rng.sample(param.choices, 2))
+    if kind is ParamKind.FLOATS:  # increasing, as bin boundaries are
+        return tuple(sorted({round(rng.uniform(-5.0, 5.0), 2) for _ in range(rng.randint(1, 4))}))
+    if kind is ParamKind.SHAPE and param.scalar and rng.random() < 0.2:
+        return ()
     return tuple(random_dim(rng, high=8) or 1 for _ in range(rng.randint(1, 3)))
+
+
+# The wrapped layers tried: each takes one step of a rank-4 sequence (rank 3).
+WRAPPED = ("LSTM", "GRU", "SimpleRNN", "Dense", "Conv1D", "MaxPooling1D", "Flatten", "LayerNormalization")
+
+
+def wrapped_value(rng: random.Random, param: ParamSpec) -> dict[str, Any]:
+    """A wrapper's layer: one of ``WRAPPED`` it can wrap, with random parameters (never started
+    from an initial state, which a wrapper refuses)."""
+    spec = param.inner[rng.choice([t for t in WRAPPED if t in param.inner])]
+    params = {p.name: random_value(rng, p) for p in spec.params if p.name != "initial_state"}
+    return {"type": spec.type, "params": params}
 
 
 def _reshape_target(rng: random.Random, x: Shape) -> tuple[int, ...]:
@@ -217,7 +261,15 @@ def sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Sh
     for (layer_type, name), derive in DERIVED.items():
         if layer_type == spec.type:
             params[name] = derive(rng, x)
-    return params, [x]
+    states = [_state(rng, x, params) for _ in range(count - 1)]  # a recurrent layer's initial states
+    return params, [x, *states]
+
+
+def _state(rng: random.Random, x: Shape, params: dict[str, Any]) -> Shape:
+    """An initial state: mostly (batch, units), sometimes of another size or rank."""
+    if rng.random() < 0.8:
+        return (x[0], params.get("units", 4))
+    return random_shape(rng, rng.choice((2, 3)))
 
 
 def applied_sample(spec: LayerSpec, rng: random.Random) -> tuple[dict[str, Any], list[Shape], Outcome | LayerError]:

@@ -32,7 +32,7 @@ def described_layers(model) -> dict[str, tuple[str, dict, str]]:
 def normalized_config(config: dict) -> dict:
     """The config without the model's name, and with the names Keras numbers itself replaced by
     their order: operations ("true_divide_3", "multiply_1") and the input of a nested model
-    ("input_layer_2")."""
+    ("input_layer_2"); a wrapped layer's name ("forward_lstm_2") is left out."""
     text = json.dumps(config)
     layers = config.get("layers", [])
     numbered = [layer["name"] for layer in layers if layer.get("module", "").startswith("keras.src.ops")]
@@ -43,4 +43,10 @@ def normalized_config(config: dict) -> dict:
         text = text.replace(json.dumps(name), json.dumps(f"operation {order}"))
     config = json.loads(text)
     config.pop("name", None)
+    for layer in config.get("layers", []):  # a wrapper's layers: Keras names and builds them itself
+        for key in ("layer", "backward_layer"):
+            wrapped = layer.get("config", {}).get(key)
+            if isinstance(wrapped, dict):
+                wrapped.pop("build_config", None)
+                wrapped.get("config", {}).pop("name", None)
     return config

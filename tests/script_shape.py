@@ -69,7 +69,9 @@ def assert_safe_shape(source: str) -> None:
             assert isinstance(root, ast.Name), f"call on something computed: {ast.unparse(node)[:80]}"
             assert root.id in IMPORTED_AS | BUILTINS | local, f"call of an unknown name: {ast.unparse(node)[:80]}"
             callee = ast.unparse(node.func)
-            if callee.startswith("layers."):
+            if isinstance(node.func, ast.Call):  # a new layer called on tensors: only its states by name
+                assert {k.arg for k in node.keywords} <= {"initial_state"}, ast.unparse(node)[:80]
+            elif callee.startswith("layers."):
                 allowed = _layer_keywords(callee.removeprefix("layers."))
                 assert {k.arg for k in node.keywords} <= allowed, f"{callee}: {[k.arg for k in node.keywords]}"
         elif isinstance(node, ast.Name):

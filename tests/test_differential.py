@@ -19,7 +19,7 @@ from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.errors import LayerError
 from netdesigner.core.params import ParamKind
 from netdesigner.core.spec import Builds
-from tests.layer_samples import applied_sample
+from tests.layer_samples import applied_sample, input_dtype
 
 keras = pytest.importorskip("keras")
 
@@ -46,15 +46,18 @@ def apply(spec: LayerSpec, params: dict, inputs: list) -> tuple:
 
 
 def keras_outcome(spec: LayerSpec, params: dict, shapes: list) -> tuple[tuple, int, int] | Exception:
+    """Keras's output shapes (one per output: a recurrent layer's states follow its output),
+    trainable and other parameters, or what it raised."""
     try:
         if spec.type == "Input":
             tensor = make_input(params)
-            return tuple(tensor.shape), 0, 0
-        out, layer = apply(spec, params, [keras.Input(shape=s[1:]) for s in shapes])
+            return (tuple(tensor.shape),), 0, 0
+        out, layer = apply(spec, params, [keras.Input(shape=s[1:], dtype=input_dtype(spec.type)) for s in shapes])
+        outputs = tuple(tuple(o.shape) for o in (out if isinstance(out, list | tuple) else [out]))
         if layer is None:
-            return tuple(out.shape), 0, 0
+            return outputs, 0, 0
         trainable = sum(math.prod(w.shape) for w in layer.trainable_weights)
-        return tuple(out.shape), trainable, layer.count_params() - trainable
+        return outputs, trainable, layer.count_params() - trainable
     except Exception as exc:  # Keras signals invalid combinations with many exception types
         return exc
 
@@ -64,7 +67,9 @@ def fails_on_data(spec: LayerSpec, params: dict, shapes: list) -> bool:
     import numpy as np
 
     try:
-        apply(spec, params, [np.zeros((2, *(3 if d is None else d for d in s[1:])), "float32") for s in shapes])
+        sizes = [(2, *(3 if d is None else d for d in s[1:])) for s in shapes]
+        text = input_dtype(spec.type) == "string"
+        apply(spec, params, [np.full(n, "a") if text else np.zeros(n, input_dtype(spec.type)) for n in sizes])
     except Exception:  # Keras signals invalid combinations with many exception types
         return True
     return False
@@ -90,7 +95,7 @@ def test_rule_matches_keras(spec: LayerSpec) -> None:
             )
             continue
         valid += 1
-        assert ours.shape == theirs[0], f"shape {ours.shape} != Keras {theirs[0]}: {case}"
+        assert (ours.shape, *ours.more) == theirs[0], f"shapes {(ours.shape, *ours.more)} != Keras {theirs[0]}: {case}"
         assert (ours.trainable, ours.non_trainable) == theirs[1:], (
             f"params {(ours.trainable, ours.non_trainable)} != Keras {theirs[1:]}: {case}"
         )
@@ -155,6 +160,10 @@ def test_defaults_mirror_keras(spec: LayerSpec) -> None:
     """Exported code leaves out parameters at their default, so ours must be Keras's."""
     defaults = spec.defaults()
     required = {p.name: defaults[p.name] for p in spec.params if p.required}
+    for param in spec.params:  # a wrapper's layer: made as the builder makes it (its own test checks it)
+        if param.kind is ParamKind.LAYER:
+            inner = defaults[param.name]
+            required[param.name] = make_layer(param.inner[inner["type"]], inner["params"])
     layer_class = getattr(keras.layers, spec.keras_class)
     config = spec.params_from_keras(layer_class(**required).get_config())
     ours = defaults

@@ -110,6 +110,24 @@ def seq2seq_lstm() -> keras.Model:
     return keras.Model([source, target], layers.Dense(20, activation="softmax", name="next_token")(decoded))
 
 
+def bidirectional_lstm_classifier() -> keras.Model:
+    """keras.io's bidirectional LSTM on IMDB, at toy size: two stacked Bidirectional LSTMs."""
+    tokens = keras.Input((None,), dtype="int32", name="tokens")
+    x = layers.Embedding(100, 8, name="embed")(tokens)
+    x = layers.Bidirectional(layers.LSTM(6, return_sequences=True), name="bi_1")(x)
+    x = layers.Bidirectional(layers.LSTM(6), merge_mode="sum", name="bi_2")(x)
+    return keras.Model(tokens, layers.Dense(1, activation="sigmoid", name="out")(x))
+
+
+def stacked_gru_time_distributed() -> keras.Model:
+    """Stacked GRUs over a multivariate series with a Dense applied to every step."""
+    series = keras.Input((9, 3), name="series")
+    x = layers.GRU(8, return_sequences=True, name="gru_1")(series)
+    x = layers.GRU(6, return_sequences=True, dropout=0.1, name="gru_2")(x)
+    x = layers.TimeDistributed(layers.Dense(4, activation="relu"), name="per_step")(x)
+    return keras.Model(series, layers.TimeDistributed(layers.Dense(1), name="forecast")(x))
+
+
 def mobilenet_v3_small() -> keras.Model:
     """MobileNetV3Small from keras.applications (no weights): hard-swish written as x + 3.0,
     ReLU(6) and * (1 / 6), squeeze-and-excite blocks, the Rescaling of its own preprocessing."""
@@ -122,6 +140,8 @@ MODELS: dict[str, Callable[[], keras.Model]] = {
     "mobilenet_v3_small": mobilenet_v3_small,
     "siamese": siamese,
     "seq2seq_lstm": seq2seq_lstm,
+    "bidirectional_lstm_classifier": bidirectional_lstm_classifier,
+    "stacked_gru_time_distributed": stacked_gru_time_distributed,
     "text_cnn": text_cnn,
     "transformer_block": transformer_block,
     "query_value_attention": query_value_attention,

@@ -35,13 +35,14 @@ from typing import Any
 import numpy as np
 
 from netdesigner.backend.data_checks import DataError, check_array, check_samples
-from netdesigner.backend.data_csv import read_csv
+from netdesigner.backend.data_csv import read_csv, read_csv_columns
 from netdesigner.backend.data_sources import DIGITS, KERAS_DATASETS, SOURCES_BY_KEY
+from netdesigner.backend.data_values import is_text, model_input, stand_in_input, text_array
 from netdesigner.core.compile_options import losses_expecting
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
-from netdesigner.core.stand_in import concrete, id_limit, stand_in_shapes
+from netdesigner.core.stand_in import concrete, stand_in_shapes
 
 CLASS_LOSSES = losses_expecting("one_hot", "class_index")
 BINARY_LOSSES = losses_expecting("binary")
@@ -66,7 +67,8 @@ class Dataset:
 
     def fit_arguments(self) -> tuple[Any, Any]:
         """``x, y`` as ``model.fit`` takes them for this model's number of inputs and heads."""
-        x = self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+        inputs = [model_input(a) for a in self.inputs]
+        x = inputs[0] if len(inputs) == 1 else inputs
         y = self.targets[0] if len(self.targets) == 1 else list(self.targets)
         return x, y
 
@@ -102,12 +104,11 @@ def _read(source: str, graph: Graph, spec: dict[str, Any]) -> Dataset:
 
 def _checked(graph: Graph, dataset: Dataset) -> Dataset:
     """The dataset, once every array is numbers, finite and of one length (at least one)."""
-    for role, nodes, arrays in (
-        ("Input", graph.inputs(), dataset.inputs),
-        ("target of", graph.heads(), dataset.targets),
-    ):
-        for node, array in zip(nodes, arrays, strict=False):
-            check_array(array, f"{dataset.description}: the {role} {node.name!r}")
+    for i, (node, array) in enumerate(zip(graph.inputs(), dataset.inputs, strict=False)):
+        label = f"{dataset.description}: the Input {node.name!r}"
+        dataset.inputs[i] = text_array(array, label) if is_text(node) else check_array(array, label)
+    for node, array in zip(graph.heads(), dataset.targets, strict=False):
+        check_array(array, f"{dataset.description}: the target of {node.name!r}")
     check_samples(dataset.inputs, dataset.targets, dataset.description)
     return dataset
 
@@ -123,14 +124,9 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
     size, result = stand_in_shapes(graph)
     inputs, signal = [], np.zeros(samples)
     for node in graph.inputs():
-        shape = concrete(node.params["shape"], size)
-        if node.params["dtype"].startswith("int"):
-            high = id_limit(graph, node)
-            array = rng.integers(0, high, size=(samples, *shape))
-        else:
-            array = rng.normal(size=(samples, *shape)).astype("float32")
+        array, numbers = stand_in_input(graph, node, concrete(node.params["shape"], size), samples, rng)
         inputs.append(array)
-        flat = array.reshape(samples, -1).astype("float64")
+        flat = numbers.reshape(samples, -1)
         signal = signal + flat @ rng.normal(size=flat.shape[1]) / np.sqrt(flat.shape[1])
     targets = []
     for head in graph.heads():
@@ -237,13 +233,20 @@ def _npz(graph: Graph, spec: dict[str, Any]) -> Dataset:
 
 
 def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
-    path = Path(str(spec.get("path", "")))
+    """One Input takes the feature columns as numbers; several Inputs, or a text Input, each
+    take the column named after them (one value per row)."""
+    path, inputs, target = Path(str(spec.get("path", ""))), graph.inputs(), str(spec.get("target", ""))
     features = [f.strip() for f in str(spec.get("features", "")).split(",") if f.strip()]
-    x, y = read_csv(path, features, str(spec.get("target", "")))
+    if len(inputs) == 1 and not is_text(inputs[0]):
+        x, y = read_csv(path, features, target)
+        xs = [x]
+    else:
+        xs, y = read_csv_columns(path, [(n.name, n.params["dtype"]) for n in inputs], target)
+        xs = [a.reshape(len(a), *(1,) * len(n.params["shape"])) for a, n in zip(xs, inputs, strict=True)]
     head = graph.heads()
     if head and head[0].params["loss"] in CLASS_LOSSES | BINARY_LOSSES and y.dtype == np.float32:
         y = y.astype("int32") if head[0].params["loss"] == "SparseCategoricalCrossentropy" else y
-    return Dataset([x], [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(y)} rows")
+    return Dataset(xs, [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(y)} rows")
 
 
 @contextmanager

@@ -62,12 +62,66 @@ def read_csv(path: Path, features: list[str], target: str) -> tuple[np.ndarray, 
     columns = {name: [row[header.index(name)].strip() for _, row in rows] for name in [*features, target]}
     lines = [line for line, _ in rows]
     x = np.stack([_numbers(path, name, columns[name], lines) for name in features], axis=1)
-    raw = columns[target]
+    return x, _target(path, target, columns[target], lines)
+
+
+def read_csv_columns(path: Path, inputs: list[tuple[str, str]], target: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """One array per ``(column, dtype)`` of ``inputs``, one value per row: text stays text
+    (``string``), ``bool`` reads true/false, yes/no or 1/0, whole numbers are checked whole;
+    and ``y`` as ``read_csv`` reads it."""
+    header, rows = read_table(path)
+    missing = [c for c in [*(name for name, _ in inputs), target] if c not in header]
+    if missing or not target:
+        raise DataError(
+            f"{path}: columns {missing or '(no target chosen)'} not found",
+            f"name each Input after its column, and choose the target among: {', '.join(header)}",
+        )
+    lines = [line for line, _ in rows]
+    x = []
+    for name, dtype in inputs:
+        cells = [row[header.index(name)].strip() for _, row in rows]
+        if dtype == "string":
+            x.append(np.array(cells, dtype=object))
+        elif dtype == "bool":
+            x.append(_truths(path, name, cells, lines))
+        elif dtype.startswith("int"):
+            x.append(_whole(path, name, cells, lines, dtype))
+        else:
+            x.append(_numbers(path, name, cells, lines))
+    return x, _target(path, target, [row[header.index(target)].strip() for _, row in rows], lines)
+
+
+TRUE, FALSE = ("true", "yes", "1", "1.0"), ("false", "no", "0", "0.0")
+
+
+def _truths(path: Path, column: str, cells: list[str], lines: list[int]) -> np.ndarray:
+    for cell, line in zip(cells, lines, strict=True):
+        if cell.lower() not in TRUE + FALSE:
+            raise DataError(
+                f"{path.name}, line {line}: column {column!r} holds {cell[:40]!r}, not true or false",
+                "write true/false, yes/no or 1/0, or change the Input's dtype",
+            )
+    return np.array([cell.lower() in TRUE for cell in cells])
+
+
+def _whole(path: Path, column: str, cells: list[str], lines: list[int], dtype: str) -> np.ndarray:
+    numbers = _numbers(path, column, cells, lines)
+    for value, cell, line in zip(numbers, cells, lines, strict=True):
+        if not float(value).is_integer():
+            raise DataError(
+                f"{path.name}, line {line}: column {column!r} holds {cell[:40]!r}, not a whole number",
+                "change the Input's dtype to float32, or round the column",
+            )
+    return numbers.astype(dtype)
+
+
+def _target(path: Path, target: str, raw: list[str], lines: list[int]) -> np.ndarray:
+    """The target column: numbers, or class numbers for names (in sorted order)."""
     if all(_is_number(cell) or cell.lower() in MISSING for cell in raw):
-        return x, _numbers(path, target, raw, lines)
+        return _numbers(path, target, raw, lines)
     _refuse_missing(path, target, [line for cell, line in zip(raw, lines, strict=True) if not cell])
     classes = sorted(set(raw))
-    return x, np.array([classes.index(v) for v in raw], dtype="int32")
+    return np.array([classes.index(v) for v in raw], dtype="int32")
 
 
 def _is_number(cell: str) -> bool:
@@ -90,7 +144,8 @@ def _numbers(path: Path, column: str, cells: list[str], lines: list[int]) -> np.
         except ValueError:
             raise DataError(
                 f"{path.name}, line {line}: column {column!r} holds {cell[:40]!r}, not a number",
-                "clean that value, or leave the column out of the features",
+                "clean that value, or leave the column out of the features (text goes to an Input "
+                "of its own, named after the column, with dtype string)",
             ) from None
     with np.errstate(over="ignore"):  # beyond float32's range: inf, refused below
         array = np.array(values, dtype="float32")

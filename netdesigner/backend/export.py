@@ -8,7 +8,9 @@ Keras import, every user string emitted as a safe literal. The graph is validate
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from netdesigner import __version__
 from netdesigner.backend.export_backbone import backbone_lines
@@ -28,6 +30,7 @@ from netdesigner.core.fileformat import Document
 from netdesigner.core.fit_plan import adapting_nodes
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.inference import InferenceResult, infer
+from netdesigner.core.params import ParamKind
 from netdesigner.core.spec import Builds, CallStyle, LayerSpec
 from netdesigner.core.validation import validate
 
@@ -238,19 +241,26 @@ def _imports(options: ExportOptions, csv_source: bool) -> str:
 def _layer_call(node: Node, argument: str = "", float32: bool = False) -> Call:
     """``layers.X(changed and required params, name=...)``, applied to ``argument`` if given;
     ``float32`` keeps a head's layer in float32 under mixed precision."""
-    spec = node.spec
-    kwargs = spec.keras_kwargs(node.params)
+    extra = [Kw("dtype", '"float32"')] if float32 else []
+    extra.append(Kw("name", literal(node.name)))
+    return layer_expression(node.spec, node.params, tuple(extra), f"({argument})" if argument else "")
+
+
+def layer_expression(spec: LayerSpec, params: Mapping[str, Any], extra: tuple[Kw, ...] = (), suffix: str = "") -> Call:
+    """``layers.X(...)`` with the arguments that differ from Keras's defaults or that Keras
+    requires; a wrapper's layer is written as its own ``layers.Y(...)`` inside."""
+    kwargs = spec.keras_kwargs(params)
     defaults = spec.keras_kwargs(spec.defaults())
     required = {p.name for p in spec.params if p.required}
-    args = [
-        Kw(key, literal(value))
-        for key, value in kwargs.items()
-        if key in required or key not in defaults or value != defaults[key]
-    ]
-    if float32:
-        args.append(Kw("dtype", '"float32"'))
-    args.append(Kw("name", literal(node.name)))
-    return Call(f"layers.{spec.keras_class}", tuple(args), f"({argument})" if argument else "")
+    args: list[Expr] = []
+    for key, value in kwargs.items():
+        if key in required or key not in defaults or value != defaults[key]:
+            param = next((p for p in spec.params if p.name == key), None)
+            if param is not None and param.kind is ParamKind.LAYER:
+                args.append(Kw(key, layer_expression(param.inner[value["type"]], value["params"])))
+            else:
+                args.append(Kw(key, literal(value)))
+    return Call(f"layers.{spec.keras_class}", (*args, *extra), suffix)
 
 
 def call_arguments(spec: LayerSpec, sources: list[str]) -> str:

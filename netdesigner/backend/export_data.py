@@ -8,12 +8,13 @@ these are the plain versions of the same reads, for a student to read and change
 
 from __future__ import annotations
 
-from netdesigner.backend.pysource import INDENT, Call, Kw, Namespace, Seq, literal, render
+from netdesigner.backend.export_tables import csv_reader, text_one
+from netdesigner.backend.pysource import INDENT, Call, Expr, Kw, Namespace, Seq, flat, literal, render
 from netdesigner.core.compile_options import LOSS_TARGETS
 from netdesigner.core.fileformat import Document
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult
-from netdesigner.core.stand_in import concrete, id_limit, stand_in_shapes
+from netdesigner.core.stand_in import concrete, stand_in_shapes, value_count
 
 
 def data_section(doc: Document, result: InferenceResult, names: Namespace) -> str:
@@ -35,9 +36,7 @@ def data_section(doc: Document, result: InferenceResult, names: Namespace) -> st
         *render(_names(y_names), indent="", prefix="TARGET_ARRAYS = "),
         "",
         "",
-        "def one(arrays):",
-        f'{INDENT}"""What Keras takes for a list of arrays: the array itself when there is one."""',
-        f"{INDENT}return arrays[0] if len(arrays) == 1 else arrays",
+        *text_one(graph),
         "",
         "",
         "def load_npz(path):",
@@ -67,7 +66,7 @@ def data_section(doc: Document, result: InferenceResult, names: Namespace) -> st
             ("keras:NAME", 'str(path).startswith("keras:")', 'load_keras_dataset(str(path).removeprefix("keras:"))')
         )
     if uses_csv(doc):
-        lines += _csv(heads[0].params["loss"])
+        lines += csv_reader(graph, heads[0].params["loss"])
         readers.append(("a .csv file", 'path.suffix == ".csv"', "load_csv(path, target, features)"))
     image_input = single and len(shape := inputs[0].params["shape"]) == 3 and None not in shape[:2]
     if image_input and shape[2] in (1, 3):
@@ -143,30 +142,6 @@ def _keras_dataset(shape: tuple[int | None, ...]) -> list[str]:
     return [*lines, f'{INDENT}return [x], [y.reshape(len(y)).astype("int32")]']
 
 
-def _csv(loss: str) -> list[str]:
-    lines = [
-        "",
-        "",
-        "def load_csv(path, target, features):",
-        f'{INDENT}"""Feature columns in, one target column out; text targets become class numbers."""',
-        f'{INDENT}with open(path, newline="", encoding="utf-8-sig") as handle:',
-        f"{INDENT * 2}rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]",
-        f"{INDENT}header = [name.strip() for name in rows[0]]",
-        f"{INDENT}columns = {{name: [row[i].strip() for row in rows[1:]] for i, name in enumerate(header)}}",
-        f'{INDENT}x = np.stack([np.array(columns[name], dtype="float32") for name in features], axis=1)',
-        f"{INDENT}try:",
-        f'{INDENT * 2}y = np.array(columns[target], dtype="float32")',
-        f"{INDENT}except ValueError:  # class names, numbered in sorted order",
-        f"{INDENT * 2}classes = sorted(set(columns[target]))",
-        f'{INDENT * 2}return [x], [np.array([classes.index(v) for v in columns[target]], dtype="int32")]',
-    ]
-    if loss == "SparseCategoricalCrossentropy":
-        lines.append(f'{INDENT}return [x], [y.astype("int32")]')
-    else:
-        lines.append(f"{INDENT}return [x], [y.reshape(len(y), 1)]")
-    return lines
-
-
 def _images(shape: tuple[int | None, ...]) -> list[str]:
     color = "grayscale" if shape[2] == 1 else "rgb"
     return [
@@ -206,20 +181,32 @@ def _stand_in(graph: Graph, names: Namespace) -> list[str]:
     size, result = stand_in_shapes(graph)
     for node in graph.inputs():
         var = names.name(f"data:{node.id}", f"{node.name}_data")
-        shape = _sample_shape(concrete(node.params["shape"], size))
-        if node.params["dtype"].startswith("int"):
-            expr = f"rng.integers(0, {id_limit(graph, node)}, size={shape})"
-        else:
-            expr = f'rng.random({shape}, dtype="float32")'
-        lines.append(f"{INDENT}{var} = {expr}")
+        dims = concrete(node.params["shape"], size)
+        lines += render(_stand_in_values(node.params["dtype"], dims, value_count(graph, node)), prefix=f"{var} = ")
         xs.append(var)
     for node in graph.heads():
         var = names.name(f"data:{node.id}", f"{node.name}_target")
         target_shape = result.infos[node.id].shape or (None, 1)
         lines.append(f"{INDENT}{var} = {_target_expr(node.params['loss'], target_shape)}")
         ys.append(var)
-    lines.append(f"{INDENT}return [{', '.join(xs)}], [{', '.join(ys)}]")
+    arrays = Seq((Seq(tuple(xs)), Seq(tuple(ys))), "()")
+    fits = render(arrays, prefix="return ")
+    lines += [f"{INDENT}return {flat(arrays)[1:-1]}"] if len(fits) == 1 else fits
     return lines
+
+
+def _stand_in_values(dtype: str, dims: tuple[int, ...], count: int) -> Expr:
+    """Random values of one Input: categories (whole numbers, or texts "value 0", ...), each of
+    the ``count`` present; coin flips; or numbers from 0 to 1."""
+    shape = _sample_shape(dims)
+    if dtype == "bool":
+        return f"rng.random({shape}) < 0.5"
+    if dtype != "string" and not dtype.startswith("int"):
+        return f'rng.random({shape}, dtype="float32")'
+    codes = Call("rng.permuted", (Call("np.resize", (f"np.arange({count})", shape)),))
+    if dtype != "string":
+        return codes
+    return Call("np.char.add", ('"value "', Call(codes.callee, codes.args, ".astype(str)")))
 
 
 def _sample_shape(dims: tuple[int | None, ...]) -> str:
@@ -242,5 +229,7 @@ def _target_expr(loss: str, shape: tuple[int | None, ...]) -> str:
 
 
 def uses_csv(doc: Document) -> bool:
+    """Whether the script reads a CSV: one head, and its Inputs fed as the app feeds them
+    (``export_tables.by_column``)."""
     inputs, heads = doc.graph.inputs(), doc.graph.heads()
-    return doc.training.data.get("source") == "csv" and len(inputs) == 1 and len(heads) == 1
+    return doc.training.data.get("source") == "csv" and len(inputs) >= 1 and len(heads) == 1

@@ -8,7 +8,7 @@ Pure text generation from the document's fit plan and data source; no Keras impo
 from __future__ import annotations
 
 from netdesigner.backend.data_sources import DIGITS, SOURCES_BY_KEY
-from netdesigner.backend.pysource import INDENT, Call, Expr, Kw, Seq, literal, render
+from netdesigner.backend.pysource import INDENT, LINE_LENGTH, Call, Expr, Kw, Seq, literal, render
 from netdesigner.core.compile_plan import KerasObject
 from netdesigner.core.fileformat import Document
 from netdesigner.core.fit_plan import RunFile, fit_plan, has_validation
@@ -81,8 +81,9 @@ def callbacks_section(doc: Document, adapted: list[str]) -> str:
             "",
             "",
             "def adapt_preprocessing(model, x, train_samples):",
-            f'{INDENT}"""Normalization layers learn the mean and variance of the training inputs',
-            f'{INDENT}(the held-out samples stay unseen)."""',
+            f'{INDENT}"""Layers that adapt learn from the training inputs (the held-out samples stay',
+            f"{INDENT}unseen): Normalization their mean and variance, a lookup its vocabulary,",
+            f'{INDENT}Discretization its bins."""',
             f"{INDENT}x = [a[:train_samples] for a in x]",
             f"{INDENT}for name in {literal(adapted)}:",
             f"{INDENT * 2}layer = model.get_layer(name)",
@@ -90,6 +91,20 @@ def callbacks_section(doc: Document, adapted: list[str]) -> str:
             f"{INDENT * 2}layer.adapt(feeder.predict(one(x), verbose=0))",
         ]
     return "\n".join(lines)
+
+
+def _validation_read(read: str) -> list[str]:
+    """``validation = <read> if args.validation_data else None``, as ruff formats it."""
+    line = f"{INDENT}validation = {read} if args.validation_data else None"
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    return [
+        f"{INDENT}validation = (",
+        f"{INDENT * 2}{read}",
+        f"{INDENT * 2}if args.validation_data",
+        f"{INDENT * 2}else None",
+        f"{INDENT})",
+    ]
 
 
 def main_section(strategy: str | None, adapted: list[str], csv_source: bool) -> str:
@@ -102,7 +117,7 @@ def main_section(strategy: str | None, adapted: list[str], csv_source: bool) -> 
     if csv_source:
         lines += [
             f'{INDENT}parser.add_argument("--target", default=TARGET, help="the CSV column to predict")',
-            f'{INDENT}parser.add_argument("--features", default=",".join(FEATURES))',
+            f'{INDENT}parser.add_argument("--features", help="the feature columns: A,B,C")',
         ]
     lines += [
         f'{INDENT}parser.add_argument("--epochs", type=int, default=EPOCHS)',
@@ -114,7 +129,11 @@ def main_section(strategy: str | None, adapted: list[str], csv_source: bool) -> 
     ]
     read = "load_data({})"
     if csv_source:
-        lines.append(f'{INDENT}features = [f.strip() for f in args.features.split(",") if f.strip()]')
+        lines += [
+            f"{INDENT}features = FEATURES",
+            f"{INDENT}if args.features:",
+            f'{INDENT * 2}features = [f.strip() for f in args.features.split(",") if f.strip()]',
+        ]
         read = "load_data({}, args.target, features)"
     lines += [
         f"{INDENT}out = Path(args.out)",
@@ -125,7 +144,7 @@ def main_section(strategy: str | None, adapted: list[str], csv_source: bool) -> 
         f"{INDENT}else:",
         f'{INDENT * 2}print("no data given: training on RANDOM STAND-IN data (see stand_in_data)")',
         f"{INDENT * 2}x, y = stand_in_data(args.samples)",
-        f"{INDENT}validation = {read.format('args.validation_data')} if args.validation_data else None",
+        *_validation_read(read.format("args.validation_data")),
         f"{INDENT}samples = len(x[0])",
         f"{INDENT}# Keras holds out the last samples; fewer than 10 are all used for training",
         f"{INDENT}split = VALIDATION_SPLIT if validation is None and samples >= 10 else 0.0",

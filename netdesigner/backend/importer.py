@@ -19,11 +19,13 @@ from netdesigner.backend.import_compile import read_compile_config
 from netdesigner.backend.import_nested import MODEL_CLASSES, as_functional, inline_models
 from netdesigner.core import catalog
 from netdesigner.core.catalog import LayerSpec
+from netdesigner.core.compile_plan import final_activation
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, check_text
+from netdesigner.core.fit_plan import adapts
 from netdesigner.core.graph import NAME_RULE, Graph, check_name
 from netdesigner.core.layout import apply_layout
-from netdesigner.core.params import is_keras_module
+from netdesigner.core.params import ParamKind, ParamSpec, is_keras_module
 from netdesigner.core.settings import TrainingSettings
 from netdesigner.core.spec import CallStyle, Role
 
@@ -176,32 +178,54 @@ def _add_node(graph: Graph, call: LayerCall, notes: list[str], originals: set[st
     spec = _BY_KERAS_CLASS.get(call.class_name) if call.module == KERAS_LAYERS else None
     if spec is None:
         raise ModelImportError(unknown_class(call))
-    params: dict[str, Any] = spec.params_from_keras(call.config)
+    params = _params_of(spec, call.config, f"{call.name} ({call.class_name})")
     if spec.variadic:
         params["inputs"] = len(call.sources)
     if call.initial_states:
         if spec.calling is not CallStyle.INITIAL_STATE:
             raise ModelImportError("", [f"{call.name} ({call.class_name}) cannot start from an initial state"])
         params["initial_state"] = True
-    node = _checked_add(graph, spec.type, name, params)
-    options, unsupported = _keras_differences(spec, node.params, call.config)
+    return _checked_add(graph, spec.type, name, params)
+
+
+def _params_of(spec: LayerSpec, config: dict[str, Any], where: str) -> dict[str, Any]:
+    """Our parameters for a Keras layer config: the declared ones, a wrapper's layer read the
+    same way, and the initializers and the like kept as ``keras_options``; anything else the
+    config sets that netdesigner cannot reproduce is refused by name."""
+    params: dict[str, Any] = spec.params_from_keras(config)
+    for param in spec.params:
+        if param.kind is ParamKind.LAYER and isinstance(config.get(param.name), dict):
+            params[param.name] = _wrapped(param, config[param.name], where)
+    try:
+        params = spec.defaults() | {key: spec.param(key).coerce(value) for key, value in params.items()}
+    except GraphError as error:
+        raise ModelImportError("", [f"{where}: {error}"]) from None
+    options, unsupported = _keras_differences(spec, params, config)
     if options:
         try:
-            graph.set_param(node.id, "keras_options", options)
+            params["keras_options"] = spec.param("keras_options").coerce(options)
         except GraphError as error:  # a custom class, NaN, nesting beyond what a graph file keeps
-            graph.remove_node(node.id)
-            problem = f"{call.name} ({call.class_name}): netdesigner cannot keep its Keras options: {error}"
-            raise ModelImportError("", [problem]) from None
+            raise ModelImportError("", [f"{where}: netdesigner cannot keep its Keras options: {error}"]) from None
     if unsupported:
-        graph.remove_node(node.id)
+        problems = [f"{where}: netdesigner cannot represent {key}={config.get(key)!r}" for key in unsupported]
+        raise ModelImportError("", problems)
+    return params
+
+
+# What a wrapper sets on the layer it wraps itself (Bidirectional: zero outputs at masked steps).
+_SET_BY_WRAPPERS = frozenset({"zero_output_for_mask"})
+
+
+def _wrapped(param: ParamSpec, layer: dict[str, Any], where: str) -> dict[str, Any]:
+    """A wrapper's layer (a serialized Keras layer) as our ``{"type", "params"}`` value."""
+    found = [s for s in param.inner.values() if s.keras_class == layer.get("class_name")]
+    if layer.get("module", KERAS_LAYERS) != KERAS_LAYERS or not found:
         raise ModelImportError(
-            "",
-            [
-                f"{call.name} ({call.class_name}): netdesigner cannot represent {key}={call.config.get(key)!r}"
-                for key in unsupported
-            ],
+            "", [f"{where}: it wraps {layer.get('class_name')}; it can wrap " + ", ".join(param.inner)]
         )
-    return node
+    config = layer.get("config")
+    config = {k: v for k, v in config.items() if k not in _SET_BY_WRAPPERS} if isinstance(config, dict) else {}
+    return {"type": found[0].type, "params": _params_of(found[0], config, where)}
 
 
 def _add_operation(graph: Graph, call: LayerCall, name: str):
@@ -250,17 +274,29 @@ def _keras_differences(spec: LayerSpec, params: dict[str, Any], original: dict[s
     except Exception as exc:  # Keras validates arguments with many exception types
         return {}, [f"arguments Keras refuses ({exc})"]
     original = _plain(original)
+    for key in original.keys() & rebuilt.keys():  # wrapped layers (Bidirectional's two): names aside
+        rebuilt[key], original[key] = _unnamed(rebuilt[key]), _unnamed(original[key])
     options: dict[str, Any] = {}
     unsupported: list[str] = []
     option_names = _option_names(spec)
+    learned = {p.name for p in spec.params if p.learned} if adapts(spec, params) else set()  # learned again
     for key, value in original.items():
-        if key == "name" or (key in rebuilt and rebuilt[key] == value):
+        if key == "name" or key in learned or (key in rebuilt and rebuilt[key] == value):
             continue
         if key in option_names:
             options[key] = value
         else:
             unsupported.append(key)
     return options, unsupported
+
+
+def _unnamed(layer: Any) -> Any:
+    """A serialized wrapped layer without what Keras chooses itself: its name (numbered, and
+    prefixed "forward_" by Bidirectional) and whether it was built yet; other values as they are."""
+    if not isinstance(layer, dict) or layer.get("module") != KERAS_LAYERS or not isinstance(layer.get("config"), dict):
+        return layer
+    config = {k: v for k, v in layer["config"].items() if k != "name"}
+    return {k: v for k, v in layer.items() if k != "build_config"} | {"config": config}
 
 
 def _plain(config: Any) -> Any:
@@ -277,7 +313,7 @@ def _add_head(graph: Graph, source_id: str, compiled: dict[str, Any], port: int 
     """An Output head after output port ``port`` of an output layer, with the loss, weight and
     metrics the model was compiled with (``compiled``), else a loss guessed from its activation."""
     source = graph.nodes[source_id]
-    activation = source.params.get("activation", "softmax" if source.type == "Softmax" else "linear")
+    activation = final_activation(source.type, source.params)
     if activation == "softmax":
         params = {"loss": "CategoricalCrossentropy", "metrics": ["accuracy"]}
     elif activation == "sigmoid":

@@ -7,6 +7,7 @@ from typing import Any
 
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.layers.backbones import FAMILIES, Preprocessing
+from netdesigner.core.params import ParamKind
 from netdesigner.core.spec import Builds, CallStyle, OpCall, Role, TensorArg
 
 
@@ -18,7 +19,12 @@ def make_layer(spec: LayerSpec, params: Mapping[str, Any], name: str | None = No
         raise ValueError(f"{spec.type} is not a Keras layer")
     layer_class = getattr(keras.layers, spec.keras_class)
     extra = {"dtype": dtype} if dtype else {}
-    return layer_class(name=name, **spec.keras_kwargs(params), **extra)
+    kwargs = spec.keras_kwargs(params)
+    for param in spec.params:
+        if param.kind is ParamKind.LAYER:  # a wrapper's layer, made first (Keras names it)
+            inner = params[param.name]
+            kwargs[param.name] = make_layer(param.inner[inner["type"]], inner["params"])
+    return layer_class(name=name, **kwargs, **extra)
 
 
 def make_application(spec: LayerSpec, params: Mapping[str, Any], input_shape: tuple[int | None, ...], name: str) -> Any:

@@ -21,6 +21,7 @@ from typing import Any
 from netdesigner.backend.carry_weights import carry_weights
 from netdesigner.backend.data import Dataset
 from netdesigner.backend.data_checks import check_split, split_sizes
+from netdesigner.backend.data_values import check_backend, model_input, text_array
 from netdesigner.backend.devices import has_gpu, is_gpu, training_device
 from netdesigner.backend.pretrained_weights import DownloadStopped, WeightsFile, fetch_weights
 from netdesigner.core.compile_plan import compile_plan
@@ -155,6 +156,7 @@ class TrainingRun:
         from netdesigner.backend.builder import build_model
         from netdesigner.backend.compiler import compile_model
 
+        check_backend(self.doc.graph)
         validation = fit_split(self.data, self.doc.training.validation_split)
         check_split(self.data.samples, validation)
         validating = validation > 0 or self.data.validation is not None
@@ -257,15 +259,23 @@ class TrainingRun:
 
 
 def adapt_preprocessing(model: Any, graph: Graph, x: Any, train_samples: int) -> None:
-    """Layers that adapt (Normalization) learn their statistics from the training samples only
-    (the held-out ones stay unseen), in graph order, as the exported script does."""
+    """Layers that adapt (Normalization's statistics, a lookup's vocabulary, Discretization's
+    bins) learn from the training samples only (the held-out ones stay unseen), in graph order,
+    as the exported script does."""
     import keras
 
     train_x = [a[:train_samples] for a in x] if isinstance(x, list) else x[:train_samples]
     for node in adapting_nodes(graph):
         layer = model.get_layer(node.name)
         feeder = keras.Model(model.inputs, layer.input)
-        layer.adapt(feeder.predict(train_x, verbose=0))
+        try:
+            layer.adapt(feeder.predict(train_x, verbose=0))
+        except RuntimeError as error:  # Keras: a vocabulary of another size than the model was built for
+            raise GraphError(
+                f"{node.name} cannot learn from this data: {str(error).strip().splitlines()[0]}",
+                "a vocabulary_size set in the graph must be what the data gives: empty it, and set "
+                "max_tokens with pad_to_max_tokens to fix the output size instead",
+            ) from None
 
 
 def _reporter(run: TrainingRun, batches: int, asynchronous: bool = False) -> Any:
@@ -393,7 +403,8 @@ def predict_file(model: Any, source: Path, batch_size: int = 256, target: Path |
             f"{source.name} has no array for {', '.join(inputs)}",
             f"name the arrays after the model's inputs ({', '.join(sorted(arrays))} found)",
         )
-    x = [arrays[n] for n in names]
+    text = [tensor.dtype == "string" for tensor in model.inputs]  # given as Keras takes text
+    x = [model_input(text_array(arrays[n], n)) if t else arrays[n] for n, t in zip(names, text, strict=True)]
     outputs = model.predict(x[0] if len(x) == 1 else x, batch_size=batch_size, verbose=0)
     outputs = outputs if isinstance(outputs, list) else [outputs]
     target = target or source.with_name(f"{source.stem}_predictions.npz")

@@ -7,6 +7,7 @@ about choices that run but cannot learn what the student intends.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,20 +107,23 @@ def head_concerns(graph: Graph, result: InferenceResult) -> list[Concern]:
         info = result.infos[node.id]
         if edge is None or info.shape is None:
             continue
-        activation = _final_activation(graph, edge.source)
+        source = graph.nodes[edge.source]
+        activation = final_activation(source.type, source.params)
         for message, hint in _check_head(node.name, node.params, activation, info.shape[-1]):
             concerns.append(Concern(node.id, message, hint))
     return concerns
 
 
-def _final_activation(graph: Graph, node_id: str) -> str:
-    """The activation the head's producing layer applies last ('linear' if none)."""
-    node = graph.nodes[node_id]
-    if node.type == "Softmax":
+def final_activation(layer_type: str, params: Mapping[str, Any]) -> str:
+    """The activation a layer applies last ('linear' if none); a wrapper's is its layer's."""
+    if layer_type == "Softmax":
         return "softmax"
-    if node.type in ("ReLU", "LeakyReLU", "ELU"):
+    if layer_type in ("ReLU", "LeakyReLU", "ELU"):
         return "relu"
-    return node.params.get("activation", "linear")
+    wrapped = params.get("layer")
+    if isinstance(wrapped, dict):
+        return final_activation(wrapped["type"], wrapped["params"])
+    return params.get("activation", "linear")
 
 
 def _check_head(name: str, p: dict[str, Any], activation: str, units: int | None) -> list[tuple[str, str]]:

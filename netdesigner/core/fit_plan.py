@@ -7,6 +7,7 @@ code exporter (which prints it), so the app's run and the exported script fit th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from netdesigner.core.callbacks import AUTO, CALLBACKS
 from netdesigner.core.compile_plan import KerasObject
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.settings import TrainingSettings
+from netdesigner.core.spec import LayerSpec
 
 
 @dataclass(frozen=True)
@@ -73,4 +75,11 @@ def adapting_nodes(graph: Graph) -> list[Node]:
     """The nodes whose layers learn from the training inputs before fitting, in graph order (a
     shared layer once, at its owner, whose name the Keras layer has)."""
     order = graph.topological_order()
-    return [graph.nodes[nid] for nid in order if graph.nodes[nid].spec.adapts and graph.nodes[nid].shares is None]
+    nodes = [graph.nodes[nid] for nid in order]
+    return [node for node in nodes if adapts(node.spec, node.params) and node.shares is None]
+
+
+def adapts(spec: LayerSpec, params: Mapping[str, Any]) -> bool:
+    """Whether a layer learns from the data: its type adapts, and what adapting learns (its
+    ``learned`` parameters, such as Discretization's bin_boundaries) is not given."""
+    return spec.adapts and all(params.get(p.name) is None for p in spec.params if p.learned)

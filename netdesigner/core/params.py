@@ -11,9 +11,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netdesigner.core.errors import ParamError, quoted
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from netdesigner.core.spec import LayerSpec
 
 
 class ParamKind(StrEnum):
@@ -23,9 +28,11 @@ class ParamKind(StrEnum):
     CHOICE = "choice"
     INTS = "ints"  # a fixed-length tuple of ints, e.g. kernel_size; a bare int is repeated
     SHAPE = "shape"  # a variable-length tuple of ints or None (unknown), e.g. an Input shape
+    FLOATS = "floats"  # a variable-length tuple of numbers, e.g. Discretization's bin_boundaries
     AXES = "axes"  # one axis (an int) or a list of axes (a tuple), kept as Keras was given it
     MULTI_CHOICE = "multi_choice"  # an ordered tuple of distinct choices, e.g. metrics
     KERAS_OPTIONS = "keras_options"  # extra Keras arguments (initializers, ...) as Keras config data
+    LAYER = "layer"  # a wrapped layer: {"type": one of ``inner``, "params": its parameters}
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,9 @@ class ParamSpec:
     ``keras=False`` marks values that steer netdesigner but are not Keras layer arguments
     (the number of inputs of a merge, the loss of an output head). ``required`` marks Keras
     arguments without a Keras default (``units``, ``filters``): exported code always writes them,
-    and leaves out the others while they hold their default.
+    and leaves out the others while they hold their default. ``scalar`` lets a SHAPE be empty:
+    ``()`` is one value per sample. ``learned`` marks what a layer that adapts learns from the
+    training data (Discretization's bin_boundaries): given here, the layer does not adapt.
     """
 
     name: str
@@ -53,6 +62,9 @@ class ParamSpec:
     keras: bool = True
     required: bool = False
     labels: dict[str, str] = field(default_factory=dict)
+    scalar: bool = False
+    learned: bool = False
+    inner: Mapping[str, LayerSpec] = field(default_factory=dict)  # LAYER: the types it may wrap
 
     def coerce(self, value: Any) -> Any:
         """Return ``value`` in canonical form, or raise ``ParamError`` saying what is wrong."""
@@ -86,10 +98,14 @@ class ParamSpec:
             return self._coerce_ints(value)
         if kind is ParamKind.SHAPE:
             return self._coerce_shape(value)
+        if kind is ParamKind.FLOATS:
+            return self._coerce_floats(value)
         if kind is ParamKind.AXES:
             return self._coerce_axes(value)
         if kind is ParamKind.KERAS_OPTIONS:
             return self._coerce_keras_options(value)
+        if kind is ParamKind.LAYER:
+            return self._coerce_layer(value)
         return self._coerce_multi_choice(value)
 
     @staticmethod
@@ -138,7 +154,7 @@ class ParamSpec:
     def _coerce_shape(self, value: Any) -> tuple[int | None, ...]:
         if not isinstance(value, (list, tuple)):
             raise ParamError(self.name, f"{self.name} must be a list of sizes, got {quoted(value)}")
-        if not value:
+        if not value and not self.scalar:
             raise ParamError(self.name, f"{self.name} needs at least one dimension")
         dims: list[int | None] = []
         for v in value:
@@ -157,6 +173,21 @@ class ParamSpec:
                 )
             dims.append(size)
         return tuple(dims)
+
+    def _coerce_floats(self, value: Any) -> tuple[float, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise ParamError(self.name, f"{self.name} must be a list of numbers, got {quoted(value)}")
+        if not value:
+            raise ParamError(self.name, f"{self.name} needs at least one number")
+        if len(value) > MAX_CONSTANT_VALUES:
+            raise ParamError(self.name, f"{self.name} holds {len(value):,} numbers, at most {MAX_CONSTANT_VALUES:,}")
+        numbers = []
+        for v in value:
+            number = None if isinstance(v, bool) or not isinstance(v, (int, float)) else _as_float(v)
+            if number is None or not math.isfinite(number):
+                raise ParamError(self.name, f"every entry of {self.name} must be a finite number, got {quoted(v)}")
+            numbers.append(number)
+        return tuple(numbers)
 
     def _coerce_multi_choice(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, (list, tuple)):
@@ -190,6 +221,24 @@ class ParamSpec:
             if problem:
                 raise ParamError(self.name, f"{self.name}.{key} cannot be kept: {problem}")
         return dict(value)
+
+    def _coerce_layer(self, value: Any) -> dict[str, Any]:
+        """A wrapped layer's type and every one of its parameters, each coerced by its own
+        declaration (those not given take their defaults)."""
+        hint = "choose one of " + ", ".join(self.inner)
+        if not isinstance(value, dict) or not isinstance(value.get("params", {}), dict):
+            message = f"{self.name} must name a layer type and its parameters, got {quoted(value)}"
+            raise ParamError(self.name, message, hint)
+        if value.get("type") not in self.inner:
+            raise ParamError(self.name, f"the wrapped layer cannot be {quoted(value.get('type'))}", hint)
+        spec = self.inner[value["type"]]
+        params = spec.defaults()
+        for key, item in value.get("params", {}).items():
+            try:
+                params[key] = spec.param(key).coerce(item)
+            except KeyError:
+                raise ParamError(self.name, f"{spec.type} has no parameter {key!r}") from None
+        return {"type": spec.type, "params": params}
 
 
 def _as_float(value: int | float) -> float | None:

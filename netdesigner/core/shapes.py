@@ -88,6 +88,13 @@ def require_known_last(layer: str, shape: Shape, what: str = "channels") -> int:
 def normalize_axis(layer: str, axis: int, rank: int) -> int:
     """Keras axis (negative counts from the end, 0 is the batch) -> positive index."""
     index = axis + rank if axis < 0 else axis
+    if rank == 1:  # a scalar per sample (a table column): its only axis is the batch
+        raise LayerError(
+            f"{layer} works along an axis of each sample, but its input holds one value per sample, "
+            "shape (None,), whose only axis is the batch",
+            "give the Input the shape (1,), or add a Reshape to (1,) before it",
+            code="axis",
+        )
     if not 0 < index < rank:
         raise LayerError(
             f"{layer} uses axis {axis}, but its input has only {rank} axes (axis 0 is the batch)",

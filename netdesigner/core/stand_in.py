@@ -3,12 +3,13 @@ synthetic data source, so both make arrays the model accepts."""
 
 from __future__ import annotations
 
+from netdesigner.core import catalog
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.inference import InferenceResult, infer
 
 UNKNOWN_SIZE = 8  # the shortest length given to a dimension the model leaves open (sequence steps)
 LONGEST = 4096
-DEFAULT_ID_LIMIT = 10
+DEFAULT_VALUES = 10  # categories in stand-in data where no layer asks for a number
 
 
 def concrete(dims: tuple[int | None, ...], size: int = UNKNOWN_SIZE) -> tuple[int, ...]:
@@ -48,11 +49,15 @@ def stand_in_size(graph: Graph) -> int:
     return stand_in_shapes(graph)[0]
 
 
-def id_limit(graph: Graph, node: Node) -> int:
-    """Integer inputs feed Embeddings: stand-in ids must stay below their input_dim."""
-    limits = [
-        graph.nodes[e.target].params["input_dim"]
-        for e in graph.output_edges(node.id)
-        if graph.nodes[e.target].type == "Embedding"
-    ]
-    return min(limits, default=DEFAULT_ID_LIMIT)
+def value_count(graph: Graph, node: Node) -> int:
+    """How many distinct values stand-in data gives an Input whose values are categories
+    (whole numbers 0, 1, ... or texts): fewer than an Embedding's input_dim or a
+    CategoryEncoding's num_tokens, exactly as many as a lookup of fixed vocabulary size expects
+    (what each type needs is declared beside it: ``catalog.takes``)."""
+    counts = []
+    for edge in graph.output_edges(node.id):
+        target = graph.nodes[edge.target]
+        count = catalog.takes(target.type).distinct(target.params)
+        if count is not None:
+            counts.append(count)
+    return max(1, min(counts, default=DEFAULT_VALUES))

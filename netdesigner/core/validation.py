@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from netdesigner.core import catalog
 from netdesigner.core.compile_plan import head_concerns
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult, infer
@@ -54,6 +55,7 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
                 )
             )
 
+    issues += _text_issues(graph)
     inputs = graph.inputs()
     heads = graph.heads()
     if not inputs:
@@ -71,6 +73,42 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
     for concern in head_concerns(graph, result):
         issues.append(Issue("head", concern.message, concern.hint, concern.node_id, severity="warning"))
     return issues
+
+
+def _text_issues(graph: Graph) -> list[Issue]:
+    """Text goes only where it is taken (``catalog.takes``): a string Input feeds layers that
+    turn text into numbers, and a layer that takes nothing but text gets a string Input. (Only
+    wires straight from an Input are checked: inference follows shapes, not value types.)"""
+    issues = []
+    for edge in graph.edges:
+        source, target = graph.nodes[edge.source], graph.nodes[edge.target]
+        if not source.is_input:
+            continue
+        takes, text = catalog.takes(target.type), source.params["dtype"] == "string"
+        if text and not takes.text:
+            issues.append(
+                Issue(
+                    "dtype",
+                    f"{target.name}: {target.type} computes with numbers, but {source.name} holds text (dtype string)",
+                    f"turn the text into numbers first: a layer that takes text ({_text_takers()}) goes between",
+                    target.id,
+                )
+            )
+        elif takes.only_text and not text:
+            dtype = source.params["dtype"]
+            issues.append(
+                Issue(
+                    "dtype",
+                    f"{target.name}: {target.type} looks up text, but {source.name} holds {dtype} values",
+                    f"set {source.name}'s dtype to string, or use a layer for numbers",
+                    target.id,
+                )
+            )
+    return issues
+
+
+def _text_takers() -> str:
+    return ", ".join(s.type for s in catalog.all_specs() if catalog.takes(s.type).text)
 
 
 def _cut_off(graph: Graph, used: set[str]) -> list[Issue]:

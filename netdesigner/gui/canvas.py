@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import Any
 
 from NodeGraphQt import NodeGraph
 from NodeGraphQt.constants import PortTypeEnum
@@ -18,6 +19,7 @@ from PySide6 import QtCore, QtWidgets
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Edge, EventKind, Graph, GraphEvent
 from netdesigner.core.inference import NodeInfo, shapes_text
+from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.report import human_count
 from netdesigner.core.shapes import fmt
 from netdesigner.core.spec import frozen
@@ -300,6 +302,19 @@ class GraphCanvas(NodeGraph):
         return centre.x(), centre.y()
 
 
+def shown_value(param: ParamSpec, value: Any) -> str:
+    """A key parameter as the node shows it; a wrapper's layer as "LSTM(units=32)"."""
+    if param.kind is ParamKind.LAYER:
+        inner, params = param.inner[value["type"]], value["params"]
+        shown = [
+            f"{key}={shown_value(inner.param(key), params[key])}"
+            for key in inner.key_params
+            if params[key] != inner.param(key).default or inner.param(key).required
+        ]
+        return f"{value['type']}({', '.join(shown)})"
+    return fmt(value) if isinstance(value, tuple) else str(value)
+
+
 def node_label(node, info: NodeInfo, issues, group: list[str]) -> tuple[list[tuple[str, str]], str]:
     """The lines a node shows under its title, and its tooltip; ``group`` names the nodes calling
     the same layer, its owner first (empty for a layer of its own)."""
@@ -313,7 +328,7 @@ def node_label(node, info: NodeInfo, issues, group: list[str]) -> tuple[list[tup
         value = node.params.get(key)
         if value is None or value == spec.param(key).default and not spec.param(key).required:
             continue
-        shown = fmt(value) if isinstance(value, tuple) else str(value)
+        shown = shown_value(spec.param(key), value)
         lines.append((f"{key}: {shown}", theme.PARAM_TEXT))
     if info.error is not None:
         message = info.error.message

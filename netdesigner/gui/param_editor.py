@@ -22,10 +22,14 @@ from netdesigner.core.params import ParamKind, ParamSpec
 def format_value(spec: ParamSpec, value: Any) -> str:
     if value is None:
         return ""
+    if spec.kind is ParamKind.SHAPE and value == ():
+        return "()"  # one value per sample
     if spec.kind in (ParamKind.INTS, ParamKind.SHAPE):
         return ", ".join("None" if v is None else str(v) for v in value)
     if spec.kind is ParamKind.KERAS_OPTIONS:
         return json.dumps(value) if value else ""
+    if spec.kind is ParamKind.FLOATS:
+        return ", ".join(repr(v) for v in value)
     if spec.kind is ParamKind.AXES and isinstance(value, tuple):
         return "[" + ", ".join(str(v) for v in value) + "]"
     return repr(value) if isinstance(value, float) else str(value)
@@ -47,6 +51,8 @@ def parse_value(spec: ParamSpec, text: str) -> Any:
                 continue
             values.append(_whole_number(spec, part))
         return values
+    if spec.kind is ParamKind.FLOATS:
+        return [_number(spec, part.strip()) for part in text.strip("()[]").split(",") if part.strip()]
     if spec.kind is ParamKind.FLOAT:
         try:
             number = float(text)
@@ -63,6 +69,13 @@ def parse_value(spec: ParamSpec, text: str) -> Any:
         except (ValueError, RecursionError):  # a number of more than 4,300 digits, deep nesting
             raise GraphError(f"{spec.name}: the JSON holds a number too long or nesting too deep") from None
     return text
+
+
+def _number(spec: ParamSpec, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise GraphError(f"{spec.name}: {text!r} is not a number") from None
 
 
 def _whole_number(spec: ParamSpec, text: str) -> int:
@@ -145,6 +158,11 @@ class ParamEditor(QtWidgets.QWidget):
             combo.addItems([str(c) for c in spec.choices])
             combo.activated.connect(lambda index: self._commit(spec.choices[index]))
             return combo
+        if spec.kind is ParamKind.LAYER:
+            combo = QtWidgets.QComboBox()
+            combo.addItems(spec.choices)
+            combo.activated.connect(lambda index: self._commit(self._switched(spec.choices[index])))
+            return combo
         if spec.kind is ParamKind.INT and not spec.nullable:
             spin = QtWidgets.QSpinBox()
             # Any whole number can be typed: the declared range is checked when the value is
@@ -168,6 +186,12 @@ class ParamEditor(QtWidgets.QWidget):
             line.setPlaceholderText(f"empty: {spec.empty}")
         line.editingFinished.connect(self._line_finished)
         return line
+
+    def _switched(self, layer_type: str) -> dict[str, Any]:
+        """A wrapper's layer changed to ``layer_type``, keeping the parameters both types have
+        (an LSTM's units when it becomes a GRU)."""
+        names = {p.name for p in self.spec.inner[layer_type].params}
+        return {"type": layer_type, "params": {k: v for k, v in self.value["params"].items() if k in names}}
 
     def _checked(self) -> list[str]:
         return [item.text() for item in _items(self.widget) if item.checkState() == QtCore.Qt.CheckState.Checked]
@@ -194,7 +218,8 @@ class ParamEditor(QtWidgets.QWidget):
         if isinstance(widget, QtWidgets.QCheckBox):
             widget.setChecked(bool(value))
         elif isinstance(widget, QtWidgets.QComboBox):
-            widget.setCurrentIndex(list(spec.choices).index(value) if value in spec.choices else -1)
+            shown = value["type"] if spec.kind is ParamKind.LAYER else value
+            widget.setCurrentIndex(list(spec.choices).index(shown) if shown in spec.choices else -1)
         elif isinstance(widget, QtWidgets.QSpinBox):
             widget.setValue(int(value))
         elif isinstance(widget, QtWidgets.QListWidget):

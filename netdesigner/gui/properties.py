@@ -6,17 +6,37 @@ the current value; an accepted one becomes one undoable command.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
 from netdesigner.core.errors import GraphError
 from netdesigner.core.inference import explain_node, shapes_text
+from netdesigner.core.params import ParamKind, ParamSpec
+from netdesigner.core.spec import LayerSpec
 from netdesigner.gui import theme
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.help_dialogs import keras_doc_url
 from netdesigner.gui.param_editor import ParamEditor
+
+
+def editor_rows(spec: LayerSpec, params: Mapping[str, Any]) -> list[tuple[str, ParamSpec, str]]:
+    """(key, declaration, label) of each field: the node's parameters, each followed, for a
+    wrapper's layer, by that layer's own parameters ("layer.units", shown indented)."""
+    rows = []
+    for param in spec.params:
+        rows.append((param.name, param, param.name))
+        if param.kind is ParamKind.LAYER:
+            inner = param.inner[params[param.name]["type"]]
+            rows += [(f"{param.name}.{p.name}", p, f"   {p.name}") for p in inner.params]
+    return rows
+
+
+def param_value(params: Mapping[str, Any], key: str) -> Any:
+    """The value a field shows: a parameter, or a wrapped layer's ("layer.units")."""
+    outer, _, inner = key.partition(".")
+    return params[outer]["params"][inner] if inner else params[outer]
 
 
 class PropertiesPanel(QtWidgets.QScrollArea):
@@ -71,12 +91,12 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         self.share_combo = self._share_combo(node_id)
         if self.share_combo is not None:
             form.addRow("shares weights with", self.share_combo)
-        for param in spec.params:
-            editor = ParamEditor(param, node.params[param.name], self._committer(param.name), self.refuse)
-            label = QtWidgets.QLabel(param.name)
+        for key, param, label_text in editor_rows(node.spec, node.params):
+            editor = ParamEditor(param, param_value(node.params, key), self._committer(key), self.refuse)
+            label = QtWidgets.QLabel(label_text)
             label.setToolTip(param.doc)
             form.addRow(label, editor)
-            self.editors[param.name] = editor
+            self.editors[key] = editor
         outer.addLayout(form)
         self.error_label = QtWidgets.QLabel()
         self.error_label.setWordWrap(True)
@@ -144,11 +164,16 @@ class PropertiesPanel(QtWidgets.QScrollArea):
             self.ensureWidgetVisible(self.why_label)
 
     def _committer(self, key: str) -> Callable[[Any], None]:
+        outer, _, inner = key.partition(".")
+
         def commit(value: Any) -> None:
             if self.node_id is None:
                 return
+            if inner:  # a wrapped layer's parameter: the wrapper's layer with it changed
+                layer = self.document.graph.nodes[self.node_id].params[outer]
+                value = {"type": layer["type"], "params": {**layer["params"], inner: value}}
             try:
-                self.document.set_param(self.node_id, key, value)
+                self.document.set_param(self.node_id, outer, value)
             except GraphError as error:
                 self.editors[key].mark_refused(str(error))
                 self.message(f"Value refused: {error}")
@@ -178,9 +203,12 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         if self.node_id is None or self.node_id not in self.document.graph:
             return
         node = self.document.graph.nodes[self.node_id]
+        if [key for key, _, _ in editor_rows(node.spec, node.params)] != list(self.editors):
+            self.show_node(self.node_id)  # another wrapped layer type: other parameters
+            return
         for key, editor in self.editors.items():
             if not editor.refused:  # what the user typed stays until corrected or reverted
-                editor.show_value(node.params[key])
+                editor.show_value(param_value(node.params, key))
         if not self.name_edit.hasFocus():
             self.name_edit.setText(node.name)
         if self.share_combo is not None:

@@ -18,8 +18,11 @@ from netdesigner.core.layers import (
     regularization,
     reshape,
     spatial,
+    tabular,
+    wrappers,
 )
 from netdesigner.core.spec import LayerSpec
+from netdesigner.core.takes import Takes
 
 # In palette order within each category: the modules' own order, entry by entry.
 ALL_SPECS: tuple[LayerSpec, ...] = (
@@ -33,6 +36,7 @@ ALL_SPECS: tuple[LayerSpec, ...] = (
     *normalization.SPECS,
     *pooling.SPECS,
     *preprocessing.SPECS,
+    *tabular.SPECS,
     *augmentation.SPECS,
     *pretrained.SPECS,
     *recurrent.SPECS,
@@ -40,4 +44,8 @@ ALL_SPECS: tuple[LayerSpec, ...] = (
     *regularization.SPECS,
     *reshape.SPECS,
     *spatial.SPECS,
+    *wrappers.SPECS,
 )
+
+# What entries take besides a shape, where it is not plain numbers (netdesigner.core.takes).
+ALL_TAKES: dict[str, Takes] = {**dense.TAKES, **tabular.TAKES}

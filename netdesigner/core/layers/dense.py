@@ -9,9 +9,11 @@ from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import prod, require_known_last, require_min_rank
 from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
+from netdesigner.core.takes import Takes
 from netdesigner.core.why import label
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
+TAKES: dict[str, Takes] = {}  # what they take besides a shape, where it is not plain numbers
 
 
 def _dense(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -83,6 +85,7 @@ SPECS.append(
         key_params=("input_dim", "output_dim"),
     )
 )
+TAKES["Embedding"] = Takes(values=lambda p: p["input_dim"])  # stand-in ids stay below input_dim
 
 SPECS.append(
     LayerSpec(

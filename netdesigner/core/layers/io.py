@@ -30,22 +30,25 @@ SPECS.append(
         summary="where samples enter the model",
         doc="Declares the shape of one sample, without the batch axis: (150, 150, 3) for a colour "
         "image, (20,) for 20 features, (None, 8) for sequences of any length with 8 features per "
-        "step. A model can have several inputs.",
+        "step, () for a single value per sample (one column of a table). A model can have several "
+        "inputs. dtype says what the values are: numbers, whole numbers (int32 for ids fed to "
+        "Embedding), true/false (bool) or text (string, fed to StringLookup or Hashing).",
         params=(
             ParamSpec(
                 "shape",
                 ParamKind.SHAPE,
                 (32,),
-                "size of one sample, without the batch (empty entry: any size)",
+                "size of one sample, without the batch (empty entry: any size; (): one value)",
                 maximum=1_000_000,
                 required=True,
+                scalar=True,
             ),
             ParamSpec(
                 "dtype",
                 ParamKind.CHOICE,
                 "float32",
-                "type of the values; int32 for ids fed to Embedding",
-                choices=("float32", "float16", "float64", "int32", "int64"),
+                "type of the values; int32 for ids fed to Embedding, string for text categories",
+                choices=("float32", "float16", "float64", "int32", "int64", "bool", "string"),
             ),
         ),
         rule=_input,

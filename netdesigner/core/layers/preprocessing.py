@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from netdesigner.core.errors import LayerError
+from netdesigner.core.layers.encoding import one_hot, one_value_per_sample, output_mode
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod, require_image
 from netdesigner.core.spec import LayerSpec, Outcome, Shape, same_shape
@@ -88,6 +89,96 @@ SPECS.append(
         rule=_normalization,
         keras_class="Normalization",
         from_keras=_axis_from_keras,
+        adapts=True,
+    )
+)
+
+
+def _discretization(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
+    (x,) = inputs
+    bins, boundaries, mode = p["num_bins"], p["bin_boundaries"], p["output_mode"]
+    if (bins is None) == (boundaries is None):
+        raise LayerError(
+            "Discretization needs either num_bins (boundaries learned from the data) or bin_boundaries, "
+            + ("not both" if bins is not None else "and has neither"),
+            "empty one of the two" if bins is not None else "set num_bins, or list the bin_boundaries",
+            code="param",
+        )
+    if boundaries is not None and any(a >= b for a, b in zip(boundaries, boundaries[1:], strict=False)):
+        raise LayerError(
+            f"Discretization's bin_boundaries must increase, not {list(boundaries)}",
+            "list them from the smallest up",
+            code="param",
+        )
+    depth = bins if boundaries is None else len(boundaries) + 1
+    if mode == "int":
+        return Outcome(x)
+    if mode == "one_hot":
+        return Outcome(one_hot(x, depth))
+    one_value_per_sample("Discretization", mode, x, depth)
+    return Outcome((x[0], *x[2:], depth))
+
+
+def _boundaries_from_keras(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A Discretization adapted in Keras saves its learned boundaries beside num_bins: they are
+    learned again before training here, so only num_bins is kept."""
+    if config.get("num_bins") is not None:
+        return {**config, "bin_boundaries": None}
+    return dict(config)
+
+
+def _boundaries_to_keras(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    boundaries = kwargs["bin_boundaries"]
+    return {**kwargs, "bin_boundaries": None if boundaries is None else list(boundaries)}
+
+
+SPECS.append(
+    LayerSpec(
+        type="Discretization",
+        category="Preprocessing",
+        summary="cut numbers into ranges (bins)",
+        doc="Cuts numbers into ranges, e.g. ages into 0-25, 25-40, 40-60, 60+, giving the index of "
+        "each value's bin or a one-hot vector of it, so a network can treat a number as a "
+        "category. With num_bins, the boundaries are learned from the training data before "
+        "training starts (Keras's adapt()) so that the bins hold about as many samples each; or "
+        "give bin_boundaries yourself (and empty num_bins).",
+        params=(
+            ParamSpec(
+                "num_bins",
+                ParamKind.INT,
+                4,
+                "number of bins, their boundaries learned from the data",
+                minimum=1,
+                maximum=100_000,
+                nullable=True,
+                empty="as many as bin_boundaries make",
+                required=True,
+            ),
+            ParamSpec(
+                "bin_boundaries",
+                ParamKind.FLOATS,
+                None,
+                "the boundaries between bins, increasing: [0, 10] makes 3 bins (below 0, 0 to 10, 10 and up)",
+                nullable=True,
+                empty="learned from the data",
+                learned=True,
+            ),
+            ParamSpec(
+                "epsilon",
+                ParamKind.FLOAT,
+                0.01,
+                "how approximate the learned boundaries may be (smaller: exacter, slower)",
+                minimum=0.0,
+                maximum=1.0,
+                exclusive_minimum=True,
+            ),
+            output_mode("int", ("int", "one_hot", "multi_hot", "count")),
+        ),
+        rule=_discretization,
+        keras_class="Discretization",
+        key_params=("num_bins",),
+        to_keras=_boundaries_to_keras,
+        from_keras=_boundaries_from_keras,
         adapts=True,
     )
 )

@@ -62,9 +62,7 @@ def random_graph(seed: int, size: int = 14) -> Graph:
         node = graph.add_node("Input", name=f"input{i}", params={"shape": [d or 6 for d in shape[1:]]})
         infos[node.id] = infer_node(graph, node, infos)
     # the Inputs hold numbers: what takes nothing but text is left out
-    types = [
-        s for s in catalog.all_specs() if s.type not in ("Input", "Output") and not catalog.takes(s.type).only_text
-    ]
+    types = [s for s in catalog.all_specs() if s.type not in ("Input", "Output") and not s.takes.only_text]
     attempts = 0
     while len(graph) < size and attempts < size * 40:
         attempts += 1

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 from netdesigner.backend.data_checks import DataError
-from netdesigner.core import catalog
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.stand_in import value_count
 
@@ -79,7 +78,7 @@ def check_backend(graph: Graph) -> None:
     if backend == "tensorflow":
         return
     needs = [n.name for n in graph.inputs() if is_text(n)]
-    needs += [n.name for n in graph.nodes.values() if catalog.takes(n.type).tensorflow]
+    needs += [n.name for n in graph.nodes.values() if n.spec.takes.tensorflow]
     if needs:
         raise DataError(
             f"{', '.join(needs[:4])} need{'s' if len(needs) == 1 else ''} Keras's TensorFlow backend "

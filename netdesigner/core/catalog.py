@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from netdesigner.core.layers import ALL_SPECS, ALL_TAKES
+from netdesigner.core.layers import ALL_SPECS
 from netdesigner.core.spec import CATEGORIES, LayerSpec, Outcome, Rule, Shape, same_shape
-from netdesigner.core.takes import NUMBERS, Takes
 
-__all__ = ["CATEGORIES", "LayerSpec", "Outcome", "Rule", "Shape", "all_specs", "find", "get", "same_shape", "takes"]
+__all__ = ["CATEGORIES", "LayerSpec", "Outcome", "Rule", "Shape", "all_specs", "find", "get", "same_shape"]
 
 
 def _registry() -> MappingProxyType[str, LayerSpec]:
@@ -39,14 +38,6 @@ def find(layer_type: str) -> LayerSpec | None:
 
 def all_specs() -> list[LayerSpec]:
     return list(_REGISTRY.values())
-
-
-_TAKES = MappingProxyType({t: ALL_TAKES[t] for t in ALL_TAKES if t in _REGISTRY})
-
-
-def takes(layer_type: str) -> Takes:
-    """What the type takes at its input besides a shape (plain numbers unless declared)."""
-    return _TAKES.get(layer_type, NUMBERS)
 
 
 def markdown_list() -> str:

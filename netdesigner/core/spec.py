@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from netdesigner.core.params import ParamSpec
+from netdesigner.core.takes import NUMBERS, Takes
 
 Shape = tuple[int | None, ...]
 
@@ -133,6 +134,7 @@ class LayerSpec:
     # Our parameters from a recorded operation (its Keras class, config and arguments, each
     # input tensor a TensorArg), or None where this entry does not represent it.
     from_operation: Callable[[str, Mapping[str, Any], Sequence[Any]], dict[str, Any] | None] | None = None
+    takes: Takes = NUMBERS  # what its input holds besides a shape: text, categories (core.takes)
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:

@@ -3,7 +3,6 @@ synthetic data source, so both make arrays the model accepts."""
 
 from __future__ import annotations
 
-from netdesigner.core import catalog
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.inference import InferenceResult, infer
 
@@ -53,11 +52,11 @@ def value_count(graph: Graph, node: Node) -> int:
     """How many distinct values stand-in data gives an Input whose values are categories
     (whole numbers 0, 1, ... or texts): fewer than an Embedding's input_dim or a
     CategoryEncoding's num_tokens, exactly as many as a lookup of fixed vocabulary size expects
-    (what each type needs is declared beside it: ``catalog.takes``)."""
+    (what each type needs is declared with it: ``LayerSpec.takes``)."""
     counts = []
     for edge in graph.output_edges(node.id):
         target = graph.nodes[edge.target]
-        count = catalog.takes(target.type).distinct(target.params)
+        count = target.spec.takes.distinct(target.params)
         if count is not None:
             counts.append(count)
     return max(1, min(counts, default=DEFAULT_VALUES))

@@ -1,9 +1,8 @@
 """What a layer type takes at its input besides a shape: text or numbers, whether it needs
 TensorFlow inside the model, and how many distinct values stand-in data should give it.
 
-Declared by the catalog modules beside their entries (their ``TAKES``) and read through
-``catalog.takes``: validation checks text against it, stand-in data follows it. A type that
-declares nothing takes numbers, like most layers.
+Declared with each catalog entry (``LayerSpec.takes``): validation checks text against it,
+stand-in data follows it. A type that declares nothing takes numbers, like most layers.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
 
 
 def _text_issues(graph: Graph) -> list[Issue]:
-    """Text goes only where it is taken (``catalog.takes``): a string Input feeds layers that
+    """Text goes only where it is taken (``LayerSpec.takes``): a string Input feeds layers that
     turn text into numbers, and a layer that takes nothing but text gets a string Input. (Only
     wires straight from an Input are checked: inference follows shapes, not value types.)"""
     issues = []
@@ -84,7 +84,7 @@ def _text_issues(graph: Graph) -> list[Issue]:
         source, target = graph.nodes[edge.source], graph.nodes[edge.target]
         if not source.is_input:
             continue
-        takes, text = catalog.takes(target.type), source.params["dtype"] == "string"
+        takes, text = target.spec.takes, source.params["dtype"] == "string"
         if text and not takes.text:
             issues.append(
                 Issue(
@@ -108,7 +108,7 @@ def _text_issues(graph: Graph) -> list[Issue]:
 
 
 def _text_takers() -> str:
-    return ", ".join(s.type for s in catalog.all_specs() if catalog.takes(s.type).text)
+    return ", ".join(s.type for s in catalog.all_specs() if s.takes.text)
 
 
 def _cut_off(graph: Graph, used: set[str]) -> list[Issue]:

@@ -22,7 +22,6 @@ from netdesigner.core.layers import (
     wrappers,
 )
 from netdesigner.core.spec import LayerSpec
-from netdesigner.core.takes import Takes
 
 # In palette order within each category: the modules' own order, entry by entry.
 ALL_SPECS: tuple[LayerSpec, ...] = (
@@ -46,6 +45,3 @@ ALL_SPECS: tuple[LayerSpec, ...] = (
     *spatial.SPECS,
     *wrappers.SPECS,
 )
-
-# What entries take besides a shape, where it is not plain numbers (netdesigner.core.takes).
-ALL_TAKES: dict[str, Takes] = {**dense.TAKES, **tabular.TAKES}

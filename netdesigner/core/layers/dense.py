@@ -13,7 +13,6 @@ from netdesigner.core.takes import Takes
 from netdesigner.core.why import label
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
-TAKES: dict[str, Takes] = {}  # what they take besides a shape, where it is not plain numbers
 
 
 def _dense(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -83,9 +82,9 @@ SPECS.append(
         rule=_embedding,
         keras_class="Embedding",
         key_params=("input_dim", "output_dim"),
+        takes=Takes(values=lambda p: p["input_dim"]),  # stand-in ids stay below input_dim
     )
 )
-TAKES["Embedding"] = Takes(values=lambda p: p["input_dim"])  # stand-in ids stay below input_dim
 
 SPECS.append(
     LayerSpec(

@@ -14,7 +14,6 @@ from netdesigner.core.spec import LayerSpec, Outcome, Shape
 from netdesigner.core.takes import Takes
 
 SPECS: list[LayerSpec] = []  # this module's catalog entries, in palette order
-TAKES: dict[str, Takes] = {}  # what they take besides a shape
 
 LOOKUP_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 BIN_MODES = ("int", "one_hot", "multi_hot", "count")
@@ -131,11 +130,11 @@ SPECS.append(
         params=_lookup_params(),
         rule=_lookup("StringLookup"),
         keras_class="StringLookup",
+        takes=Takes(text=True, only_text=True, tensorflow=True, values=_lookup_values),
         key_params=("output_mode",),
         adapts=True,
     )
 )
-TAKES["StringLookup"] = Takes(text=True, only_text=True, tensorflow=True, values=_lookup_values)
 
 SPECS.append(
     LayerSpec(
@@ -161,11 +160,11 @@ SPECS.append(
         ),
         rule=_lookup("IntegerLookup"),
         keras_class="IntegerLookup",
+        takes=Takes(tensorflow=True, values=_lookup_values),
         key_params=("output_mode",),
         adapts=True,
     )
 )
-TAKES["IntegerLookup"] = Takes(tensorflow=True, values=_lookup_values)
 
 
 def _category_encoding(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -195,10 +194,10 @@ SPECS.append(
         ),
         rule=_category_encoding,
         keras_class="CategoryEncoding",
+        takes=Takes(values=lambda p: p["num_tokens"]),
         key_params=("num_tokens", "output_mode"),
     )
 )
-TAKES["CategoryEncoding"] = Takes(values=lambda p: p["num_tokens"])
 
 
 def _hashing(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
@@ -246,7 +245,7 @@ SPECS.append(
         ),
         rule=_hashing,
         keras_class="Hashing",
+        takes=Takes(text=True, tensorflow=True),
         key_params=("num_bins",),
     )
 )
-TAKES["Hashing"] = Takes(text=True, tensorflow=True)

@@ -218,14 +218,14 @@ _SET_BY_WRAPPERS = frozenset({"zero_output_for_mask"})
 
 def _wrapped(param: ParamSpec, layer: dict[str, Any], where: str) -> dict[str, Any]:
     """A wrapper's layer (a serialized Keras layer) as our ``{"type", "params"}`` value."""
-    found = [s for s in param.inner.values() if s.keras_class == layer.get("class_name")]
-    if layer.get("module", KERAS_LAYERS) != KERAS_LAYERS or not found:
+    spec = _BY_KERAS_CLASS.get(str(layer.get("class_name")))
+    if layer.get("module", KERAS_LAYERS) != KERAS_LAYERS or spec is None or spec.type not in param.inner:
         raise ModelImportError(
             "", [f"{where}: it wraps {layer.get('class_name')}; it can wrap " + ", ".join(param.inner)]
         )
     config = layer.get("config")
     config = {k: v for k, v in config.items() if k not in _SET_BY_WRAPPERS} if isinstance(config, dict) else {}
-    return {"type": found[0].type, "params": _params_of(found[0], config, where)}
+    return {"type": spec.type, "params": _params_of(spec, config, where)}
 
 
 def _add_operation(graph: Graph, call: LayerCall, name: str):

@@ -150,3 +150,20 @@ def test_a_keras_dataset_source_is_read_by_the_script_as_by_the_app(tmp_path: Pa
     env = {"KERAS_HOME": str(tmp_path / "keras_home")}
     app, script = histories_after(doc, "keras:fashion_mnist", tmp_path, 5, env)
     assert_same(app, script)
+
+
+def test_state_ports_and_wrappers_train_alike(tmp_path: Path) -> None:
+    """The encoder-decoder sample (a decoder started from the encoder's state ports) and a
+    Bidirectional/TimeDistributed tagger: the app and the exported script train them alike."""
+    from tests.test_wrappers import tagger
+
+    rng = np.random.default_rng(5)
+    source, target = rng.integers(0, 50, (64, 12)), rng.integers(0, 50, (64, 10))
+    np.savez(tmp_path / "pairs.npz", source_tokens=source, target_tokens=target, next_token_head=np.roll(target, -1, 1))
+    app, script = histories_after(load(SAMPLE_DIR / "encoder_decoder.json"), tmp_path / "pairs.npz", tmp_path, 2)
+    assert_same(app, script)
+    tokens = rng.integers(0, 30, (64, 7))
+    (tmp_path / "tagger").mkdir()
+    np.savez(tmp_path / "tags.npz", tokens=tokens, tags_head=tokens % 4)
+    app, script = histories_after(tagger(), tmp_path / "tags.npz", tmp_path / "tagger", 2)
+    assert_same(app, script)

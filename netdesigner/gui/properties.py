@@ -21,15 +21,15 @@ from netdesigner.gui.help_dialogs import keras_doc_url
 from netdesigner.gui.param_editor import ParamEditor
 
 
-def editor_rows(spec: LayerSpec, params: Mapping[str, Any]) -> list[tuple[str, ParamSpec, str]]:
-    """(key, declaration, label) of each field: the node's parameters, each followed, for a
-    wrapper's layer, by that layer's own parameters ("layer.units", shown indented)."""
+def editor_rows(spec: LayerSpec, params: Mapping[str, Any]) -> list[tuple[str, ParamSpec]]:
+    """(key, declaration) of each field: the node's parameters, each followed, for a wrapper's
+    layer, by that layer's own parameters ("layer.units", under a heading naming that layer)."""
     rows = []
     for param in spec.params:
-        rows.append((param.name, param, param.name))
+        rows.append((param.name, param))
         if param.kind is ParamKind.LAYER:
             inner = param.inner[params[param.name]["type"]]
-            rows += [(f"{param.name}.{p.name}", p, f"   {p.name}") for p in inner.params]
+            rows += [(f"{param.name}.{p.name}", p) for p in inner.params]
     return rows
 
 
@@ -91,11 +91,15 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         self.share_combo = self._share_combo(node_id)
         if self.share_combo is not None:
             form.addRow("shares weights with", self.share_combo)
-        for key, param, label_text in editor_rows(node.spec, node.params):
+        for key, param in editor_rows(node.spec, node.params):
             editor = ParamEditor(param, param_value(node.params, key), self._committer(key), self.refuse)
-            label = QtWidgets.QLabel(label_text)
+            label = QtWidgets.QLabel(param.name)
             label.setToolTip(param.doc)
             form.addRow(label, editor)
+            if param.kind is ParamKind.LAYER:  # the wrapped layer's own fields follow, under a heading
+                heading = QtWidgets.QLabel(f"<i>the wrapped {node.params[key]['type']}:</i>")
+                heading.setObjectName("doc")
+                form.addRow(heading)
             self.editors[key] = editor
         outer.addLayout(form)
         self.error_label = QtWidgets.QLabel()
@@ -203,7 +207,7 @@ class PropertiesPanel(QtWidgets.QScrollArea):
         if self.node_id is None or self.node_id not in self.document.graph:
             return
         node = self.document.graph.nodes[self.node_id]
-        if [key for key, _, _ in editor_rows(node.spec, node.params)] != list(self.editors):
+        if [key for key, _ in editor_rows(node.spec, node.params)] != list(self.editors):
             self.show_node(self.node_id)  # another wrapped layer type: other parameters
             return
         for key, editor in self.editors.items():

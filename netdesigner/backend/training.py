@@ -56,6 +56,8 @@ class TrainResult:
     model: Any = None
     stopped: bool = False
     error: str = ""
+    seconds: float = 0.0  # training time, pauses left out
+    device: str = ""  # what it computed on, in words
 
 
 class TrainingRun:
@@ -87,6 +89,7 @@ class TrainingRun:
         self._go.set()
         self._started = 0.0
         self._paused_seconds = 0.0
+        self.device_used = ""  # in words, once the run has started
 
     def stop(self) -> None:
         """Ask training to end after the current batch; the weights trained so far are kept.
@@ -126,6 +129,11 @@ class TrainingRun:
 
     def run(self) -> TrainResult:
         self._started = time.perf_counter()
+        result = self._guarded()
+        result.seconds, result.device = self.elapsed(), self.device_used
+        return result
+
+    def _guarded(self) -> TrainResult:
         try:
             return self._run()
         except GraphError as error:
@@ -177,6 +185,7 @@ class TrainingRun:
         adapt_preprocessing(model, self.doc.graph, x, train_samples)
         carried = "" if self.start_from is None else self._carry(model)
         batches = max(1, math.ceil(train_samples / plan.batch_size))
+        self.device_used = training_device(self.device)
         # On an accelerator, reporting waits for nothing: Keras dispatches it on a helper thread
         # while the next batch is queued (waiting for each batch's numbers cost 5-15% on a GPU).
         reporter = _reporter(self, batches, asynchronous=self._on_accelerator())
@@ -186,7 +195,7 @@ class TrainingRun:
                 epochs=self.epochs,
                 batches=batches,
                 message=f"training on {self.data.description}{precision_note}{carried}",
-                device=training_device(self.device),
+                device=self.device_used,
             )
         )
         history = model.fit(

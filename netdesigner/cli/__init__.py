@@ -17,6 +17,7 @@ from pathlib import Path
 from netdesigner import __version__
 from netdesigner.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none
 from netdesigner.cli.model import add_model_commands, cmd_evaluate, cmd_predict
+from netdesigner.cli.runs import add_runs_command, cmd_runs
 from netdesigner.cli.train import add_train_command, cmd_train
 from netdesigner.core.fileformat import save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
@@ -108,6 +109,7 @@ def cmd_samples(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "train": cmd_train,
+    "runs": cmd_runs,
     "check": cmd_check,
     "export": cmd_export,
     "import": cmd_import,
@@ -152,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("model", help="MODEL.keras or MODEL.json (model.to_json())")
     imp.add_argument("-o", "--output", required=True, help="graph file to write (.json)")
     add_train_command(sub)
+    add_runs_command(sub)
     add_model_commands(sub)
     return parser
 

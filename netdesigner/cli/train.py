@@ -1,11 +1,13 @@
 """``train``: the model trained without a window, through the editor's driver; it writes the
-history (CSV and JSON), the curves and the model. The first Ctrl+C stops after the current
-batch and what was trained is still written.
+history (CSV and JSON), the curves and the model, and records the run beside the graph as the
+editor does (``GRAPH.runs/NNN``), with what changed since the run before. The first Ctrl+C
+stops after the current batch and what was trained is still written.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import signal
 import sys
 from collections.abc import Iterator
@@ -19,7 +21,8 @@ from netdesigner.core.report import megabytes
 from netdesigner.core.settings import FIT_PARAMS
 
 if TYPE_CHECKING:
-    from netdesigner.backend.training import TrainingRun
+    from netdesigner.backend.run_store import RunStore
+    from netdesigner.backend.training import TrainingRun, TrainResult
 
 
 def add_train_command(sub: Any) -> None:
@@ -30,7 +33,12 @@ def add_train_command(sub: Any) -> None:
     train.add_argument("--epochs", type=int, default=None)
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--seed", type=int, default=None, help="the random seed (default: the graph's)")
-    train.add_argument("--out", default="netdesigner-run", help="folder for history.csv/json, curves.png, model.keras")
+    train.add_argument(
+        "--out",
+        default=None,
+        help="folder for history.csv/json, curves.png, model.keras (default: the run's folder beside the graph)",
+    )
+    train.add_argument("--no-record", action="store_true", help="do not keep this run in GRAPH.runs/ beside the graph")
     train.add_argument(
         "--start-from",
         metavar="MODEL",
@@ -48,15 +56,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     if doc is None:
         return EXIT_USAGE
     try:
-        for setting in FIT_PARAMS:  # --epochs and --batch-size obey the file format's ranges
-            if getattr(args, setting.name, None) is not None:
-                setting.coerce(getattr(args, setting.name))
+        # --epochs, --batch-size and --seed obey the file format's ranges, and the run records them
+        given = {p.name: p.coerce(getattr(args, p.name)) for p in FIT_PARAMS if getattr(args, p.name, None) is not None}
         spec = parse_data_spec(args.data) if args.data else doc.training.data_spec()
     except (ValueError, GraphError) as error:
         print(f"netdesigner: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.validation:
         spec = {**spec, "validation_path": args.validation}
+    doc.training = dataclasses.replace(
+        doc.training, **given, data=dict(spec) if args.data or args.validation else doc.training.data
+    )
     try:
         data = load_dataset(doc.graph, dict(spec))
     except (DataError, GraphError) as error:
@@ -87,22 +97,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     start_from = _trained_model(args.start_from) if args.start_from else None
     if args.start_from and start_from is None:
         return EXIT_INVALID
-    out = Path(args.out)
+    store, folder = (None, None) if args.no_record else _reserve(Path(args.graph))
+    out = Path(args.out) if args.out else folder or Path("netdesigner-run")
     training = TrainingRun(
-        doc,
-        data,
-        show,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        out_dir=out,
-        seed=args.seed,
-        batch_event_seconds=0.1,  # a terminal's progress bar needs no more
-        start_from=start_from,
-    )
+        doc, data, show, out_dir=out, batch_event_seconds=0.1, start_from=start_from
+    )  # a terminal's progress bar needs no more than ten batch events a second
     with _stop_on_interrupt(training):
         result = training.run()
     if result.error:
         print(f"netdesigner: {result.error}", file=sys.stderr)
+        _record(store, folder, training, result)
         return EXIT_INVALID
     try:
         written = write_history(result.history, out)
@@ -113,7 +117,35 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"netdesigner: cannot write to {out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_INVALID
     print("wrote " + ", ".join(str(p) for p in written))
+    _record(store, folder, training, result)
     return EXIT_OK
+
+
+def _reserve(graph: Path) -> tuple[RunStore | None, Path | None]:
+    """The graph's run store and this run's new folder there; (None, None) after saying why
+    the run cannot be kept (a read-only folder): training goes on."""
+    from netdesigner.backend.run_store import store_for
+
+    store = store_for(graph)
+    try:
+        return store, store.reserve()
+    except OSError as error:
+        print(f"netdesigner: not recording this run in {store.folder}: {error.strerror or error}", file=sys.stderr)
+        return None, None
+
+
+def _record(store: RunStore | None, folder: Path | None, training: TrainingRun, result: TrainResult) -> None:
+    from netdesigner.backend.run_store import RunError, record_run
+
+    if store is None or folder is None:
+        return
+    try:
+        record = record_run(store, folder, training, result)
+    except (OSError, RunError) as error:
+        print(f"netdesigner: could not record the run in {folder}: {error}", file=sys.stderr)
+        return
+    if record is not None:
+        print(f"recorded run {record.id} ({record.changes}) in {folder}")
 
 
 @contextmanager

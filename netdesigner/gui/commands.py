@@ -165,6 +165,33 @@ class MoveNodes(GraphCommand):
             self.graph.move(node_id, old)
 
 
+class ReplaceGraph(GraphCommand):
+    """Every node and wire swapped for another graph's (restoring a kept run's graph)."""
+
+    def __init__(self, graph: Graph, other: Graph, text: str) -> None:
+        super().__init__(graph, text)
+        self.old, self.new = _contents(graph), _contents(other)
+
+    def apply(self) -> None:
+        self._show(self.new)
+
+    def undo(self) -> None:
+        self._show(self.old)
+
+    def _show(self, contents: tuple[list[Node], list[Edge]]) -> None:
+        for node_id in list(self.graph.nodes):
+            self.graph.remove_node(node_id)
+        nodes, edges = contents
+        for node in nodes:  # as saved, ties included: no owner is ever missing once all are in
+            self.graph.insert(copy.deepcopy(node))
+        for edge in edges:
+            self.graph.link(edge)
+
+
+def _contents(graph: Graph) -> tuple[list[Node], list[Edge]]:
+    return [copy.deepcopy(n) for n in graph.nodes.values()], list(graph.edges)
+
+
 class SetTraining(QUndoCommand):
     """Change training settings (``data`` included) together; ``notify`` tells the views."""
 

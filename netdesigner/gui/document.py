@@ -43,6 +43,7 @@ class EditorDocument(QtCore.QObject):
     replaced = QtCore.Signal()  # a different document was loaded (New, Open)
     training_changed = QtCore.Signal()  # a training setting changed (an edit, undo or redo)
     lock_changed = QtCore.Signal(bool)  # edits to the model became refused (True) or allowed
+    path_changed = QtCore.Signal()  # saved under another name: where its runs are kept moves too
 
     def __init__(self, undo_stack: QUndoStack, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +74,11 @@ class EditorDocument(QtCore.QObject):
         self.result = infer(doc.graph)
         self.issues = validate(doc.graph, self.result)
         self.replaced.emit()
+
+    def saved_as(self, path: Path) -> None:
+        if path != self.path:
+            self.path = path
+            self.path_changed.emit()
 
     # --- live inference ---------------------------------------------------------------------
 
@@ -254,6 +260,16 @@ class EditorDocument(QtCore.QObject):
         coerced = {name: getattr(candidate, name) for name in changes}
         if any(getattr(self.doc.training, name) != value for name, value in coerced.items()):
             self.undo_stack.push(commands.SetTraining(self.doc.training, coerced, text, self.training_changed.emit))
+
+    def restore(self, doc: Document, text: str) -> None:
+        """Bring back another version of this document (a kept run's graph and settings) as one
+        undoable step."""
+        self._check_unlocked()
+        training = {f.name: getattr(doc.training, f.name) for f in dataclasses.fields(doc.training)}
+        self.undo_stack.beginMacro(text)
+        self.undo_stack.push(commands.ReplaceGraph(self.graph, doc.graph, text))
+        self._change_training(training, text)
+        self.undo_stack.endMacro()
 
     def issues_of(self, node_id: str) -> list[Issue]:
         return [i for i in self.issues if i.concerns(node_id)]

@@ -275,6 +275,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _selection_changed(self) -> None:
         ids = self.canvas.selected_ids()
         self.properties.show_node(ids[0] if len(ids) == 1 else None)
+        self.training.show_node(ids[0] if len(ids) == 1 else None)
         if len(ids) == 1 and self.properties_dock.visibleRegion().isEmpty():
             self.properties_dock.raise_()  # in front of the code tab: the node's fields show
 
@@ -388,7 +389,7 @@ class MainWindow(QtWidgets.QMainWindow):
         except OSError as error:
             QtWidgets.QMessageBox.warning(self, "Cannot save", f"{path}:\n\n{error.strerror or error}")
             return False
-        self.document.path = path
+        self.document.saved_as(path)
         self.undo_stack.setClean()
         self._remember(path)
         self._update_title()

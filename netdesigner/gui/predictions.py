@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from netdesigner.backend.training import Predictions
 from netdesigner.core.compile_options import LOSS_TARGETS
@@ -56,6 +56,11 @@ def grid_order(true: np.ndarray, predicted: np.ndarray, mistakes_first: bool) ->
 
 
 class PredictionsView(QtWidgets.QWidget):
+    """Clicking a sample of the grid emits ``sample_chosen`` with its held-out index: the
+    training dock's Inside tab then shows it going through the selected layer."""
+
+    sample_chosen = QtCore.Signal(int)
+
     def __init__(self, predictions: Predictions) -> None:
         super().__init__()
         self.setWindowTitle("Predictions on the validation data")
@@ -65,6 +70,8 @@ class PredictionsView(QtWidgets.QWidget):
         layout.addWidget(self.canvas)
         self.summary = ""
         self.cells: list = []  # the grid's sample axes
+        self.shown: list[int] = []  # the held-out index of each cell's sample
+        self.canvas.mpl_connect("button_press_event", self._clicked)
         self.mistakes_first = QtWidgets.QCheckBox("Mistakes first")
         self.mistakes_first.setObjectName("mistakes_first")
         self.mistakes_first.setToolTip("show the wrongly predicted samples at the start of the grid")
@@ -102,7 +109,7 @@ class PredictionsView(QtWidgets.QWidget):
         accuracy = float((true == predicted).mean()) if len(true) else 0.0
         self.summary = f"{len(true)} held-out samples, accuracy {accuracy:.1%}"
         if images is not None:
-            self.summary += " · sample titles: predicted (true), red where wrong"
+            self.summary += " · sample titles: predicted (true), red where wrong · click one to look inside"
         if images is None:
             return
         mistakes = int((true != predicted).sum())
@@ -115,6 +122,7 @@ class PredictionsView(QtWidgets.QWidget):
             grid = self.figure.add_gridspec(3, 8)
             order = grid_order(true, predicted, self.mistakes_first.isChecked())
             self.cells = [self.figure.add_subplot(grid[k // 4, 4 + k % 4]) for k in range(len(order))]
+            self.shown = [int(k) for k in order]
             for cell, k in zip(self.cells, order, strict=True):
                 cell.imshow(images[k], cmap="gray" if images.ndim == 3 else None)
                 ok = true[k] == predicted[k]
@@ -124,6 +132,11 @@ class PredictionsView(QtWidgets.QWidget):
 
         draw_grid()
         self.mistakes_first.toggled.connect(draw_grid)
+
+    def _clicked(self, event: object) -> None:
+        axes = getattr(event, "inaxes", None)
+        if axes in self.cells:
+            self.sample_chosen.emit(self.shown[self.cells.index(axes)])
 
     def _regression(self, predictions: Predictions) -> None:
         true = np.asarray(predictions.y_true, dtype=float).reshape(-1)

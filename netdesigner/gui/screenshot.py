@@ -1,7 +1,10 @@
 """Save a screenshot of the editor on a graph, as a user would see it.
 
 xvfb-run -s "-screen 0 1600x1000x24" python -m netdesigner.gui.screenshot OUT.png [GRAPH] [--select NAME]
-    [--code] [--train EPOCHS] [--canvas]
+    [--code] [--train EPOCHS [--optimizers Adam,SGD]] [--tab curves|runs|compare|inside] [--canvas]
+
+``--optimizers`` trains once with each (the runs are kept beside a copy of GRAPH in a temporary
+folder); ``--tab`` shows that tab of the training dock (Inside looks into ``--select``'s node).
 
 ``--canvas`` saves the whole graph at zoom 1 (every node readable, every wire in sight), without
 the window around it, for the README's gallery.
@@ -10,6 +13,8 @@ the window around it, for the README's gallery.
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -19,6 +24,8 @@ from netdesigner.gui.app import make_application
 from netdesigner.gui.main_window import MainWindow
 from netdesigner.samples import starter_path
 
+TABS = ("curves", "runs", "compare", "inside")  # the training dock's, in order
+
 
 def settle(app: QtWidgets.QApplication, milliseconds: int = 300) -> None:
     loop = QtCore.QEventLoop()
@@ -27,13 +34,16 @@ def settle(app: QtWidgets.QApplication, milliseconds: int = 300) -> None:
     app.processEvents()
 
 
-def train(app: QtWidgets.QApplication, window: MainWindow, epochs: int) -> None:
+def train(app: QtWidgets.QApplication, window: MainWindow, epochs: int, optimizers: list[str]) -> None:
     panel = window.training
     window.window_layout.set_mode("train")
     window.document.set_training("epochs", epochs)
-    panel.train_button.click()
-    while not panel.train_button.isEnabled():
+    for optimizer in optimizers or [window.document.doc.training.optimizer]:
+        window.document.set_optimizer(optimizer)
+        panel.train_button.click()
         settle(app, 100)
+        while not panel.train_button.isEnabled():
+            settle(app, 100)
     settle(app, 1200)  # the last frame of the curves
 
 
@@ -59,6 +69,8 @@ def main() -> None:
     parser.add_argument("--select", help="name of a node to select (shows its properties)")
     parser.add_argument("--code", action="store_true", help="show the code dock instead of properties")
     parser.add_argument("--train", type=int, metavar="EPOCHS", help="train this many epochs first (shows the curves)")
+    parser.add_argument("--optimizers", default="", help="with --train: one run per optimizer, e.g. Adam,SGD")
+    parser.add_argument("--tab", choices=TABS, help="the training dock's tab to show")
     parser.add_argument("--size", default="1600x1000")
     parser.add_argument("--canvas", action="store_true", help="only the graph, whole, at zoom 1")
     args = parser.parse_args()
@@ -69,7 +81,11 @@ def main() -> None:
     window.window_layout.arrange()  # the default arrangement, whatever this profile remembers
     window.show()
     graph = Path(args.graph) if args.graph else starter_path()
-    if graph is not None:
+    if graph is not None and args.optimizers:  # a saved copy: its runs are kept beside it
+        copy = Path(tempfile.mkdtemp()) / graph.name
+        shutil.copy(graph, copy)
+        window.open_path(copy, ask=False)
+    elif graph is not None:
         window.open_path(graph, as_sample=True, ask=False)
     settle(app)
     window.canvas.frame_readable()
@@ -78,10 +94,15 @@ def main() -> None:
         if node is not None:
             window.canvas.select_ids([node.id], centre=False)
             window.properties.show_node(node.id)
+            window.training.show_node(node.id)
     if args.code:
         window.code_dock.raise_()
     if args.train:
-        train(app, window, args.train)
+        train(app, window, args.train, [o for o in args.optimizers.split(",") if o])
+    if args.tab:
+        window.window_layout.set_mode("train")
+        window.training.tabs.setCurrentIndex(TABS.index(args.tab))
+        settle(app, 4000 if args.tab == "inside" else 1500)  # a look inside builds a model first
     settle(app, 500)
     image = whole_graph(window) if args.canvas else window.grab().toImage()
     image.save(args.output)

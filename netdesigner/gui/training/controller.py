@@ -174,6 +174,11 @@ class RunController(QtCore.QObject):
     # --- jobs on the trained model --------------------------------------------------------------
 
     @property
+    def run(self) -> TrainingRun | None:
+        """The driver of the last run (None when its data could not be loaded)."""
+        return self._run
+
+    @property
     def model(self) -> Any:
         return None if self.result is None else self.result.model
 

@@ -26,7 +26,9 @@ from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.plots import LivePlots
 from netdesigner.gui.training.controller import RunController, RunState
 from netdesigner.gui.training.data_form import DataForm
+from netdesigner.gui.training.inside_view import InsideView
 from netdesigner.gui.training.results import STALE, ResultActions
+from netdesigner.gui.training.run_keeper import RunKeeper
 from netdesigner.gui.training.settings_form import SettingsForm
 from netdesigner.user_dirs import data_dir
 
@@ -67,6 +69,11 @@ class TrainingPanel(QtWidgets.QWidget):
         self.status.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.status.setOpenExternalLinks(True)  # the run folder's link opens it
         self.results = ResultActions(self.controller, self.plots, self._say)
+        self.keeper = RunKeeper(document, self.controller, self._say)
+        self.inside = InsideView(document, self.controller, self._say)
+        self.results.look_inside = self.look_inside
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.setObjectName("training_tabs")
         self._lay_out()
         self.train_action.triggered.connect(self.start)
         self.pause_action.toggled.connect(self._pause_toggled)
@@ -93,6 +100,7 @@ class TrainingPanel(QtWidgets.QWidget):
         column.addWidget(self.settings)
         column.addWidget(self.cpu_only)
         column.addWidget(self.train_on)
+        column.addWidget(self.keeper.keep_model)
         column.addStretch()
         scroll = QtWidgets.QScrollArea()  # the dock can be made small: the form scrolls
         scroll.setWidgetResizable(True)
@@ -117,7 +125,12 @@ class TrainingPanel(QtWidgets.QWidget):
         left_box.setMaximumWidth(430)
         layout = QtWidgets.QHBoxLayout(self)
         layout.addWidget(left_box)
-        layout.addWidget(self.plots, 1)
+        self.tabs.addTab(self.plots, "Curves")
+        self.tabs.addTab(self.keeper.view, "Runs")
+        self.tabs.addTab(self.keeper.view.plot, "Compare")
+        self.keeper.view.overlaid.connect(lambda count: self.tabs.setTabText(2, f"Compare ({count})"))
+        self.tabs.addTab(self.inside, "Inside")
+        layout.addWidget(self.tabs, 1)
 
     @staticmethod
     def _action_button(action: QtGui.QAction) -> QtWidgets.QToolButton:
@@ -159,7 +172,17 @@ class TrainingPanel(QtWidgets.QWidget):
         self._say("Loading data and building the model…")
         self.progress.setRange(0, 0)
         device = "cpu:0" if self.cpu_only.isChecked() else None
-        self.controller.start(snapshot, dict(self.document.result.keys), device, run_folder(), previous)
+        folder = self.keeper.reserve() or run_folder()
+        self.controller.start(snapshot, dict(self.document.result.keys), device, folder, previous)
+
+    def show_node(self, node_id: str | None) -> None:
+        """The canvas's selection: the Inside tab looks into it."""
+        self.inside.show_node(node_id)
+
+    def look_inside(self, sample: int) -> None:
+        """A sample chosen in the predictions view, shown going through the selected layer."""
+        self.tabs.setCurrentWidget(self.inside)
+        self.inside.show_sample(sample)
 
     def _pause_toggled(self, pause: bool) -> None:
         self.controller.pause(pause)
@@ -192,6 +215,8 @@ class TrainingPanel(QtWidgets.QWidget):
             self.document.unlock()
             self.plots.settle()
             self.progress.setRange(0, max(self.progress.maximum(), 1))
+            if state in (RunState.FINISHED, RunState.FAILED):
+                self.keeper.record()
             if state is RunState.FAILED:
                 self.progress.setFormat("failed")
                 self._say(self.controller.error, True)
@@ -246,14 +271,16 @@ class TrainingPanel(QtWidgets.QWidget):
             self._say(ended, link_html=self._run_folder_note())
 
     def _run_folder_note(self) -> str:
-        """Where the checkpoint and TensorBoard logs went, as a link, when the run wrote any."""
+        """Where the run is kept (its checkpoint and TensorBoard logs too, when written), as a link."""
         folder = self.controller.out_dir
         if folder is None or not folder.is_dir():
             return ""
         written = [name for name in ("best.keras", "logs") if (folder / name).exists()]
         url = QtCore.QUrl.fromLocalFile(str(folder)).toString()
-        what = " and ".join("TensorBoard logs" if n == "logs" else n for n in written) or "the run's files"
-        return f" {html.escape(what)} in <a href='{html.escape(url)}'>{html.escape(str(folder))}</a>."
+        what = " and ".join("TensorBoard logs" if n == "logs" else n for n in written)
+        link = f"<a href='{html.escape(url)}'>{html.escape(str(folder))}</a>"
+        board = f" (tensorboard --logdir {html.escape(str(folder / 'logs'))})" if "logs" in written else ""
+        return f" {html.escape(what)} in {link}{board}." if what else f" Kept in {link}."
 
     # --- results and the graph on screen --------------------------------------------------------
 

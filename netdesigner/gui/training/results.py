@@ -30,6 +30,7 @@ class ResultActions(QtWidgets.QWidget):
         self.controller, self.plots, self.say = controller, plots, say
         self.stale = False
         self.predictions_view: PredictionsView | None = None
+        self.look_inside: Callable[[int], None] | None = None  # a sample clicked in the predictions view
         buttons = QtWidgets.QGridLayout()  # two rows of three: the labels fit a narrow dock
         self.buttons: dict[str, QtWidgets.QPushButton] = {}
         for key, text, tip, slot in (
@@ -174,6 +175,8 @@ class ResultActions(QtWidgets.QWidget):
 
             self.clear_predictions()
             self.predictions_view = PredictionsView(value)
+            if self.look_inside is not None:
+                self.predictions_view.sample_chosen.connect(self.look_inside)
             self.predictions_view.setParent(self.window(), QtCore.Qt.WindowType.Window)  # closes with the app
             self.predictions_view.resize(1000, 480)
             self.predictions_view.show()

@@ -1,0 +1,256 @@
+"""Training runs kept beside the graph file, one numbered folder each, readable without the app.
+
+``mlp.json`` keeps its runs in ``mlp.runs/``; run ``003`` holds ``run.json`` (what was trained:
+settings, per-head losses, the fit plan, the data, the graph's fingerprint, the seed, the
+outcome, final metrics, duration, device, what changed against the run before),
+``history.csv``/``history.json`` (every epoch), ``graph.json`` (the graph and its settings as
+trained: an ordinary graph file, which restoring a run opens again), and, when asked for,
+``model.keras``, ``best.keras`` and TensorBoard ``logs/``. The editor and ``netdesigner train``
+record runs the same way; ``netdesigner runs`` lists and compares them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from netdesigner.backend.reports import write_history
+from netdesigner.backend.training import TrainingRun, TrainResult
+from netdesigner.core.compile_plan import compile_plan
+from netdesigner.core.errors import GraphError
+from netdesigner.core.fileformat import Document, FormatError, dumps, load, to_dict, write_text_atomic
+from netdesigner.core.run_changes import describe_changes, fingerprint
+
+RUN_FILE, GRAPH_FILE, HISTORY_FILE, MODEL_FILE, LOGS = "run.json", "graph.json", "history.csv", "model.keras", "logs"
+RUN_FORMAT = "netdesigner-run"
+
+
+class RunError(GraphError):
+    """A run that cannot be found, read or written."""
+
+
+@dataclass
+class RunRecord:
+    """One run as ``run.json`` says; ``history`` comes from ``history.csv``."""
+
+    id: str
+    name: str
+    created: str
+    outcome: str  # finished, stopped or failed
+    message: str
+    fingerprint: str
+    seed: int
+    settings: dict[str, Any]  # the graph file's training settings: optimizer and options, fit, callbacks, data
+    heads: dict[str, dict[str, Any]]  # per head: loss, loss weight, metrics
+    fit: dict[str, Any]  # what the run did: epochs asked and done, batch size, validation split
+    data: str  # the data, in words
+    final: dict[str, float]
+    seconds: float
+    device: str
+    changes: str  # against the run before it
+    history: dict[str, list[float]] = field(default_factory=dict, compare=False)
+    folder: Path = field(default=Path(), compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["history"], data["folder"]
+        return {"format": RUN_FORMAT, "version": 1, **data}
+
+    def files(self) -> list[str]:
+        """What the folder holds besides run.json (model.keras, best.keras, logs, ...)."""
+        return sorted(p.name for p in self.folder.iterdir() if p.name != RUN_FILE and not p.name.startswith("."))
+
+    def final_text(self, key: str) -> str:
+        """A final metric as tables show it ("" when the run did not log it)."""
+        value = self.final.get(key)
+        return "" if value is None else f"{value:.4f}"
+
+    @property
+    def epochs_done(self) -> int:
+        return max((len(v) for v in self.history.values()), default=0)
+
+
+def store_for(graph_path: Path) -> RunStore:
+    """The runs of the graph saved at ``graph_path``."""
+    return RunStore(graph_path.with_name(graph_path.stem + ".runs"))
+
+
+class RunStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[str] = []  # run folders that could not be read, in words
+
+    def runs(self) -> list[RunRecord]:
+        """Every readable run, oldest first; the unreadable ones are named in ``problems``."""
+        self.problems = []
+        found = []
+        for folder in sorted(self.folder.glob("[0-9][0-9][0-9]*")) if self.folder.is_dir() else []:
+            if (folder / RUN_FILE).exists():
+                try:
+                    found.append(read_run(folder))
+                except RunError as error:
+                    self.problems.append(str(error))
+        return found
+
+    def find(self, key: str) -> RunRecord:
+        """A run by its number ("3" or "003") or its name."""
+        runs = self.runs()
+        for run in runs:
+            if key in (run.id, run.name) or key.isdigit() and int(key) == int(run.id):
+                return run
+        known = ", ".join(f"{r.id} ({r.name})" for r in runs) or "none yet"
+        raise RunError(f"there is no run {key!r} in {self.folder}", f"runs: {known}")
+
+    def reserve(self) -> Path:
+        """A new, empty, numbered folder for the run about to start (its checkpoint and
+        TensorBoard logs go there while it trains)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        taken = [int(p.name) for p in self.folder.iterdir() if p.name.isdigit()]
+        number = max(taken, default=0) + 1
+        while True:
+            folder = self.folder / f"{number:03d}"
+            try:
+                folder.mkdir()
+                return folder
+            except FileExistsError:  # another process recorded a run meanwhile
+                number += 1
+
+    def record(self, folder: Path, doc: Document, history: dict[str, list[float]], outcome: RunOutcome) -> RunRecord:
+        """Write a finished (or stopped, or failed) run into its reserved folder."""
+        before = self._last_graph(folder)
+        graph_file = to_dict(doc)
+        plan = compile_plan(doc.graph, doc.training)
+        record = RunRecord(
+            id=folder.name,
+            name=f"run {int(folder.name)}",
+            created=time.strftime("%Y-%m-%d %H:%M:%S"),
+            outcome=outcome.outcome,
+            message=outcome.message,
+            fingerprint=fingerprint(doc.graph),
+            seed=outcome.seed,
+            settings=graph_file["training"],
+            heads={
+                h.name: {"loss": h.loss.name, "loss_weight": h.loss_weight, "metrics": [m.name for m in h.metrics]}
+                for h in plan.heads
+            },
+            fit={
+                "epochs": outcome.epochs,
+                "epochs_done": max((len(v) for v in history.values()), default=0),
+                "batch_size": outcome.batch_size,
+                "validation_split": doc.training.validation_split,
+                "shuffle": doc.training.shuffle,
+            },
+            data=outcome.data,
+            final={k: v[-1] for k, v in history.items() if v},
+            seconds=round(outcome.seconds, 3),
+            device=outcome.device,
+            changes=describe_changes(before, graph_file),
+            history=history,
+            folder=folder,
+        )
+        write_text_atomic(folder / GRAPH_FILE, dumps(doc))
+        write_history(history, folder)
+        write_run(record)
+        return record
+
+    def _last_graph(self, folder: Path) -> dict[str, Any] | None:
+        """The graph file of the latest run recorded before ``folder``'s (None: it is the first
+        readable one)."""
+        earlier = [r for r in self.runs() if int(r.id) < int(folder.name)]
+        try:
+            return _read_json(earlier[-1].folder / GRAPH_FILE) if earlier else None
+        except RunError:
+            return None
+
+    def rename(self, run_id: str, name: str) -> RunRecord:
+        run = self.find(run_id)
+        run.name = name.strip() or run.name
+        write_run(run)
+        return run
+
+    def delete(self, run_id: str) -> None:
+        shutil.rmtree(self.find(run_id).folder)
+
+    def discard(self, folder: Path) -> None:
+        """A reserved folder whose run trained nothing."""
+        if folder.parent == self.folder and not (folder / RUN_FILE).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def document(self, run_id: str) -> Document:
+        """The graph and settings the run trained, to open again."""
+        try:
+            return load(self.find(run_id).folder / GRAPH_FILE)
+        except FormatError as error:
+            raise RunError(f"run {run_id}'s graph cannot be read: {error}") from None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What the training driver tells about a run, apart from its history."""
+
+    outcome: str
+    seed: int
+    epochs: int
+    batch_size: int
+    data: str
+    seconds: float
+    device: str
+    message: str = ""
+
+
+def record_run(store: RunStore, folder: Path, run: TrainingRun, result: TrainResult) -> RunRecord | None:
+    """Record what ``run`` did in its reserved ``folder``; a run that trained no epoch leaves
+    nothing (its folder is removed)."""
+    if not any(result.history.values()):
+        store.discard(folder)
+        return None
+    outcome = "failed" if result.error else "stopped" if result.stopped else "finished"
+    told = RunOutcome(
+        outcome, run.seed, run.epochs, run.batch_size, run.data.description, result.seconds, result.device, result.error
+    )
+    return store.record(folder, run.doc, result.history, told)
+
+
+def write_run(record: RunRecord) -> None:
+    write_text_atomic(record.folder / RUN_FILE, json.dumps(record.to_json(), indent=1, ensure_ascii=False) + "\n")
+
+
+def read_run(folder: Path) -> RunRecord:
+    data = _read_json(folder / RUN_FILE)
+    if not isinstance(data, dict) or data.get("format") != RUN_FORMAT:
+        raise RunError(f"{folder / RUN_FILE} is not a netdesigner run record")
+    names = {f.name for f in fields(RunRecord)} - {"history", "folder"}
+    missing = sorted(names - set(data))
+    if missing:
+        raise RunError(f"{folder / RUN_FILE} lacks {', '.join(missing)}")
+    record = RunRecord(**{k: data[k] for k in names}, folder=folder)
+    record.history = read_history(folder / HISTORY_FILE)
+    return record
+
+
+def read_history(path: Path) -> dict[str, list[float]]:
+    """``history.csv``: an epoch column, then one column per metric (an empty cell: not logged)."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        keys = rows[0][1:] if rows else []
+        history: dict[str, list[float]] = {k: [] for k in keys}
+        for row in rows[1:]:
+            for key, cell in zip(keys, row[1:], strict=False):
+                if cell != "":
+                    history[key].append(float(cell))
+        return history
+    except (OSError, ValueError, IndexError) as error:
+        raise RunError(f"{path} cannot be read: {error}") from None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise RunError(f"{path} cannot be read: {error}") from None

@@ -312,3 +312,31 @@ def test_the_first_conv_of_the_cnn_shows_one_tile_per_filter_after_an_epoch(wind
     png = tmp_path / "inside.png"
     inside.save_png(str(png))
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_clicking_a_sample_in_the_predictions_grid_looks_inside_with_it(window, qtbot) -> None:
+    """Mistakes first, then a click on the first (wrong) sample: the Inside tab opens on it."""
+    from PySide6 import QtCore
+
+    from netdesigner.backend.training import Predictions
+    from netdesigner.gui.predictions import PredictionsView
+
+    true = np.arange(30) % 3
+    predicted = true.copy()
+    predicted[[17, 22]] = (true[[17, 22]] + 1) % 3
+    view = PredictionsView(
+        Predictions(np.zeros((30, 8, 8, 1)), true, np.eye(3)[predicted], "SparseCategoricalCrossentropy")
+    )
+    qtbot.addWidget(view)
+    panel = window.training
+    view.sample_chosen.connect(panel.look_inside)  # as the dock connects the view it opens
+    view.show()
+    qtbot.waitExposed(view)
+    view.mistakes_first.click()
+    view.canvas.draw()
+    cell = view.cells[1]  # the second mistake: held-out sample 22
+    (x0, y0), (x1, y1) = cell.get_window_extent().get_points()
+    ratio = view.canvas.device_pixel_ratio
+    point = QtCore.QPoint(int((x0 + x1) / 2 / ratio), int(view.canvas.height() - (y0 + y1) / 2 / ratio))
+    qtbot.mouseClick(view.canvas, QtCore.Qt.MouseButton.LeftButton, pos=point)
+    assert panel.tabs.currentWidget() is panel.inside and panel.inside.sample.value() == 22

@@ -19,9 +19,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.image import AxesImage
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from netdesigner.backend.curve_style import PAPER, CurveStyle
+from netdesigner.backend.curves import size_to_pixels
 from netdesigner.backend.inside import Look, LookKind
 
 MAX_TILES = 64  # more feature maps than this are too small to read
@@ -31,6 +33,7 @@ MAX_STRIP = 512  # longer still: the values in rows, since a strip would average
 MAX_TEXT = 600  # characters of a text sample shown
 COLOUR_MAP = "viridis"
 WIDTHS = (3, 1)  # of the activation's panel and the weights' panel
+TITLE_POINTS = 9
 # Where a panel's axes sit (left, bottom, right, top, as fractions): room for labelled ticks,
 # none needed (a picture, a text), and the narrow weights panel.
 LABELLED = (0.1, 0.15, 0.9, 0.86)
@@ -81,6 +84,8 @@ class ActivationFigure:
         self.figure = Figure(figsize=size_inches, dpi=dpi, facecolor=style.background)
         self.canvas = FigureCanvasAgg(self.figure)  # drawn into memory, off any GUI thread
         self.tiles: list[AxesImage] = []  # MAPS and VOLUME: one image per feature map shown
+        self._title = ""
+        self._title_text: Text | None = None
 
     def show(self, look: Look) -> None:
         """Lay the figure out anew for this look: its activation on the left, the histogram of
@@ -104,18 +109,27 @@ class ActivationFigure:
             self._scalar(left, look)
         else:
             self._text(left, str(look.values))
-        left.suptitle(textwrap.fill(title, 90), color=self.style.title, fontsize=9)
+        self._title = title
+        self._title_text = left.suptitle(title, color=self.style.title, fontsize=TITLE_POINTS)
         self._histogram(right, look.weights)
 
     def render(self, width: int, height: int, dpi: float) -> memoryview:
         """Draw at ``width`` x ``height`` pixels and return the RGBA buffer (valid until the next call)."""
-        if (width, height) != self.canvas.get_width_height() or dpi != self.figure.dpi:
-            self.figure.set_dpi(dpi)
-            self.figure.set_size_inches(width / dpi, height / dpi)
+        size_to_pixels(self.figure, width, height, dpi)
+        self._wrap_title()
         self.canvas.draw()
         return self.canvas.buffer_rgba()
 
+    def _wrap_title(self) -> None:
+        """The title in lines as wide as the activation's side of the figure (a long one spilled
+        over the histogram's title in a narrow dock)."""
+        if self._title_text is not None:
+            room = self.figure.get_figwidth() * self.figure.dpi * WIDTHS[0] / sum(WIDTHS)
+            characters = max(20, int(room / (0.6 * TITLE_POINTS * self.figure.dpi / 72)))
+            self._title_text.set_text(textwrap.fill(self._title, characters))
+
     def save(self, path: Path | str, dpi: float = 110) -> Path:
+        self._wrap_title()
         self.figure.savefig(path, dpi=dpi, facecolor=self.style.background)
         return Path(path)
 

@@ -10,6 +10,7 @@ layer, made (with its owner's name) where the first of them is drawn.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,11 @@ from netdesigner.backend.layer_factory import apply_operation, call_node, make_i
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Graph
 from netdesigner.core.validation import Issue, validate
+
+# Keras's random state is global: a run seeds it, then builds, compiles, adapts and fits in that
+# order (the exported script's), so anything else that seeds and builds meanwhile (a look inside
+# on a helper thread) would change the run's weights, shuffling or dropout. Both hold this lock.
+RANDOM_STATE = threading.Lock()
 
 
 class BuildError(GraphError):

@@ -19,10 +19,9 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
 
 from netdesigner.backend.curve_style import PAPER, RUN_COLORS, CurveStyle
-from netdesigner.backend.curves import LEGEND_POINTS, grid_shape
+from netdesigner.backend.curves import LEGEND_POINTS, epoch_axes, grid_shape, size_to_pixels
 from netdesigner.backend.reports import metric_pairs
 
 Run = tuple[str, dict[str, list[float]]]  # (label, history as Keras gives it)
@@ -85,9 +84,7 @@ class ComparisonFigure:
 
     def render(self, width: int, height: int, dpi: float) -> memoryview:
         """Draw at ``width`` x ``height`` pixels and return the RGBA buffer (valid until the next call)."""
-        if (width, height) != self.canvas.get_width_height() or dpi != self.figure.dpi:
-            self.figure.set_dpi(dpi)
-            self.figure.set_size_inches(width / dpi, height / dpi)
+        size_to_pixels(self.figure, width, height, dpi)
         self._lay_out()
         self.canvas.draw()
         return self.canvas.buffer_rgba()
@@ -101,12 +98,7 @@ class ComparisonFigure:
     def _panel(self, rows: int, columns: int, index: int, title: str) -> Axes:
         """An empty panel in the style's colours (as ``CurvesFigure`` draws its own)."""
         style = self.style
-        axes = self.figure.add_subplot(rows, columns, index)
-        axes.set_facecolor(style.axes)
-        axes.tick_params(colors=style.text, labelsize=7)
-        for spine in axes.spines.values():
-            spine.set_color(style.spine)
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes = epoch_axes(self.figure, rows, columns, index, style)
         axes.set_title(title, color=style.title, fontsize=9)
         axes.set_xlabel("epoch", color=style.text, fontsize=8)
         axes.grid(alpha=0.25)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -25,6 +26,27 @@ from netdesigner.backend.reports import metric_pairs
 
 MAX_COLUMNS = 3
 LEGEND_POINTS = 8
+
+
+def size_to_pixels(figure: Figure, width: int, height: int, dpi: float) -> bool:
+    """Make ``figure`` ``width`` x ``height`` pixels at ``dpi``; True when that changed it (what
+    was cached for the old size is stale)."""
+    if (width, height) == figure.canvas.get_width_height() and dpi == figure.dpi:
+        return False
+    figure.set_dpi(dpi)
+    figure.set_size_inches(width / dpi, height / dpi)
+    return True
+
+
+def epoch_axes(figure: Figure, rows: int, columns: int, index: int, style: CurveStyle) -> Axes:
+    """One panel of a curves figure in the style's colours, whole epochs on x."""
+    axes = figure.add_subplot(rows, columns, index)
+    axes.set_facecolor(style.axes)
+    axes.tick_params(colors=style.text, labelsize=7)
+    for spine in axes.spines.values():
+        spine.set_color(style.spine)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return axes
 
 
 def grid_shape(count: int) -> tuple[int, int]:
@@ -81,9 +103,7 @@ class CurvesFigure:
 
     def render(self, width: int, height: int, dpi: float) -> memoryview:
         """Draw at ``width`` x ``height`` pixels and return the RGBA buffer (valid until the next call)."""
-        if (width, height) != self.canvas.get_width_height() or dpi != self.figure.dpi:
-            self.figure.set_dpi(dpi)
-            self.figure.set_size_inches(width / dpi, height / dpi)
+        if size_to_pixels(self.figure, width, height, dpi):
             self._background = None
         self._lay_out()
         canvas = self.canvas
@@ -166,12 +186,7 @@ class CurvesFigure:
         if with_batches:
             kinds["during epoch"] = dict(color=style.train, alpha=0.35, linewidth=1)
         for index, (key, val_key) in enumerate(pairs, start=1):
-            axes = self.figure.add_subplot(rows, columns, index)
-            axes.set_facecolor(style.axes)
-            axes.tick_params(colors=style.text, labelsize=7)
-            for spine in axes.spines.values():
-                spine.set_color(style.spine)
-            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+            axes = epoch_axes(self.figure, rows, columns, index, style)
             lines = {}
             if key == "loss" and with_batches:
                 (lines["batches"],) = axes.plot([], [], **kinds["during epoch"], animated=self.live)

@@ -106,7 +106,7 @@ class Probe:
     def __init__(self, graph: Graph, seed: int, x: Any, trained: Any | None = None) -> None:
         import keras
 
-        from netdesigner.backend.builder import build
+        from netdesigner.backend.builder import RANDOM_STATE, build
         from netdesigner.backend.carry_weights import carry_weights
 
         self.graph = graph
@@ -120,8 +120,9 @@ class Probe:
             )
         self._samples = min((int(a.shape[0]) for a in self._x), default=0)
         self._input_index = {node.id: i for i, node in enumerate(inputs)}
-        keras.utils.set_random_seed(seed)  # then build: what TrainingRun does, so the same weights
-        self.built = build(graph)
+        with RANDOM_STATE:  # never while a run trains: it would change that run's random numbers
+            keras.utils.set_random_seed(seed)  # then build: what TrainingRun does, so the same weights
+            self.built = build(graph)
         self.trained = trained is not None
         if trained is not None and not carry_weights(trained, self.built.model):
             if any(layer.weights for layer in self.built.model.layers):

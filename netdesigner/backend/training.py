@@ -153,10 +153,13 @@ class TrainingRun:
     def _run(self) -> TrainResult:
         import keras
 
-        if self.device is None:
-            return self._fit()
-        with keras.device(self.device):
-            return self._fit()
+        from netdesigner.backend.builder import RANDOM_STATE
+
+        with RANDOM_STATE:  # seeded here, then built, compiled, adapted and fitted: nothing may reseed
+            if self.device is None:
+                return self._fit()
+            with keras.device(self.device):
+                return self._fit()
 
     def _fit(self) -> TrainResult:
         import keras

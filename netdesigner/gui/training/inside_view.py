@@ -96,6 +96,7 @@ class InsideView(QtWidgets.QWidget):
         self.sample = QtWidgets.QSpinBox()
         self.sample.setObjectName("inside_sample")
         self.sample.setPrefix("sample ")
+        self.sample.setMaximum(999_999)  # until the data is known: a sample clicked elsewhere is never clamped
         self.sample.setToolTip("which held-out sample goes through the network (the predictions view's numbering)")
         self.weights = QtWidgets.QComboBox()
         self.weights.setObjectName("inside_weights")
@@ -207,7 +208,8 @@ class InsideView(QtWidgets.QWidget):
         self.sample.blockSignals(True)
         self.sample.setMaximum(max(int(note) - 1, 0))
         self.sample.blockSignals(False)
-        self.heading.setText(look.describe())
+        self.heading.setText(f"{look.node} ({look.port})" if look.port else look.node)  # the figure says the rest
+        self.heading.setToolTip(look.describe())
         self.plot.show_look(look)
         self.save_button.setEnabled(True)
 

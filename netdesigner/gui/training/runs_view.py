@@ -115,7 +115,9 @@ class RunsView(QtWidgets.QWidget):
                 self.table.setItem(row, column, item)
         self.table.blockSignals(False)
         ids = [r.id for r in self.records]
-        if current is not None and current.id in ids:
+        if tick and ids:  # a run just recorded: it is the current one
+            self.table.selectRow(len(ids) - 1)
+        elif current is not None and current.id in ids:
             self.table.selectRow(ids.index(current.id))
         elif self.records:
             self.table.selectRow(len(self.records) - 1)

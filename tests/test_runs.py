@@ -5,6 +5,7 @@ drawing, and the training dock's Runs table (tick to overlay, rename, restore, d
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -214,3 +215,27 @@ def test_two_runs_with_different_optimizers_are_listed_overlaid_and_restored(
     monkeypatch.setattr(QtWidgets.QMessageBox, "question", lambda *a, **k: QtWidgets.QMessageBox.StandardButton.Yes)
     runs.buttons["delete"].click()
     assert table.rowCount() == 1 and not (tmp_path / "mlp.runs" / "002").exists()
+
+
+def test_restoring_a_run_replaces_graph_and_settings_in_one_undoable_step(qtbot) -> None:
+    """Ties (a shared encoder) and every wire come back on undo; the restored graph is the run's."""
+    from PySide6.QtGui import QUndoStack
+
+    from netdesigner.core.fileformat import dumps
+    from netdesigner.gui.document import EditorDocument
+
+    siamese = load(SAMPLE_DIR / "siamese.json")
+    before = dumps(siamese)
+    document = EditorDocument(QUndoStack())
+    document.set_document(siamese, None)
+    run = load(MLP)
+    run.training = dataclasses.replace(run.training, optimizer="SGD", optimizer_params={}, epochs=3)
+    document.restore(run, "restore run 1")
+    assert document.undo_stack.count() == 1 and document.undo_stack.undoText() == "restore run 1"
+    assert to_dict(document.doc)["nodes"] == to_dict(run)["nodes"] and document.doc.training == run.training
+    document.flush()
+    assert not [i for i in document.issues if i.severity == "error"]
+    document.undo_stack.undo()
+    assert dumps(document.doc) == before
+    document.undo_stack.redo()
+    assert document.doc.training.optimizer == "SGD" and document.graph.by_name("hidden1") is not None

@@ -250,7 +250,7 @@ def test_every_kind_is_drawn(tmp_path: Path) -> None:
         assert tuple(pixels[0, 0]) == (0x1E, 0x1E, 0x1E, 255)  # the theme's background
         shown = texts(figure)
         assert ("no weights" in shown) == (item.weights is None)
-        assert ("weights (500 values)" in shown) == (item.weights is not None)
+        assert ("500 weights" in shown) == (item.weights is not None)
     figure.show(looks[0])
     assert len(figure.tiles) == MAX_TILES and any("first 64 of 128 feature maps" in t for t in texts(figure))
     figure.show(looks[1])
@@ -309,6 +309,10 @@ def test_the_first_conv_of_the_cnn_shows_one_tile_per_filter_after_an_epoch(wind
     inside.weights.setCurrentIndex(1)  # the weights the run started from: what did training change?
     qtbot.waitUntil(lambda: inside.plot.drawn() and not inside.plot.look.trained, timeout=60_000)
     assert not np.allclose(inside.plot.look.weights, look.weights)
+    window.select_and_centre([])  # nothing selected, then the same layer again: it shows again
+    qtbot.waitUntil(lambda: inside.plot.look is None, timeout=5_000)
+    window.select_and_centre([conv1.id])
+    qtbot.waitUntil(lambda: inside.plot.drawn(), timeout=60_000)
     png = tmp_path / "inside.png"
     inside.save_png(str(png))
     assert png.read_bytes()[:4] == b"\x89PNG"

@@ -198,11 +198,16 @@ def test_two_runs_with_different_optimizers_are_listed_overlaid_and_restored(
     assert json.loads((tmp_path / "mlp.runs" / "001" / "run.json").read_text())["name"] == "adam baseline"
     assert table.item(0, 2).text() == "adam baseline"
 
+    from tests.test_gui_editor import node_text
+
     table.selectRow(0)
     runs.buttons["restore"].click()
     assert window.document.doc.training.optimizer == "Adam" and combo.currentText() == "Adam"
+    hidden1 = window.document.graph.by_name("hidden1")
+    qtbot.waitUntil(lambda: "units: 64" in node_text(window, hidden1.id), timeout=5_000)  # the boxes are filled in
     window.undo_action.trigger()
     assert window.document.doc.training.optimizer == "SGD"
+    qtbot.waitUntil(lambda: "(None, 64)" in node_text(window, hidden1.id), timeout=5_000)
 
     record = json.loads((tmp_path / "mlp.runs" / "002" / "run.json").read_text())
     with (tmp_path / "mlp.runs" / "002" / "history.csv").open() as handle:
@@ -239,3 +244,47 @@ def test_restoring_a_run_replaces_graph_and_settings_in_one_undoable_step(qtbot)
     assert dumps(document.doc) == before
     document.undo_stack.redo()
     assert document.doc.training.optimizer == "SGD" and document.graph.by_name("hidden1") is not None
+
+
+def keep_a_run(store, doc) -> None:
+    from netdesigner.backend.run_store import RunOutcome
+
+    store.record(store.reserve(), doc, {"loss": [1.0, 0.5]}, RunOutcome("finished", 0, 2, 32, "digits", 1.0, "CPU"))
+
+
+def test_saving_under_another_name_takes_the_runs_along(window, tmp_path: Path) -> None:
+    """An unsaved graph's runs move beside the file; a saved graph's are copied (the first file
+    keeps its own)."""
+    from netdesigner.backend.run_store import store_for
+
+    keeper = window.training.keeper
+    keep_a_run(keeper.store, window.document.doc)  # the starter graph, not saved yet
+    unsaved = keeper.store.folder
+    first = tmp_path / "first.json"
+    assert window._write(first)
+    assert not unsaved.exists() and [r.id for r in store_for(first).runs()] == ["001"]
+    assert keeper.view.table.rowCount() == 1
+    second = tmp_path / "second.json"
+    assert window._write(second)
+    assert [r.id for r in store_for(first).runs()] == [r.id for r in store_for(second).runs()] == ["001"]
+    assert keeper.store.folder == store_for(second).folder
+
+
+def test_a_hand_edited_run_record_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    from netdesigner.backend.run_store import RunStore
+
+    store = RunStore(tmp_path / "g.runs")
+    doc = load(MLP)
+    for _ in range(3):
+        keep_a_run(store, doc)
+    for number, field, value in (("001", "final", None), ("002", "seconds", "1.2")):
+        path = store.folder / number / "run.json"
+        data = json.loads(path.read_text())
+        data[field] = value
+        path.write_text(json.dumps(data))
+    assert [r.id for r in store.runs()] == ["003"]
+    assert "final is missing or not an object" in store.problems[0] and "seconds" in store.problems[1]
+    (store.folder / "003" / "run.json").write_text(
+        json.dumps({**json.loads((store.folder / "003" / "run.json").read_text()), "id": "002"})
+    )
+    assert store.runs()[0].id == "003"  # a run's number is its folder's: deleting it deletes that folder

@@ -217,7 +217,7 @@ class ActivationFigure:
             return
         finite = weights[np.isfinite(weights)]
         axes.hist(finite, bins=min(50, max(1, finite.size)), color=self.style.train)
-        panel.suptitle(f"weights ({weights.size:,} values)", color=self.style.title, fontsize=9)
+        panel.suptitle(f"{weights.size:,} weights", color=self.style.title, fontsize=9)
         axes.xaxis.set_major_locator(MaxNLocator(nbins=4))  # the panel is narrow
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         self._label(axes, "value", "count")

@@ -25,6 +25,8 @@ from netdesigner.core.compile_plan import compile_plan
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document, FormatError, dumps, load, to_dict, write_text_atomic
 from netdesigner.core.run_changes import describe_changes, fingerprint
+from netdesigner.samples import package_file
+from netdesigner.user_dirs import data_dir
 
 RUN_FILE, GRAPH_FILE, HISTORY_FILE, MODEL_FILE, LOGS = "run.json", "graph.json", "history.csv", "model.keras", "logs"
 RUN_FORMAT = "netdesigner-run"
@@ -61,10 +63,6 @@ class RunRecord:
         del data["history"], data["folder"]
         return {"format": RUN_FORMAT, "version": 1, **data}
 
-    def files(self) -> list[str]:
-        """What the folder holds besides run.json (model.keras, best.keras, logs, ...)."""
-        return sorted(p.name for p in self.folder.iterdir() if p.name != RUN_FILE and not p.name.startswith("."))
-
     def final_text(self, key: str) -> str:
         """A final metric as tables show it ("" when the run did not log it)."""
         value = self.final.get(key)
@@ -76,7 +74,12 @@ class RunRecord:
 
 
 def store_for(graph_path: Path) -> RunStore:
-    """The runs of the graph saved at ``graph_path``."""
+    """The runs of the graph saved at ``graph_path``: beside it, except for the samples that come
+    with netdesigner (their folder may be read-only, and is not the user's), whose runs are kept
+    among the user's data."""
+    shipped = package_file("sample_graphs")
+    if graph_path.resolve().parent == shipped.resolve():
+        return RunStore(data_dir() / "runs" / "samples" / graph_path.stem)
     return RunStore(graph_path.with_name(graph_path.stem + ".runs"))
 
 
@@ -89,7 +92,8 @@ class RunStore:
         """Every readable run, oldest first; the unreadable ones are named in ``problems``."""
         self.problems = []
         found = []
-        for folder in sorted(self.folder.glob("[0-9][0-9][0-9]*")) if self.folder.is_dir() else []:
+        numbered = [p for p in self.folder.glob("[0-9]*") if p.name.isdigit()] if self.folder.is_dir() else []
+        for folder in sorted(numbered, key=lambda p: int(p.name)):
             if (folder / RUN_FILE).exists():
                 try:
                     found.append(read_run(folder))
@@ -168,8 +172,12 @@ class RunStore:
             return None
 
     def rename(self, run_id: str, name: str) -> RunRecord:
+        """A name other runs do not have, and that is not a run number (``find`` reads both)."""
         run = self.find(run_id)
-        run.name = name.strip() or run.name
+        name = name.strip()
+        if name.isdigit() or any(r.name == name for r in self.runs() if r.id != run.id):
+            raise RunError(f"cannot name run {run.id} {name!r}", "a run's name must be new and not only digits")
+        run.name = name or run.name
         write_run(run)
         return run
 
@@ -221,16 +229,49 @@ def write_run(record: RunRecord) -> None:
 
 
 def read_run(folder: Path) -> RunRecord:
+    """A run folder's record; a file that is not one, or has a field of the wrong kind (a
+    hand-edited run.json), is a ``RunError`` naming the field. Its number is its folder's name."""
     data = _read_json(folder / RUN_FILE)
     if not isinstance(data, dict) or data.get("format") != RUN_FORMAT:
         raise RunError(f"{folder / RUN_FILE} is not a netdesigner run record")
-    names = {f.name for f in fields(RunRecord)} - {"history", "folder"}
-    missing = sorted(names - set(data))
-    if missing:
-        raise RunError(f"{folder / RUN_FILE} lacks {', '.join(missing)}")
-    record = RunRecord(**{k: data[k] for k in names}, folder=folder)
+    values: dict[str, Any] = {}
+    for spec in fields(RunRecord):
+        if spec.name in ("history", "folder", "id"):
+            continue
+        kind = FIELD_KINDS[spec.name]
+        value = data.get(spec.name)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise RunError(f"{folder / RUN_FILE}: {spec.name} is missing or not {KIND_WORDS[kind]}")
+        values[spec.name] = value
+    if not all(isinstance(v, (int, float)) for v in values["final"].values()):
+        raise RunError(f"{folder / RUN_FILE}: final holds something else than numbers")
+    record = RunRecord(id=folder.name, **values, folder=folder)
     record.history = read_history(folder / HISTORY_FILE)
     return record
+
+
+FIELD_KINDS: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "created": str,
+    "outcome": str,
+    "message": str,
+    "fingerprint": str,
+    "seed": int,
+    "settings": dict,
+    "heads": dict,
+    "fit": dict,
+    "data": str,
+    "final": dict,
+    "seconds": (int, float),
+    "device": str,
+    "changes": str,
+}
+KIND_WORDS: dict[type | tuple[type, ...], str] = {
+    str: "text",
+    int: "a whole number",
+    dict: "an object",
+    (int, float): "a number",
+}
 
 
 def read_history(path: Path) -> dict[str, list[float]]:

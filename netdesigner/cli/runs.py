@@ -23,6 +23,9 @@ def add_runs_command(sub: Any) -> None:
 def cmd_runs(args: argparse.Namespace) -> int:
     from netdesigner.backend.run_store import RunError, store_for
 
+    if not Path(args.graph).is_file():
+        print(f"netdesigner: there is no graph file {args.graph}", file=sys.stderr)
+        return EXIT_USAGE
     store = store_for(Path(args.graph))
     if args.compare:
         try:
@@ -60,5 +63,6 @@ def cmd_runs(args: argparse.Namespace) -> int:
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(COLUMNS[:-1])]
     for row in [COLUMNS, *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
-    print(f"(in {store.folder}; compare with: netdesigner runs {args.graph} --compare {rows[0][0]} {rows[-1][0]})")
+    compare = f"; compare: netdesigner runs {args.graph} --compare {rows[-2][0]} {rows[-1][0]}" if len(rows) > 1 else ""
+    print(f"(in {store.folder}{compare})")
     return EXIT_OK

@@ -26,8 +26,9 @@ def fingerprint(graph: Graph) -> str:
     """A short hash of what the model is (layers, parameters, wiring), not of where the nodes sit:
     two runs with the same fingerprint trained the same architecture."""
     data = to_dict(Document(graph))
-    shape = {"nodes": [{k: v for k, v in n.items() if k != "position"} for n in data["nodes"]], "edges": data["edges"]}
-    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:12]
+    nodes = sorted(({k: v for k, v in n.items() if k != "position"} for n in data["nodes"]), key=lambda n: n["id"])
+    edges = sorted(data["edges"], key=lambda e: (e["target"], e["port"]))
+    return hashlib.sha256(json.dumps({"nodes": nodes, "edges": edges}, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
@@ -80,7 +81,7 @@ def _graph_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
     for name, node in before.items():
         if name not in after:
             yield f"- {name} ({node['type']})"
-    for name in before.keys() & after.keys():
+    for name in [n for n in after if n in before]:  # in the graph's order: the same text every time
         was, now = before[name], after[name]
         if was["type"] != now["type"]:
             yield f"{name} {was['type']} -> {now['type']}"

@@ -53,6 +53,7 @@ class EditorDocument(QtCore.QObject):
         self.result: InferenceResult = infer(self.doc.graph)
         self.issues: list[Issue] = validate(self.doc.graph, self.result)
         self._dirty = False
+        self._added: set[str] = set()  # nodes added since the last flush (a removed one may come back)
         self.lock_reason = ""
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
@@ -85,6 +86,8 @@ class EditorDocument(QtCore.QObject):
     def _on_event(self, event: GraphEvent) -> None:
         if event.kind is EventKind.MOVED:
             return
+        if event.kind is EventKind.NODE_ADDED:  # its view is new even if its result is not
+            self._added.add(event.node_id)
         self._dirty = True
         self._timer.start()
 
@@ -101,8 +104,9 @@ class EditorDocument(QtCore.QObject):
         changed = {
             n
             for n, info in self.result.infos.items()
-            if previous.infos.get(n) != info or previous.keys.get(n) != self.result.keys[n]
+            if previous.infos.get(n) != info or previous.keys.get(n) != self.result.keys[n] or n in self._added
         }
+        self._added.clear()
         self.inference_updated.emit(changed)
 
     # --- operations (each one undoable command) ----------------------------------------------

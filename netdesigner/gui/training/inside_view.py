@@ -11,7 +11,7 @@ signal and is drawn, off the GUI thread too, by an ``ActivationPlot``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtWidgets
@@ -24,14 +24,15 @@ from netdesigner.core.run_changes import fingerprint
 from netdesigner.gui.document import EditorDocument
 from netdesigner.gui.figure_view import FigureView
 from netdesigner.gui.theme import CURVES
-from netdesigner.gui.training.controller import RunController
+from netdesigner.gui.training.controller import RunController, RunState
 
 if TYPE_CHECKING:
     from netdesigner.backend.activation_figure import ActivationFigure
     from netdesigner.backend.inside import Probe
 
 PICK = "Select a layer on the canvas to see what it computes for one sample."
-TRAINED, INITIAL = "trained weights", "initial weights (before training)"
+TRAINED, INITIAL = "trained weights", "initial weights"
+POLL_MS = 30
 
 KEPT_PROBES = 2  # the trained model's and the initial one's: switching between them stays quick
 # One probing thread: a probe's Keras models are only ever used by it.
@@ -83,16 +84,19 @@ class ActivationPlot(FigureView["Look | None"]):
 class InsideView(QtWidgets.QWidget):
     """``say(text, error)`` writes the dock's status line."""
 
-    _answered = QtCore.Signal(object, object, str)  # the request, the Look (or None), a failure in words
-
     def __init__(self, document: EditorDocument, controller: RunController, say: Callable[[str, bool], None]) -> None:
         super().__init__()
         self.document, self.controller, self.say = document, controller, say
         self.node_id: str | None = None
         self._probes: dict[tuple[Any, ...], Probe] = {}  # touched on the probing thread only
         self._asked: tuple[Any, ...] | None = None
-        self.heading = QtWidgets.QLabel(PICK)
-        self.heading.setWordWrap(True)
+        self._answer: Future[tuple[tuple[Any, ...], Look | None, str]] | None = None
+        self._poll = QtCore.QTimer(self, interval=POLL_MS)  # the probing thread touches no Qt object
+        self._poll.timeout.connect(self._collect)
+        self.heading = QtWidgets.QLabel()
+        self.heading.setObjectName("inside_heading")
+        # Long texts are cut, never widen the dock (and squeeze the side panels) at 1366x768.
+        self.heading.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.sample = QtWidgets.QSpinBox()
         self.sample.setObjectName("inside_sample")
         self.sample.setPrefix("sample ")
@@ -101,7 +105,9 @@ class InsideView(QtWidgets.QWidget):
         self.weights = QtWidgets.QComboBox()
         self.weights.setObjectName("inside_weights")
         self.weights.addItems([TRAINED, INITIAL])
-        self.weights.setToolTip("the trained weights, or those the run started from: what did training change?")
+        self.weights.setToolTip(
+            "the trained weights, or those the run started from (the same seed builds them): what did training change?"
+        )
         self.save_button = QtWidgets.QPushButton("Save PNG…")
         self.save_button.setToolTip("save this picture of the layer's activations and weights")
         self.save_button.clicked.connect(self.save_png_dialog)
@@ -116,9 +122,9 @@ class InsideView(QtWidgets.QWidget):
         layout.addWidget(self.plot, 1)
         self.sample.valueChanged.connect(lambda _value: self.refresh())
         self.weights.currentIndexChanged.connect(lambda _index: self.refresh())
-        self._answered.connect(self._show)
-        controller.state_changed.connect(lambda _state: self.refresh())
+        controller.state_changed.connect(self._run_state)
         document.replaced.connect(self._forget)
+        document.inference_updated.connect(lambda _changed: self.refresh())  # an edit: look again
         self.refresh()
 
     def show_node(self, node_id: str | None) -> None:
@@ -130,9 +136,15 @@ class InsideView(QtWidgets.QWidget):
         self.sample.setValue(index)
         self.refresh()
 
+    def _run_state(self, state: RunState) -> None:
+        if state is RunState.FINISHED:  # a fresh model: look with what it learned
+            self.weights.setCurrentText(TRAINED)
+        self.refresh()
+
     def _forget(self) -> None:
         _PROBING.submit(self._probes.clear)
         self.node_id = None
+        self._asked = None
         self.refresh()
 
     def _trained(self) -> bool:
@@ -144,13 +156,14 @@ class InsideView(QtWidgets.QWidget):
         """Ask for what the choices say, when the tab is on screen (else when it is shown)."""
         trained = self._trained()
         self.weights.setEnabled(trained)
+        if not trained:
+            self.weights.setCurrentText(INITIAL)  # (refreshes once more, asking the same)
         self.save_button.setEnabled(self.plot.look is not None)
         if not self.isVisible() or self.controller.state.active:
             return
         node = self.document.graph.nodes.get(self.node_id or "")
         if node is None:
-            self.heading.setText(PICK)
-            self.plot.show_look(None)
+            self._blank("")
             return
         use_trained = trained and self.weights.currentText() == TRAINED
         key: tuple[Any, ...]
@@ -158,8 +171,7 @@ class InsideView(QtWidgets.QWidget):
             doc, data, key = self.controller.doc, self.controller.data, ("trained", self.controller.generation)
         else:
             if any(i.severity == "error" for i in self.document.issues):
-                self.heading.setText("Fix the graph's problems first: only a model that builds can be looked into.")
-                self.plot.show_look(None)
+                self._blank("Fix the graph's problems first: only a model that builds can be looked into.")
                 return
             doc, data = loads(dumps(self.document.doc)), None
             t = doc.training
@@ -170,7 +182,13 @@ class InsideView(QtWidgets.QWidget):
         self._asked = request
         self.heading.setText(f"{node.name}: computing sample {self.sample.value()}…")
         model = self.controller.model if use_trained else None
-        _PROBING.submit(self._probe, request, key, doc, data, model, node.id, self.sample.value())
+        self._answer = _PROBING.submit(self._probe, request, key, doc, data, model, node.id, self.sample.value())
+        self._poll.start()
+
+    def _blank(self, why: str) -> None:
+        self._asked = None
+        self.heading.setText(why)
+        self.plot.show_look(None)
 
     def _probe(
         self,
@@ -181,8 +199,9 @@ class InsideView(QtWidgets.QWidget):
         model: Any,
         node_id: str,
         sample: int,
-    ) -> None:
-        """On the probing thread: whatever happens, it ends by emitting ``_answered``."""
+    ) -> tuple[tuple[Any, ...], Look | None, str]:
+        """On the probing thread: the request, what it gave, and a note (the number of samples,
+        or what went wrong); it never raises."""
         from netdesigner.backend.inside import Probe
 
         try:
@@ -192,18 +211,23 @@ class InsideView(QtWidgets.QWidget):
                 x, _ = holdout(data, doc.training.validation_split)
                 probe = Probe(doc.graph, doc.training.seed, x, trained=model)
                 self._probes = {**dict(list(self._probes.items())[-(KEPT_PROBES - 1) :]), key: probe}
-            self._answered.emit(request, probe.look(node_id, sample), f"{probe.samples}")
+            return request, probe.look(node_id, sample), f"{probe.samples}"
         except Exception as error:  # noqa: BLE001 - shown in the tab, never raised on a thread
-            self._answered.emit(request, None, f"error: {error}")
+            return request, None, str(error)
 
-    @QtCore.Slot(object, object, str)
-    def _show(self, request: object, look: object, note: str) -> None:
-        if request != self._asked:
-            return  # a later choice is on its way
-        if not isinstance(look, Look):
+    def _collect(self) -> None:
+        """On the GUI thread: take the probe's answer once it is there."""
+        if self._answer is None or not self._answer.done():
+            return
+        request, look, note = self._answer.result()
+        self._answer = None
+        self._poll.stop()
+        if request != self._asked:  # a later choice was made meanwhile: ask for it now
             self._asked = None
-            self.heading.setText(f"Cannot look inside: {note.removeprefix('error: ')}")
-            self.plot.show_look(None)
+            self.refresh()
+            return
+        if look is None:
+            self._blank(f"Cannot look inside: {note}")
             return
         self.sample.blockSignals(True)
         self.sample.setMaximum(max(int(note) - 1, 0))

@@ -37,7 +37,8 @@ class RunKeeper(QtCore.QObject):
         self.keep_model = QtWidgets.QCheckBox("keep each run's trained model (model.keras)")
         self.keep_model.setObjectName("keep_model")
         self.keep_model.setToolTip("save the trained model in the run's folder beside the graph (can be large)")
-        self.store = unsaved_store()
+        self.store, self.unsaved = unsaved_store(), True  # set by _graph_replaced below
+        self._move_after_run = False
         self.folder: Path | None = None  # the folder reserved for the run under way
         document.replaced.connect(self._graph_replaced)
         document.path_changed.connect(self._moved)
@@ -45,22 +46,32 @@ class RunKeeper(QtCore.QObject):
 
     def _graph_replaced(self) -> None:
         path = self.document.path
+        self.unsaved, self._move_after_run = path is None, False
         self.store = store_for(path) if path is not None else unsaved_store()
         self.view.set_store(self.store)
 
     def _moved(self) -> None:
-        """Saved under a (new) name: the runs move beside the file, unless runs are already there."""
+        """Saved under a (new) name: the runs come along, moved from an unsaved graph's folder,
+        copied from another file's (that file keeps its own). A run under way is recorded where
+        it started first."""
         path = self.document.path
         if path is None:
             return
+        if self.controller.state.active:
+            self._move_after_run = True
+            return
         target = store_for(path)
-        if self.store.folder.is_dir() and not target.folder.exists() and self.controller.state.active is False:
-            try:
-                shutil.move(self.store.folder, target.folder)
-            except OSError as error:
-                self.say(f"the runs stay in {self.store.folder}: {error.strerror or error}", True)
-                return
-        self.store = target
+        old = self.store.folder
+        if target.folder != old and old.is_dir():
+            if target.folder.exists():
+                self.say(f"{target.folder} holds runs already: the earlier runs stay in {old}", True)
+            else:
+                try:
+                    (shutil.move if self.unsaved else shutil.copytree)(old, target.folder)
+                except OSError as error:
+                    self.say(f"the runs stay in {old}: {error.strerror or error}", True)
+                    return
+        self.store, self.unsaved = target, False
         self.view.set_store(target)
 
     def reserve(self) -> Path | None:
@@ -76,6 +87,9 @@ class RunKeeper(QtCore.QObject):
         """The run that just ended, in its folder; the table shows it, ticked beside the one before."""
         folder, run, result = self.folder, self.controller.run, self.controller.result
         self.folder = None
+        if self._move_after_run:  # saved under another name while it trained
+            QtCore.QTimer.singleShot(0, self._moved)
+            self._move_after_run = False
         if folder is None:
             return None
         if run is None or result is None:

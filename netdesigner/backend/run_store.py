@@ -92,14 +92,18 @@ class RunStore:
         """Every readable run, oldest first; the unreadable ones are named in ``problems``."""
         self.problems = []
         found = []
-        numbered = [p for p in self.folder.glob("[0-9]*") if p.name.isdigit()] if self.folder.is_dir() else []
-        for folder in sorted(numbered, key=lambda p: int(p.name)):
+        for folder in self._numbered():
             if (folder / RUN_FILE).exists():
                 try:
                     found.append(read_run(folder))
                 except RunError as error:
                     self.problems.append(str(error))
         return found
+
+    def _numbered(self) -> list[Path]:
+        """The run folders (named by number, recorded or reserved), in number order."""
+        numbered = [p for p in self.folder.iterdir() if p.name.isdigit()] if self.folder.is_dir() else []
+        return sorted(numbered, key=lambda p: int(p.name))
 
     def find(self, key: str) -> RunRecord:
         """A run by its number ("3" or "003") or its name."""
@@ -114,8 +118,8 @@ class RunStore:
         """A new, empty, numbered folder for the run about to start (its checkpoint and
         TensorBoard logs go there while it trains)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        taken = [int(p.name) for p in self.folder.iterdir() if p.name.isdigit()]
-        number = max(taken, default=0) + 1
+        taken = self._numbered()
+        number = int(taken[-1].name) + 1 if taken else 1
         while True:
             folder = self.folder / f"{number:03d}"
             try:
@@ -144,7 +148,6 @@ class RunStore:
             },
             fit={
                 "epochs": outcome.epochs,
-                "epochs_done": max((len(v) for v in history.values()), default=0),
                 "batch_size": outcome.batch_size,
                 "validation_split": doc.training.validation_split,
                 "shuffle": doc.training.shuffle,
@@ -157,6 +160,7 @@ class RunStore:
             history=history,
             folder=folder,
         )
+        record.fit["epochs_done"] = record.epochs_done
         write_text_atomic(folder / GRAPH_FILE, dumps(doc))
         write_history(history, folder)
         write_run(record)

@@ -167,18 +167,20 @@ class InsideView(QtWidgets.QWidget):
             return
         use_trained = trained and self.weights.currentText() == TRAINED
         key: tuple[Any, ...]
+        doc: Document | None
         if use_trained and self.controller.doc is not None:
             doc, data, key = self.controller.doc, self.controller.data, ("trained", self.controller.generation)
         else:
             if any(i.severity == "error" for i in self.document.issues):
                 self._blank("Fix the graph's problems first: only a model that builds can be looked into.")
                 return
-            doc, data = loads(dumps(self.document.doc)), None
-            t = doc.training
-            key = ("initial", fingerprint(doc.graph), t.seed, str(t.data_spec()), t.validation_split)
+            t, doc, data = self.document.doc.training, None, None
+            key = ("initial", fingerprint(self.document.graph), t.seed, str(t.data_spec()), t.validation_split)
         request = (*key, node.id, self.sample.value())
         if request == self._asked:
             return
+        if doc is None:  # copied only for a new request: the probing thread needs one the editor never touches
+            doc = loads(dumps(self.document.doc))
         self._asked = request
         self.heading.setText(f"{node.name}: computing sample {self.sample.value()}…")
         model = self.controller.model if use_trained else None

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from netdesigner.samples import package_file
+from tests.qt_leaks import closes_its_windows, drain_deletions  # noqa: F401 (an autouse fixture)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -77,3 +78,4 @@ def window(qtbot, monkeypatch: pytest.MonkeyPatch):
     win.undo_stack.setClean()  # closing must not prompt
     win.close()
     win.deleteLater()
+    drain_deletions()

@@ -37,3 +37,4 @@ def test_the_viewer_privates_the_canvas_uses_exist(qapp) -> None:
     viewer = NodeViewer()
     assert hasattr(viewer, "_scene_range")
     assert hasattr(viewer._cursor_text, "setOpacity")  # the Ctrl hint text the canvas hides
+    assert viewer._search_widget.parent() is None  # the canvas gives it the viewer as parent

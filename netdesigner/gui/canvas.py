@@ -50,6 +50,10 @@ class GraphCanvas(NodeGraph):
         # NodeGraphQt writes "CTRL: Deselect Nodes" on the canvas while Ctrl is down, and leaves it
         # there when a Ctrl+key shortcut opens a dialog that takes the key release: never shown.
         self.viewer()._cursor_text.setOpacity(0.0)
+        # NodeGraphQt's tab-search menu has no parent, so it outlived every closed window (held
+        # by Python until the viewer's wrapper was collected): it goes with the viewer now.
+        search = self.viewer()._search_widget
+        search.setParent(self.viewer(), search.windowFlags())
         self.callout = Callout(self.viewer(), self.viewer().viewport())
         self.pointer = PointerTracker(self.viewer().viewport())
         self.viewer().installEventFilter(self)

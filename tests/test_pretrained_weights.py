@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtTest
 
 from netdesigner.backend import pretrained_weights
 from netdesigner.backend.pretrained_weights import DownloadStopped, WeightsFile, fetch_weights, weights_needed
-from netdesigner.backend.training import TrainEvent
+from netdesigner.backend.training import TrainEvent, TrainKind
 from netdesigner.cli import main
 from netdesigner.core.fileformat import load
 from netdesigner.core.layers.backbones import FAMILIES
@@ -135,7 +135,7 @@ def test_stop_during_a_download_keeps_no_partial_file(server: str, tmp_path: Pat
 def test_the_dock_shows_the_download(window) -> None:
     panel = window.training
     message = "downloading the ImageNet weights of MobileNetV2 (once: Keras keeps them)"
-    panel.controller.progress.emit(TrainEvent("download", message=message, received=0, size=9_400_000))
-    panel.controller.progress.emit(TrainEvent("download", message=message, received=4_700_000, size=9_400_000))
+    panel.controller.progress.emit(TrainEvent(TrainKind.DOWNLOAD, message=message, received=0, size=9_400_000))
+    panel.controller.progress.emit(TrainEvent(TrainKind.DOWNLOAD, message=message, received=4_700_000, size=9_400_000))
     assert panel.progress.format() == "weights 4.7 MB / 9.4 MB" and panel.progress.value() == 4_700_000
     assert message in panel.status.text()

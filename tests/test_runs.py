@@ -247,9 +247,11 @@ def test_restoring_a_run_replaces_graph_and_settings_in_one_undoable_step(qtbot)
 
 
 def keep_a_run(store, doc) -> None:
-    from netdesigner.backend.run_store import RunOutcome
+    from netdesigner.backend.run_store import Outcome, RunOutcome
 
-    store.record(store.reserve(), doc, {"loss": [1.0, 0.5]}, RunOutcome("finished", 0, 2, 32, "digits", 1.0, "CPU"))
+    store.record(
+        store.reserve(), doc, {"loss": [1.0, 0.5]}, RunOutcome(Outcome.FINISHED, 0, 2, 32, "digits", 1.0, "CPU")
+    )
 
 
 def test_saving_under_another_name_takes_the_runs_along(window, tmp_path: Path) -> None:

@@ -38,15 +38,15 @@ from netdesigner.backend.data_checks import DataError, check_array, check_sample
 from netdesigner.backend.data_csv import read_csv, read_csv_columns
 from netdesigner.backend.data_sources import DIGITS, KERAS_DATASETS, SOURCES_BY_KEY
 from netdesigner.backend.data_values import is_text, model_input, stand_in_input, text_array
-from netdesigner.core.compile_options import losses_expecting
+from netdesigner.core.compile_options import Target, losses_expecting
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
 from netdesigner.core.stand_in import concrete, stand_in_shapes
 
-CLASS_LOSSES = losses_expecting("one_hot", "class_index")
-BINARY_LOSSES = losses_expecting("binary")
-POSITIVE_LOSSES = losses_expecting("positive_values")
+CLASS_LOSSES = losses_expecting(Target.ONE_HOT, Target.CLASS_INDEX)
+BINARY_LOSSES = losses_expecting(Target.BINARY)
+POSITIVE_LOSSES = losses_expecting(Target.POSITIVE_VALUES)
 DOWNLOAD_TIMEOUT_SECONDS = 20
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from netdesigner.backend.export_tables import csv_reader, text_one
 from netdesigner.backend.pysource import INDENT, Call, Expr, Kw, Namespace, Seq, flat, literal, render
-from netdesigner.core.compile_options import LOSS_TARGETS
+from netdesigner.core.compile_options import LOSS_TARGETS, Target
 from netdesigner.core.fileformat import Document
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult
@@ -217,13 +217,13 @@ def _target_expr(loss: str, shape: tuple[int | None, ...]) -> str:
     units = shape[-1] or 1
     inner = shape[1:-1]
     kind = LOSS_TARGETS[loss]
-    if kind == "class_index":
+    if kind is Target.CLASS_INDEX:
         return f"rng.integers(0, {units}, size={_sample_shape(inner)})"
-    if kind == "one_hot":
+    if kind is Target.ONE_HOT:
         return f'np.eye({units}, dtype="float32")[rng.integers(0, {units}, size={_sample_shape(inner)})]'
-    if kind == "binary":
+    if kind is Target.BINARY:
         return f'rng.integers(0, 2, size={_sample_shape(shape[1:])}).astype("float32")'
-    if kind == "positive_values":
+    if kind is Target.POSITIVE_VALUES:
         return f'rng.random({_sample_shape(shape[1:])}, dtype="float32") + 0.5'
     return f'rng.normal(size={_sample_shape(shape[1:])}).astype("float32")'
 

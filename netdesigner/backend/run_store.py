@@ -16,8 +16,9 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin, get_type_hints
 
 from netdesigner.backend.reports import write_history
 from netdesigner.backend.training import TrainingRun, TrainResult
@@ -36,6 +37,14 @@ class RunError(GraphError):
     """A run that cannot be found, read or written."""
 
 
+class Outcome(StrEnum):
+    """How a run ended."""
+
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
 @dataclass
 class RunRecord:
     """One run as ``run.json`` says; ``history`` comes from ``history.csv``."""
@@ -43,7 +52,7 @@ class RunRecord:
     id: str
     name: str
     created: str
-    outcome: str  # finished, stopped or failed
+    outcome: Outcome
     message: str
     fingerprint: str
     seed: int
@@ -205,7 +214,7 @@ class RunStore:
 class RunOutcome:
     """What the training driver tells about a run, apart from its history."""
 
-    outcome: str
+    outcome: Outcome
     seed: int
     epochs: int
     batch_size: int
@@ -221,7 +230,7 @@ def record_run(store: RunStore, folder: Path, run: TrainingRun, result: TrainRes
     if not any(result.history.values()):
         store.discard(folder)
         return None
-    outcome = "failed" if result.error else "stopped" if result.stopped else "finished"
+    outcome = Outcome.FAILED if result.error else Outcome.STOPPED if result.stopped else Outcome.FINISHED
     told = RunOutcome(
         outcome, run.seed, run.epochs, run.batch_size, run.data.description, result.seconds, result.device, result.error
     )
@@ -239,14 +248,11 @@ def read_run(folder: Path) -> RunRecord:
     if not isinstance(data, dict) or data.get("format") != RUN_FORMAT:
         raise RunError(f"{folder / RUN_FILE} is not a netdesigner run record")
     values: dict[str, Any] = {}
+    hints = get_type_hints(RunRecord)
     for spec in fields(RunRecord):
         if spec.name in ("history", "folder", "id"):
             continue
-        kind = FIELD_KINDS[spec.name]
-        value = data.get(spec.name)
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            raise RunError(f"{folder / RUN_FILE}: {spec.name} is missing or not {KIND_WORDS[kind]}")
-        values[spec.name] = value
+        values[spec.name] = _field_value(folder / RUN_FILE, spec.name, hints[spec.name], data.get(spec.name))
     if not all(isinstance(v, (int, float)) for v in values["final"].values()):
         raise RunError(f"{folder / RUN_FILE}: final holds something else than numbers")
     record = RunRecord(id=folder.name, **values, folder=folder)
@@ -254,27 +260,24 @@ def read_run(folder: Path) -> RunRecord:
     return record
 
 
-FIELD_KINDS: dict[str, type | tuple[type, ...]] = {
-    "name": str,
-    "created": str,
-    "outcome": str,
-    "message": str,
-    "fingerprint": str,
-    "seed": int,
-    "settings": dict,
-    "heads": dict,
-    "fit": dict,
-    "data": str,
-    "final": dict,
-    "seconds": (int, float),
-    "device": str,
-    "changes": str,
-}
-KIND_WORDS: dict[type | tuple[type, ...], str] = {
-    str: "text",
-    int: "a whole number",
-    dict: "an object",
-    (int, float): "a number",
+def _field_value(path: Path, name: str, hint: Any, value: Any) -> Any:
+    """``value`` read as ``RunRecord`` declares the field ``name`` (its type hint is the
+    schema): a hand-edited file's wrong kind of value is a ``RunError`` naming the field."""
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        if value not in {member.value for member in hint}:
+            raise RunError(f"{path}: {name} is missing or not one of {', '.join(hint)}")
+        return hint(value)
+    kind, words = _KINDS.get(get_origin(hint) or hint, (hint, "a value"))
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise RunError(f"{path}: {name} is missing or not {words}")
+    return value
+
+
+_KINDS: dict[Any, tuple[type | tuple[type, ...], str]] = {
+    str: (str, "text"),
+    int: (int, "a whole number"),
+    dict: (dict, "an object"),
+    float: ((int, float), "a number"),
 }
 
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +32,25 @@ from netdesigner.core.fit_plan import FitPlan, adapting_nodes, fit_plan, writes_
 from netdesigner.core.graph import Graph
 
 
+class TrainKind(StrEnum):
+    """What a training event reports, in the order a run goes through them."""
+
+    DOWNLOAD = "download"  # pretrained weights, before the start
+    STARTED = "started"
+    BATCH = "batch"
+    EPOCH = "epoch"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class TrainEvent:
-    """``kind``: download (pretrained weights, before the start), started, batch, epoch, paused,
-    resumed, finished, stopped or failed.
-    ``seconds`` counts training time only: time spent paused is left out."""
+    """One event of a run. ``seconds`` counts training time only: time spent paused is left out."""
 
-    kind: str
+    kind: TrainKind
     epoch: int = 0
     epochs: int = 0
     batch: int = 0
@@ -115,17 +128,17 @@ class TrainingRun:
         if self._go.is_set():
             return
 
-        def event(kind: str) -> TrainEvent:
+        def event(kind: TrainKind) -> TrainEvent:
             return TrainEvent(
                 kind, epoch=epoch, epochs=self.epochs, batch=batch, batches=batches, seconds=self.elapsed()
             )
 
-        self.on_event(event("paused"))
+        self.on_event(event(TrainKind.PAUSED))
         waiting_since = time.perf_counter()
         self._go.wait()
         self._paused_seconds += time.perf_counter() - waiting_since
         if not self._stop.is_set():
-            self.on_event(event("resumed"))
+            self.on_event(event(TrainKind.RESUMED))
 
     def run(self) -> TrainResult:
         self._started = time.perf_counter()
@@ -147,7 +160,7 @@ class TrainingRun:
             return self._fail(f"training failed: {text}")
 
     def _fail(self, message: str) -> TrainResult:
-        self.on_event(TrainEvent("failed", message=message, seconds=self.elapsed()))
+        self.on_event(TrainEvent(TrainKind.FAILED, message=message, seconds=self.elapsed()))
         return TrainResult({}, error=message)
 
     def _run(self) -> TrainResult:
@@ -177,7 +190,7 @@ class TrainingRun:
         try:
             fetch_weights(self.doc.graph, self._downloading, self._stop)
         except DownloadStopped:
-            self.on_event(TrainEvent("stopped", seconds=self.elapsed()))
+            self.on_event(TrainEvent(TrainKind.STOPPED, seconds=self.elapsed()))
             return TrainResult({}, stopped=True)
         mixed, precision_note = self._mixed_precision()
         keras.utils.set_random_seed(plan.seed)  # then build, compile, adapt, fit: the exported order
@@ -194,7 +207,7 @@ class TrainingRun:
         reporter = _reporter(self, batches, asynchronous=self._on_accelerator())
         self.on_event(
             TrainEvent(
-                "started",
+                TrainKind.STARTED,
                 epochs=self.epochs,
                 batches=batches,
                 message=f"training on {self.data.description}{precision_note}{carried}",
@@ -219,9 +232,9 @@ class TrainingRun:
                 f"the loss became {reporter.nan_at} at epoch {reporter.epoch + 1}: training stopped. "
                 "Try a lower learning rate, normalized inputs, or a different loss"
             )
-            self.on_event(TrainEvent("failed", message=message, seconds=seconds))
+            self.on_event(TrainEvent(TrainKind.FAILED, message=message, seconds=seconds))
             return TrainResult(logs, model, error=message)
-        kind = "stopped" if self._stop.is_set() else "finished"
+        kind = TrainKind.STOPPED if self._stop.is_set() else TrainKind.FINISHED
         self.on_event(
             TrainEvent(
                 kind,
@@ -231,7 +244,7 @@ class TrainingRun:
                 logs={k: v[-1] for k, v in logs.items()},
             )
         )
-        return TrainResult(logs, model, stopped=kind == "stopped")
+        return TrainResult(logs, model, stopped=kind is TrainKind.STOPPED)
 
     def _carry(self, model: Any) -> str:
         carried = carry_weights(self.start_from, model)
@@ -244,7 +257,7 @@ class TrainingRun:
 
     def _downloading(self, file: WeightsFile, received: int, size: int | None) -> None:
         message = f"downloading the ImageNet weights of {file.family.name} (once: Keras keeps them)"
-        self.on_event(TrainEvent("download", message=message, received=received, size=size or 0))
+        self.on_event(TrainEvent(TrainKind.DOWNLOAD, message=message, received=received, size=size or 0))
 
     def _on_accelerator(self) -> bool:
         return (self.device is None or is_gpu(self.device)) and has_gpu()
@@ -306,14 +319,16 @@ def _reporter(run: TrainingRun, batches: int, asynchronous: bool = False) -> Any
             self.run, self.batches = run, batches
             self.epoch = 0
             self.nan_at: str | None = None
-            self.reported = 0.0  # when the last batch event was sent
+            self.reported: float | None = None  # when the last batch event was sent (perf_counter's
+            # zero is arbitrary, boot time on Linux: no number stands for "never")
 
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch = epoch
 
         def on_train_batch_end(self, batch, logs=None):
             done, now = batch + 1, time.perf_counter()
-            if done == self.batches or now - self.reported >= self.run.batch_event_seconds:
+            due = self.reported is None or now - self.reported >= self.run.batch_event_seconds
+            if done == self.batches or due:
                 self.reported = now
                 self._report(done, logs)
             if not asynchronous:  # on the loop: hold or stop right after this batch
@@ -330,7 +345,7 @@ def _reporter(run: TrainingRun, batches: int, asynchronous: bool = False) -> Any
                 self.model.stop_training = True
             self.run.on_event(
                 TrainEvent(
-                    "batch",
+                    TrainKind.BATCH,
                     epoch=self.epoch + 1,
                     epochs=self.run.epochs,
                     batch=done,
@@ -353,7 +368,7 @@ def _reporter(run: TrainingRun, batches: int, asynchronous: bool = False) -> Any
             logs = {k: float(v) for k, v in (logs or {}).items()}
             self.run.on_event(
                 TrainEvent(
-                    "epoch",
+                    TrainKind.EPOCH,
                     epoch=epoch + 1,
                     epochs=self.run.epochs,
                     batches=self.batches,

@@ -50,7 +50,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from netdesigner.backend.curves import plot_history
     from netdesigner.backend.data import DataError, load_dataset
     from netdesigner.backend.reports import write_history
-    from netdesigner.backend.training import TrainEvent, TrainingRun
+    from netdesigner.backend.training import TrainEvent, TrainingRun, TrainKind
 
     doc = load_or_none(args.graph)
     if doc is None:
@@ -74,25 +74,26 @@ def cmd_train(args: argparse.Namespace) -> int:
         return EXIT_INVALID
 
     def show(event: TrainEvent) -> None:
-        if event.kind == "download" and (event.received == 0 or sys.stdout.isatty()):
-            size = f" of {megabytes(event.size)}" if event.size else ""
-            ending = "" if sys.stdout.isatty() else "\n"
-            print(f"\r{event.message}: {megabytes(event.received)}{size}", end=ending, flush=True)
-        elif event.kind == "started":
-            print(f"\r{event.message}; device {event.device}; {event.epochs} epoch(s) of {event.batches} batch(es)")
-        elif event.kind == "batch" and sys.stdout.isatty():
-            done = int(20 * event.batch / max(event.batches, 1))
-            print(
-                f"\repoch {event.epoch}/{event.epochs} [{'#' * done}{'.' * (20 - done)}] "
-                f"loss {event.logs.get('loss', float('nan')):.4f}",
-                end="",
-                flush=True,
-            )
-        elif event.kind == "epoch":
-            metrics = "  ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
-            print(f"\repoch {event.epoch}/{event.epochs}  {metrics}  ({event.seconds:.1f} s)", flush=True)
-        elif event.kind in ("finished", "stopped"):
-            print(f"{event.kind} after {event.seconds:.1f} s")
+        match event.kind:
+            case TrainKind.DOWNLOAD if event.received == 0 or sys.stdout.isatty():
+                size = f" of {megabytes(event.size)}" if event.size else ""
+                ending = "" if sys.stdout.isatty() else "\n"
+                print(f"\r{event.message}: {megabytes(event.received)}{size}", end=ending, flush=True)
+            case TrainKind.STARTED:
+                print(f"\r{event.message}; device {event.device}; {event.epochs} epoch(s) of {event.batches} batch(es)")
+            case TrainKind.BATCH if sys.stdout.isatty():
+                done = int(20 * event.batch / max(event.batches, 1))
+                print(
+                    f"\repoch {event.epoch}/{event.epochs} [{'#' * done}{'.' * (20 - done)}] "
+                    f"loss {event.logs.get('loss', float('nan')):.4f}",
+                    end="",
+                    flush=True,
+                )
+            case TrainKind.EPOCH:
+                metrics = "  ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
+                print(f"\repoch {event.epoch}/{event.epochs}  {metrics}  ({event.seconds:.1f} s)", flush=True)
+            case TrainKind.FINISHED | TrainKind.STOPPED:
+                print(f"{event.kind} after {event.seconds:.1f} s")
 
     start_from = _trained_model(args.start_from) if args.start_from else None
     if args.start_from and start_from is None:

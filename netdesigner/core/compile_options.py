@@ -8,6 +8,8 @@ and coercion serve them.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from netdesigner.core.params import ParamKind, ParamSpec
 
 LOSSES: tuple[str, ...] = (
@@ -28,27 +30,38 @@ LOSSES: tuple[str, ...] = (
     "CategoricalHinge",
 )
 
+
+class Target(StrEnum):
+    """What a loss expects as targets."""
+
+    ONE_HOT = "one_hot"  # one row of 0s and a 1 per class
+    CLASS_INDEX = "class_index"  # the class's number
+    BINARY = "binary"  # 0 or 1
+    VALUES = "values"  # any numbers
+    POSITIVE_VALUES = "positive_values"  # numbers above 0
+
+
 # What each loss expects as targets; stand-in data, data checks and head warnings read this.
-LOSS_TARGETS: dict[str, str] = {
-    "CategoricalCrossentropy": "one_hot",
-    "SparseCategoricalCrossentropy": "class_index",
-    "BinaryCrossentropy": "binary",
-    "MeanSquaredError": "values",
-    "MeanAbsoluteError": "values",
-    "MeanAbsolutePercentageError": "positive_values",
-    "MeanSquaredLogarithmicError": "positive_values",
-    "Huber": "values",
-    "LogCosh": "values",
-    "KLDivergence": "one_hot",
-    "CosineSimilarity": "values",
-    "Poisson": "positive_values",
-    "Hinge": "binary",
-    "SquaredHinge": "binary",
-    "CategoricalHinge": "one_hot",
+LOSS_TARGETS: dict[str, Target] = {
+    "CategoricalCrossentropy": Target.ONE_HOT,
+    "SparseCategoricalCrossentropy": Target.CLASS_INDEX,
+    "BinaryCrossentropy": Target.BINARY,
+    "MeanSquaredError": Target.VALUES,
+    "MeanAbsoluteError": Target.VALUES,
+    "MeanAbsolutePercentageError": Target.POSITIVE_VALUES,
+    "MeanSquaredLogarithmicError": Target.POSITIVE_VALUES,
+    "Huber": Target.VALUES,
+    "LogCosh": Target.VALUES,
+    "KLDivergence": Target.ONE_HOT,
+    "CosineSimilarity": Target.VALUES,
+    "Poisson": Target.POSITIVE_VALUES,
+    "Hinge": Target.BINARY,
+    "SquaredHinge": Target.BINARY,
+    "CategoricalHinge": Target.ONE_HOT,
 }
 
 
-def losses_expecting(*targets: str) -> frozenset[str]:
+def losses_expecting(*targets: Target) -> frozenset[str]:
     return frozenset(loss for loss, kind in LOSS_TARGETS.items() if kind in targets)
 
 

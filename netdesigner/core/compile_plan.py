@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from netdesigner.core.compile_options import LOGIT_LOSSES, OPTIMIZERS, losses_expecting
+from netdesigner.core.compile_options import LOGIT_LOSSES, OPTIMIZERS, Target, losses_expecting
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult
 from netdesigner.core.settings import TrainingSettings
 
-REGRESSION_LOSSES = losses_expecting("values", "positive_values")
-CLASS_LOSSES = losses_expecting("one_hot", "class_index") & LOGIT_LOSSES  # the class crossentropies
+REGRESSION_LOSSES = losses_expecting(Target.VALUES, Target.POSITIVE_VALUES)
+CLASS_LOSSES = losses_expecting(Target.ONE_HOT, Target.CLASS_INDEX) & LOGIT_LOSSES  # the class crossentropies
 
 
 @dataclass(frozen=True)

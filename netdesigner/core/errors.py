@@ -6,7 +6,43 @@ The GUI and the CLI show ``str(error)``; they never need to parse it.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class ProblemCode(StrEnum):
+    """The kind of a problem, stable for tools and tests (``check --json`` prints messages;
+    the code tells problems apart without reading prose)."""
+
+    # a layer that cannot work on its inputs (the node turns red)
+    SHAPE = "shape"
+    AXIS = "axis"
+    BROADCAST = "broadcast"
+    CHANNELS = "channels"
+    EMPTY_OUTPUT = "empty_output"
+    GROUPS = "groups"
+    IMAGE = "image"
+    INTERNAL = "internal"
+    MERGE = "merge"
+    MISMATCH = "mismatch"
+    PARAM = "param"
+    RANK = "rank"
+    SEQUENCE = "sequence"
+    SHARED = "shared"
+    SIZE = "size"
+    STATE = "state"
+    UNCONNECTED = "unconnected"
+    UNFREEZE = "unfreeze"
+    UNKNOWN_DIM = "unknown_dim"
+    UNKNOWN_SIZE = "unknown_size"
+    WRAPPER = "wrapper"
+    # the graph as a whole
+    DUPLICATE_NAME = "duplicate_name"
+    NO_INPUT = "no_input"
+    NO_OUTPUT = "no_output"
+    HEAD = "head"
+    DTYPE = "dtype"
+    DANGLING = "dangling"
 
 
 def quoted(value: Any) -> str:
@@ -66,7 +102,7 @@ class LayerError(GraphError):
     reading prose.
     """
 
-    def __init__(self, message: str, hint: str = "", code: str = "shape") -> None:
+    def __init__(self, message: str, hint: str = "", code: ProblemCode = ProblemCode.SHAPE) -> None:
         super().__init__(message, hint)
         self.code = code
 

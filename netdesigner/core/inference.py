@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from netdesigner.core.errors import GraphError, LayerError
+from netdesigner.core.errors import GraphError, LayerError, ProblemCode
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.shapes import fmt
 from netdesigner.core.spec import Outcome, Shape
@@ -143,7 +143,7 @@ def _weights_misfit(graph: Graph, node: Node, first: Node, infos: Mapping[str, N
         f"{node.name} gets {arriving(node)}, which they do not fit",
         f"a shared layer needs inputs of the same size at every call: feed {node.name} a tensor shaped "
         f"like {first.name}'s input, or give it weights of its own ('shares weights with': none)",
-        code="shared",
+        code=ProblemCode.SHARED,
     )
 
 
@@ -160,7 +160,7 @@ def _input_shapes(graph: Graph, node: Node, infos: Mapping[str, NodeInfo]) -> li
                 error=LayerError(
                     f"{node.name} has nothing connected to {which}",
                     "drag a wire from a layer's output to this port",
-                    code="unconnected",
+                    code=ProblemCode.UNCONNECTED,
                 )
             )
         upstream = infos[edge.source]
@@ -198,5 +198,7 @@ def infer_node(graph: Graph, node: Node, infos: dict[str, NodeInfo]) -> NodeInfo
     except LayerError as error:
         return NodeInfo(error=error)
     except Exception as exc:  # a rule bug must not take the editor down with it
-        return NodeInfo(error=LayerError(f"netdesigner could not compute {node.name}: {exc!r}", code="internal"))
+        return NodeInfo(
+            error=LayerError(f"netdesigner could not compute {node.name}: {exc!r}", code=ProblemCode.INTERNAL)
+        )
     return NodeInfo(outcome.shape, outcome.trainable, outcome.non_trainable, outcome.macs, more=outcome.more)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.spec import Shape
 from netdesigner.core.why import ceil_div
 
@@ -50,7 +50,7 @@ def require_rank(layer: str, shape: Shape, rank: int) -> None:
     raise LayerError(
         f"{layer} expects a {rank}-D input {meaning} but gets {fmt(shape)}",
         hint,
-        code="rank",
+        code=ProblemCode.RANK,
     )
 
 
@@ -61,7 +61,7 @@ def require_image(layer: str, shape: Shape, action: str) -> None:
         raise LayerError(
             f"{layer} {action} and expects (batch, height, width, channels), but gets {fmt(shape)}",
             "put it right after an image Input (height, width, channels)",
-            code="image",
+            code=ProblemCode.IMAGE,
         )
 
 
@@ -70,7 +70,7 @@ def require_min_rank(layer: str, shape: Shape, rank: int) -> None:
         raise LayerError(
             f"{layer} expects an input with at least {rank} axes (batch included) but gets {fmt(shape)}",
             "add a Reshape before it",
-            code="rank",
+            code=ProblemCode.RANK,
         )
 
 
@@ -80,7 +80,7 @@ def require_known_last(layer: str, shape: Shape, what: str = "channels") -> int:
         raise LayerError(
             f"{layer} needs to know the size of the last axis ({what}) but it is unknown in {fmt(shape)}",
             "give the Input a fixed size on its last axis",
-            code="unknown_dim",
+            code=ProblemCode.UNKNOWN_DIM,
         )
     return last
 
@@ -93,13 +93,13 @@ def normalize_axis(layer: str, axis: int, rank: int) -> int:
             f"{layer} works along an axis of each sample, but its input holds one value per sample, "
             "shape (None,), whose only axis is the batch",
             "give the Input the shape (1,), or add a Reshape to (1,) before it",
-            code="axis",
+            code=ProblemCode.AXIS,
         )
     if not 0 < index < rank:
         raise LayerError(
             f"{layer} uses axis {axis}, but its input has only {rank} axes (axis 0 is the batch)",
             f"use an axis from 1 to {rank - 1}, or -1 for the last one",
-            code="axis",
+            code=ProblemCode.AXIS,
         )
     return index
 
@@ -149,5 +149,5 @@ def require_positive_output(layer: str, shape: Shape, out_spatial: Sequence[int 
         raise LayerError(
             f"{layer} would shrink {fmt(shape)} to nothing: its window is larger than the input",
             hint,
-            code="empty_output",
+            code=ProblemCode.EMPTY_OUTPUT,
         )

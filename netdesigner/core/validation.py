@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from netdesigner.core import catalog
 from netdesigner.core.compile_plan import head_concerns
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult, infer
 
@@ -15,7 +16,7 @@ from netdesigner.core.inference import InferenceResult, infer
 class Issue:
     """One problem, attached to a node where there is one. ``code`` is stable for tools."""
 
-    code: str
+    code: ProblemCode
     message: str
     hint: str = ""
     node_id: str | None = None
@@ -39,7 +40,7 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
     for nid in graph.topological_order():
         error = result.infos[nid].error
         if error is not None:
-            code = getattr(error, "code", "param")
+            code = error.code if isinstance(error, LayerError) else ProblemCode.PARAM
             issues.append(Issue(code, f"{graph.nodes[nid].name}: {error.message}", error.hint, nid))
 
     counts = Counter(n.name for n in graph.nodes.values())
@@ -48,7 +49,7 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
             first = next(n for n in graph.nodes.values() if n.name == name)
             issues.append(
                 Issue(
-                    "duplicate_name",
+                    ProblemCode.DUPLICATE_NAME,
                     f"{count} layers are called {name!r}",
                     "Keras needs unique layer names: rename them",
                     first.id,
@@ -59,11 +60,13 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
     inputs = graph.inputs()
     heads = graph.heads()
     if not inputs:
-        issues.append(Issue("no_input", "the model has no Input", "add an Input node and set the shape of one sample"))
+        issues.append(
+            Issue(ProblemCode.NO_INPUT, "the model has no Input", "add an Input node and set the shape of one sample")
+        )
     if not heads:
         issues.append(
             Issue(
-                "no_output",
+                ProblemCode.NO_OUTPUT,
                 "the model has no Output head",
                 "add an Output node after the last layer and choose its loss",
             )
@@ -71,7 +74,7 @@ def validate(graph: Graph, result: InferenceResult | None = None) -> list[Issue]
     else:
         issues = _one_missing_wire(graph, issues, _cut_off(graph, graph.ancestors(h.id for h in heads)))
     for concern in head_concerns(graph, result):
-        issues.append(Issue("head", concern.message, concern.hint, concern.node_id, severity="warning"))
+        issues.append(Issue(ProblemCode.HEAD, concern.message, concern.hint, concern.node_id, severity="warning"))
     return issues
 
 
@@ -88,7 +91,7 @@ def _text_issues(graph: Graph) -> list[Issue]:
         if text and not takes.text:
             issues.append(
                 Issue(
-                    "dtype",
+                    ProblemCode.DTYPE,
                     f"{target.name}: {target.type} computes with numbers, but {source.name} holds text (dtype string)",
                     f"turn the text into numbers first: a layer that takes text ({_text_takers()}) goes between",
                     target.id,
@@ -98,7 +101,7 @@ def _text_issues(graph: Graph) -> list[Issue]:
             dtype = source.params["dtype"]
             issues.append(
                 Issue(
-                    "dtype",
+                    ProblemCode.DTYPE,
                     f"{target.name}: {target.type} looks up text, but {source.name} holds {dtype} values",
                     f"set {source.name}'s dtype to string, or use a layer for numbers",
                     target.id,
@@ -130,7 +133,7 @@ def _cut_off(graph: Graph, used: set[str]) -> list[Issue]:
             message += f", so neither do {_listed(others)}"
         issues.append(
             Issue(
-                "dangling",
+                ProblemCode.DANGLING,
                 message,
                 f"connect {name} towards an Output (one wire), or delete what is not needed",
                 end,
@@ -143,7 +146,7 @@ def _cut_off(graph: Graph, used: set[str]) -> list[Issue]:
 def _one_missing_wire(graph: Graph, issues: list[Issue], cut_off: list[Issue]) -> list[Issue]:
     """One empty input port and one cut-off part: most likely one wire is missing between them.
     Said as one problem, with the wire to draw, instead of one per side."""
-    empty = [i for i in issues if i.code == "unconnected"]
+    empty = [i for i in issues if i.code is ProblemCode.UNCONNECTED]
     if len(empty) != 1 or len(cut_off) != 1 or empty[0].node_id is None:
         return issues + cut_off
     port, part = empty[0], cut_off[0]
@@ -151,7 +154,7 @@ def _one_missing_wire(graph: Graph, issues: list[Issue], cut_off: list[Issue]) -
     target, end = graph.nodes[port.node_id].name, graph.nodes[part.node_id].name
     cut = [graph.nodes[n].name for n in part.node_ids]
     merged = Issue(
-        "unconnected",
+        ProblemCode.UNCONNECTED,
         f"{target} has nothing connected to its input, and {_listed(cut)} lead to no Output head",
         f"drag a wire from the output of {end} to the input of {target}",
         port.node_id,

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from PySide6 import QtCore, QtWidgets
 
 from netdesigner.backend.training import Predictions
-from netdesigner.core.compile_options import LOSS_TARGETS
+from netdesigner.core.compile_options import LOSS_TARGETS, Target
 
 GRID = 12
 
@@ -19,11 +19,11 @@ def class_labels(predictions: Predictions) -> tuple[np.ndarray, np.ndarray] | No
     """(true, predicted) class indices, or None for a regression head."""
     kind = LOSS_TARGETS[predictions.loss]
     y, p = np.asarray(predictions.y_true), np.asarray(predictions.y_pred)
-    if kind == "class_index":
+    if kind is Target.CLASS_INDEX:
         return y.reshape(len(y), -1)[:, 0].astype(int), p.reshape(len(p), -1, p.shape[-1])[:, 0].argmax(-1)
-    if kind == "one_hot":
+    if kind is Target.ONE_HOT:
         return y.reshape(len(y), -1, y.shape[-1])[:, 0].argmax(-1), p.reshape(len(p), -1, p.shape[-1])[:, 0].argmax(-1)
-    if kind == "binary" and p.shape[-1] == 1:
+    if kind is Target.BINARY and p.shape[-1] == 1:
         return (y.reshape(len(y), -1)[:, 0] > 0.5).astype(int), (p.reshape(len(p), -1)[:, 0] > 0.5).astype(int)
     return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod
@@ -130,7 +130,7 @@ def _prelu(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"PReLU learns one slope per value, but its input {fmt(x)} has an axis of unknown size",
             "share the slope along that axis (add it to shared_axes), or give the Input a fixed size",
-            code="unknown_dim",
+            code=ProblemCode.UNKNOWN_DIM,
         )
     return Outcome(x, label(prod(slopes) or 0, "slopes"), 0, prod(x[1:]))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod, require_known_last
@@ -24,7 +24,7 @@ PORTS = ("query", "value", "key")
 
 
 def _mismatch(layer: str, what: str, a: Shape, b: Shape, hint: str) -> LayerError:
-    return LayerError(f"{layer}: {what} differ: {fmt(a)} vs {fmt(b)}", hint, code="mismatch")
+    return LayerError(f"{layer}: {what} differ: {fmt(a)} vs {fmt(b)}", hint, code=ProblemCode.MISMATCH)
 
 
 def _same_known(a: int | None, b: int | None) -> bool:
@@ -46,7 +46,7 @@ def _query_value_key(layer: str, inputs: Sequence[Shape]) -> tuple[Shape, Shape,
             raise LayerError(
                 f"{layer} works on sequences (batch, steps, features) but gets {fmt(shape)}",
                 "give it the outputs of recurrent, Embedding or Conv1D layers",
-                code="sequence",
+                code=ProblemCode.SEQUENCE,
             )
     if not _same_known(value[1], key[1]):
         raise _mismatch(layer, "value and key lengths", value, key, "feed value and key from the same sequence")
@@ -148,7 +148,7 @@ def _multi_head(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"{layer} attends over steps or positions, but its query {fmt(query)} has none",
             "give it a sequence (batch, steps, features), e.g. after an Embedding",
-            code="sequence",
+            code=ProblemCode.SEQUENCE,
         )
     for shape in (value, key):
         if len(shape) != len(query):
@@ -247,13 +247,15 @@ def _dot(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
     a, b = inputs
     axes = p["axes"] if isinstance(p["axes"], tuple) else (p["axes"], p["axes"])
     if len(axes) != 2:
-        raise LayerError(f"Dot takes one axis, or one axis per input (two), but axes is {list(axes)}", code="param")
+        raise LayerError(
+            f"Dot takes one axis, or one axis per input (two), but axes is {list(axes)}", code=ProblemCode.PARAM
+        )
     i, j = normalize_axis("Dot", axes[0], len(a)), normalize_axis("Dot", axes[1], len(b))
     if a[i] != b[j]:
         raise LayerError(
             f"Dot multiplies axis {i} of {fmt(a)} with axis {j} of {fmt(b)}, but their sizes differ",
             "choose axes of equal size, or make the inputs' sizes match",
-            code="merge",
+            code=ProblemCode.MERGE,
         )
     out = (*a[:i], *a[i + 1 :], *b[1:j], *b[j + 1 :])
     return Outcome(out if len(out) > 1 else (*out, 1))

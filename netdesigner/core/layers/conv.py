@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import (
@@ -31,7 +31,7 @@ def _check_strides_dilation(layer: str, strides: Sequence[int], dilation: Sequen
         raise LayerError(
             f"{layer} cannot use strides {tuple(strides)} together with dilation_rate {tuple(dilation)}",
             "set one of them back to 1",
-            code="param",
+            code=ProblemCode.PARAM,
         )
 
 
@@ -66,13 +66,13 @@ def _conv_rule(layer: str, rank: int):
             raise LayerError(
                 f"{layer} cannot split {f} filters into {groups} groups evenly",
                 "choose filters as a multiple of groups",
-                code="groups",
+                code=ProblemCode.GROUPS,
             )
         if cin % groups:
             raise LayerError(
                 f"{layer} cannot split {cin} input channels into {groups} groups evenly",
                 "choose groups so that it divides the number of input channels",
-                code="groups",
+                code=ProblemCode.GROUPS,
             )
         out = spatial(layer, x, p, rank)
         return _filtered(x, out, f, math.prod(p["kernel_size"]) * (cin // groups), p["use_bias"])
@@ -142,7 +142,7 @@ def _conv_transpose_rule(layer: str, rank: int):
                 f"{layer} needs output_padding smaller than strides, but gets "
                 f"output_padding {tuple(op)} with strides {tuple(s)}",
                 "lower output_padding or leave it empty",
-                code="param",
+                code=ProblemCode.PARAM,
             )
         out = tuple(
             deconv_length(x[i + 1], k[i], s[i], p["padding"], None if op is None else op[i], d[i]) for i in range(rank)

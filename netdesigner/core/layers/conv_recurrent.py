@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import common
 from netdesigner.core.layers.conv import spatial
 from netdesigner.core.layers.recurrent import cell_activations, reading
@@ -30,7 +30,7 @@ def _conv_lstm_rule(layer: str, rank: int):
                 f"{layer} needs known {'lengths' if rank == 1 else 'frame sizes'}, "
                 f"but its input {fmt(x)} leaves one open",
                 "give the Input its full shape (only the number of steps may be left open)",
-                code="unknown_size",
+                code=ProblemCode.UNKNOWN_SIZE,
             )
         frame = (x[0], *x[2:])  # one step: the convolution's input
         out = spatial(layer, frame, p, rank)

@@ -8,7 +8,7 @@ drops), the rule refuses with the reason instead of building a model that would 
 
 from __future__ import annotations
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt
 from netdesigner.core.spec import Shape
@@ -46,7 +46,7 @@ def one_value_per_sample(layer: str, mode: str, x: Shape, depth: int) -> None:
             f"{layer} with output_mode={mode!r} marks the values each sample holds, but {fmt(x)} "
             f"has one value per sample: Keras would treat the whole batch as one sample (shape ({depth},))",
             "use output_mode='one_hot' for a single value, or give the Input the shape (1,)",
-            code="param",
+            code=ProblemCode.PARAM,
         )
 
 
@@ -58,7 +58,7 @@ def per_sample(layer: str, mode: str, x: Shape, depth: int) -> Shape:
             f"{layer} with output_mode={mode!r} marks one list of values per sample, but {fmt(x)} "
             "holds a grid of them per sample: Keras declares a shape it does not compute",
             "flatten the input first (Flatten), or use output_mode='one_hot'",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     return (x[0], depth)
 

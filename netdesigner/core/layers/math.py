@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import common
 from netdesigner.core.layers.normalization import axis_list
 from netdesigner.core.params import ParamKind, ParamSpec
@@ -129,7 +129,7 @@ def broadcast(first: Shape, second: Shape) -> Shape:
             raise LayerError(
                 f"shapes {fmt(first)} and {fmt(second)} do not match: {x} against {y}",
                 "sizes must be equal, or 1 to repeat along that axis (broadcasting)",
-                code="broadcast",
+                code=ProblemCode.BROADCAST,
             )
     return tuple(out)
 
@@ -196,7 +196,7 @@ def _reduce(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"Reduce names one axis twice in {p['axis']} (for {fmt(x)}, -1 is axis {len(x) - 1})",
             "list each axis once",
-            code="axis",
+            code=ProblemCode.AXIS,
         )
     shape = (
         tuple(1 if i in axes else d for i, d in enumerate(x))
@@ -245,7 +245,7 @@ def _clip(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"Clip's lower bound {p['x_min']} is above its upper bound {p['x_max']}",
             "make x_min at most x_max",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     return _elementwise(p, inputs)
 
@@ -286,7 +286,7 @@ def _expand(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"ExpandDims puts a new axis at {p['axis']}, but its output has {rank} axes (axis 0 is the batch)",
             f"use an axis from 1 to {rank - 1}, or -1 for a new last axis",
-            code="axis",
+            code=ProblemCode.AXIS,
         )
     return Outcome((*x[:index], 1, *x[index:]))
 
@@ -324,7 +324,7 @@ def _squeeze(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"Squeeze removes axis {p['axis']}, which must have size 1 but has {x[index]} in {fmt(x)}",
             "choose an axis of size 1, or use Reshape or Reduce",
-            code="axis",
+            code=ProblemCode.AXIS,
         )
     return Outcome(x[:index] + x[index + 1 :])
 

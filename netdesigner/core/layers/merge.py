@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import common
 from netdesigner.core.shapes import fmt, normalize_axis, prod
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
@@ -22,7 +22,7 @@ def _concatenate(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             raise LayerError(
                 f"Concatenate needs inputs with the same number of axes, but gets {fmt(first)} and {fmt(other)}",
                 "add a Reshape or Flatten so both branches have the same layout",
-                code="merge",
+                code=ProblemCode.MERGE,
             )
     axis = normalize_axis("Concatenate", p["axis"], rank)
     out = list(first)
@@ -35,7 +35,7 @@ def _concatenate(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
                 f"Concatenate needs equal sizes on every axis but axis {p['axis']}: "
                 f"{' vs '.join(fmt(s) for s in inputs)} differ on axis {i}",
                 _mismatch_hint(inputs, i, rank),
-                code="merge",
+                code=ProblemCode.MERGE,
             )
     sizes = [s[axis] for s in inputs]
     out[axis] = None if None in sizes else sum(d for d in sizes if d is not None)
@@ -72,7 +72,7 @@ def _broadcast(layer: str, a: Shape, b: Shape) -> Shape:
             raise LayerError(
                 f"{layer} needs inputs of the same shape, but gets {fmt((None, *a))} and {fmt((None, *b))}",
                 _elementwise_hint(a, b),
-                code="merge",
+                code=ProblemCode.MERGE,
             )
     return tuple(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod
@@ -21,7 +21,7 @@ def _axis_size(layer: str, x: Shape, axis: int) -> int:
         raise LayerError(
             f"{layer} needs to know the size of axis {axis} but it is unknown in {fmt(x)}",
             "give the Input a fixed size on that axis",
-            code="unknown_dim",
+            code=ProblemCode.UNKNOWN_DIM,
         )
     return size
 
@@ -129,7 +129,7 @@ def _group_norm(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"GroupNormalization cannot split {channels} channels into {groups} equal groups",
             f"choose groups that divides {channels}, or -1 for one group per channel",
-            code="groups",
+            code=ProblemCode.GROUPS,
         )
     learned = int(p["center"]) + int(p["scale"])
     return Outcome(x, label(learned * channels, "scales and offsets"), 0, prod(x[1:]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers.encoding import one_hot, one_value_per_sample, output_mode
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, normalize_axis, prod, require_image
@@ -51,7 +51,7 @@ def _normalization(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"Normalization needs to know the size of axis {p['axis']} but it is unknown in {fmt(x)}",
             "give the Input a fixed size on that axis",
-            code="unknown_dim",
+            code=ProblemCode.UNKNOWN_DIM,
         )
     return Outcome(x, 0, label(2 * size, "means and variances") + label(1, "count"), prod(x[1:]))
 
@@ -102,13 +102,13 @@ def _discretization(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             "Discretization needs either num_bins (boundaries learned from the data) or bin_boundaries, "
             + ("not both" if bins is not None else "and has neither"),
             "empty one of the two" if bins is not None else "set num_bins, or list the bin_boundaries",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     if boundaries is not None and any(a >= b for a, b in zip(boundaries, boundaries[1:], strict=False)):
         raise LayerError(
             f"Discretization's bin_boundaries must increase, not {list(boundaries)}",
             "list them from the smallest up",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     depth = bins if boundaries is None else len(boundaries) + 1
     if mode == "int":

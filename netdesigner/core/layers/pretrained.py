@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers.backbones import FAMILIES, Family, layer_counts
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt
@@ -24,28 +24,28 @@ def _check_input(family: Family, x: Shape, weights: str) -> int:
         raise LayerError(
             f"{family.name} looks at images and expects (batch, height, width, channels), but gets {fmt(x)}",
             "put it after an image Input (height, width, channels)",
-            code="image",
+            code=ProblemCode.IMAGE,
         )
     _, height, width, channels = x
     if channels is None:
         raise LayerError(
             f"{family.name} needs to know how many colour channels the images have, but the input leaves it open",
             "give the Input a channel count: 3 for colour images",
-            code="channels",
+            code=ProblemCode.CHANNELS,
         )
     if weights == "imagenet" and channels != 3:
         raise LayerError(
             f"the ImageNet weights of {family.name} were learned on colour images (3 channels), "
             f"but the input has {channels}",
             "feed colour images (3 channels), or choose weights: none to train it from scratch",
-            code="channels",
+            code=ProblemCode.CHANNELS,
         )
     least = f"{family.min_size}×{family.min_size}"
     if any(s is not None and s < family.min_size for s in (height, width)):
         raise LayerError(
             f"{family.name} needs images of at least {least} pixels, but gets {height}×{width}",
             f"resize the images to at least {least} (ImageNet networks usually see 224×224)",
-            code="size",
+            code=ProblemCode.SIZE,
         )
     return channels
 
@@ -60,7 +60,7 @@ def _rule(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"{family.name} has {len(counts)} layers, so the last {last} cannot be unfrozen",
             f"unfreeze at most {len(counts)} layers, or turn trainable on to train them all",
-            code="unfreeze",
+            code=ProblemCode.UNFREEZE,
         )
     total = sum(t for t, _ in counts) + sum(n for _, n in counts)
     first_trained = 0 if p["trainable"] else len(counts) - last

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import common
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, require_known_last, require_rank
@@ -29,7 +29,7 @@ def _check_states(layer: str, units: int, states: Sequence[Shape]) -> None:
                 f"it gets {fmt(shape)}",
                 f"wire in a state of a recurrent layer with {units} units (its return_state outputs), "
                 "or turn initial_state off",
-                code="state",
+                code=ProblemCode.STATE,
             )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, prod, require_rank
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
@@ -41,13 +41,13 @@ def _reshape(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"Reshape target {tuple(target)} has a size below 1",
             "use positive sizes, and -1 once to let the layer work it out",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     if target.count(-1) > 1:
         raise LayerError(
             f"Reshape target {tuple(target)} has more than one -1",
             "only one size can be worked out automatically",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     rest = x[1:]
     size = prod(rest)
@@ -59,14 +59,14 @@ def _reshape(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             raise LayerError(
                 f"Reshape cannot turn {fmt(rest)} ({size} values) into {fmt(target)} ({known} values)",
                 "the number of values must stay the same; use -1 for one size to have it computed",
-                code="size",
+                code=ProblemCode.SIZE,
             )
         return Outcome((x[0], *target))
     if size % known:
         raise LayerError(
             f"Reshape cannot turn {fmt(rest)} ({size} values) into {fmt(target)}: {size} is not a multiple of {known}",
             "change the fixed sizes so that they divide the number of values",
-            code="size",
+            code=ProblemCode.SIZE,
         )
     return Outcome((x[0], *(size // known if d == -1 else d for d in target)))
 
@@ -103,7 +103,7 @@ def _permute(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"Permute dims {tuple(dims)} must list each of the axes 1..{len(dims)} once",
             "axis 0 is the batch and stays in place; e.g. (2, 1) swaps the two others",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     require_rank("Permute", x, len(dims) + 1)
     return Outcome((x[0], *(x[d] for d in dims)))

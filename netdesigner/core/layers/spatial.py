@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt, require_rank
 from netdesigner.core.spec import LayerSpec, Outcome, Shape
@@ -85,7 +85,7 @@ def _cropping_rule(layer: str, rank: int):
                 raise LayerError(
                     f"{layer} would remove {removed} of {size} {axis} from {fmt(x)}, leaving nothing",
                     "crop less, or crop earlier where the input is larger",
-                    code="empty_output",
+                    code=ProblemCode.EMPTY_OUTPUT,
                 )
             out.append(None if size is None else size - removed)
         return Outcome((x[0], *out, x[-1]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers.encoding import encoded, one_hot, one_value_per_sample, output_mode, per_sample
 from netdesigner.core.params import ParamKind, ParamSpec
 from netdesigner.core.shapes import fmt
@@ -31,7 +31,7 @@ def _vocabulary_size(layer: str, p: Mapping[str, Any]) -> int:
             "the vocabulary is only learned from the data when training starts, so its size is unknown now",
             "set max_tokens and tick pad_to_max_tokens (the output then has max_tokens entries; unused ones "
             "stay 0), or set vocabulary_size to the number of entries the training data will give",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     if size <= reserved or (most is not None and size > most):
         raise LayerError(
@@ -39,14 +39,14 @@ def _vocabulary_size(layer: str, p: Mapping[str, Any]) -> int:
             + (f"max_tokens {most}" if size > reserved else f"{reserved} out-of-vocabulary entries and a value"),
             f"vocabulary_size counts the out-of-vocabulary entries and every value: choose from {reserved + 1}"
             + (f" to {most}" if most is not None else ""),
-            code="param",
+            code=ProblemCode.PARAM,
         )
     return size
 
 
 def _max_tokens(layer: str, p: Mapping[str, Any]) -> int:
     if p["max_tokens"] is None:
-        raise LayerError(f"{layer} pads to max_tokens, which is not set", "set max_tokens", code="param")
+        raise LayerError(f"{layer} pads to max_tokens, which is not set", "set max_tokens", code=ProblemCode.PARAM)
     return p["max_tokens"]
 
 
@@ -214,7 +214,7 @@ def _hashing(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
             "Keras declares a shape it does not compute",
             "give the Input the shape (1,), or hash with output_mode='int' and add a CategoryEncoding "
             "with output_mode='one_hot'",
-            code="param",
+            code=ProblemCode.PARAM,
         )
     return Outcome(one_hot(x, bins))
 

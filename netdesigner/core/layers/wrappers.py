@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netdesigner.core.errors import LayerError
+from netdesigner.core.errors import LayerError, ProblemCode
 from netdesigner.core.layers import (
     activation,
     attention,
@@ -87,13 +87,13 @@ def _bidirectional(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             "Bidirectional runs its layer from zeros both ways: initial_state is not available inside it",
             "turn initial_state off in the wrapped layer",
-            code="wrapper",
+            code=ProblemCode.WRAPPER,
         )
     if params["go_backwards"]:
         raise LayerError(
             "Bidirectional reads the sequence backwards itself: its wrapped layer must read forwards",
             "turn go_backwards off in the wrapped layer",
-            code="wrapper",
+            code=ProblemCode.WRAPPER,
         )
     one = spec.apply(params, inputs)
     note(lambda: f"two {spec.type} layers, one reading forwards and one backwards: twice the parameters")
@@ -149,7 +149,7 @@ def _time_distributed(p: Mapping[str, Any], inputs: Sequence[Shape]) -> Outcome:
         raise LayerError(
             f"TimeDistributed expects a sequence (batch, steps, ...) but gets {fmt(x)}",
             "feed it a sequence (a recurrent layer with return_sequences, or a Reshape that adds a steps axis)",
-            code="rank",
+            code=ProblemCode.RANK,
         )
     step = spec.apply(params, [(x[0], *x[2:])])
     note(lambda: f"one {spec.type} applied to each of the {x[1] or '?'} steps, with the same weights")

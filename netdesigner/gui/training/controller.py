@@ -18,7 +18,7 @@ from typing import Any
 from PySide6 import QtCore
 
 from netdesigner.backend.data import Dataset, load_dataset
-from netdesigner.backend.training import TrainEvent, TrainingRun, TrainResult
+from netdesigner.backend.training import TrainEvent, TrainingRun, TrainKind, TrainResult
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document
 from netdesigner.core.inference import InputsKey
@@ -135,7 +135,11 @@ class RunController(QtCore.QObject):
     @QtCore.Slot(TrainEvent)
     def _follow(self, event: TrainEvent) -> None:
         """The state follows the driver's events."""
-        following = {"started": RunState.TRAINING, "resumed": RunState.TRAINING, "paused": RunState.PAUSED}
+        following = {
+            TrainKind.STARTED: RunState.TRAINING,
+            TrainKind.RESUMED: RunState.TRAINING,
+            TrainKind.PAUSED: RunState.PAUSED,
+        }
         if event.kind in following and self.state.active and self.state is not RunState.STOPPING:
             self._set_state(following[event.kind])
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from netdesigner.backend.devices import is_gpu
-from netdesigner.backend.training import TrainEvent
+from netdesigner.backend.training import TrainEvent, TrainKind
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import dumps, loads
 from netdesigner.core.report import megabytes
@@ -235,40 +235,43 @@ class TrainingPanel(QtWidgets.QWidget):
 
     def _on_event(self, event: TrainEvent) -> None:
         position = f"epoch {event.epoch}/{event.epochs} · batch {event.batch}/{event.batches}"
-        if event.kind == "download":
-            if event.received == 0:
+        match event.kind:
+            case TrainKind.DOWNLOAD:
+                if event.received == 0:
+                    self._say(event.message)
+                self.progress.setRange(0, event.size)  # (0, 0): busy, while the size is unknown
+                self.progress.setValue(min(event.received, event.size))
+                self.progress.setFormat(
+                    f"weights {megabytes(event.received)}" + (f" / {megabytes(event.size)}" if event.size else "")
+                )
+            case TrainKind.STARTED:
+                self.progress.setRange(0, event.epochs * event.batches)
                 self._say(event.message)
-            self.progress.setRange(0, event.size)  # (0, 0): busy, while the size is unknown
-            self.progress.setValue(min(event.received, event.size))
-            self.progress.setFormat(
-                f"weights {megabytes(event.received)}" + (f" / {megabytes(event.size)}" if event.size else "")
-            )
-        elif event.kind == "started":
-            self.progress.setRange(0, event.epochs * event.batches)
-            self._say(event.message)
-            self.device_label.setText(f"device: {event.device}")
-        elif event.kind == "batch":
-            done = (event.epoch - 1) * event.batches + event.batch
-            total = max(self.progress.maximum(), 1)
-            eta = event.seconds / done * (total - done) if done else 0
-            self.progress.setValue(min(done, total))
-            if self.controller.state is not RunState.PAUSED:  # a late report must not hide the pause
-                self.progress.setFormat(f"{position} · ETA {eta:.0f} s")
-            if "loss" in event.logs:
-                self.plots.add_batch(event.epoch - 1 + event.batch / event.batches, event.logs["loss"])
-        elif event.kind == "epoch":
-            self.plots.add_epoch(event.logs)
-        elif event.kind == "paused":
-            self.progress.setFormat(f"paused · {position}")
-            self._say("Paused. Resume carries on from here; Stop ends the run and keeps the weights.")
-        elif event.kind == "resumed":
-            self._say("Training resumed.")
-        elif event.kind in ("finished", "stopped"):
-            self.progress.setFormat(f"{event.kind} after {event.seconds:.1f} s")
-            ended = (
-                "Training finished." if event.kind == "finished" else "Stopped; the weights trained so far are kept."
-            )
-            self._say(ended, link_html=self._run_folder_note())
+                self.device_label.setText(f"device: {event.device}")
+            case TrainKind.BATCH:
+                done = (event.epoch - 1) * event.batches + event.batch
+                total = max(self.progress.maximum(), 1)
+                eta = event.seconds / done * (total - done) if done else 0
+                self.progress.setValue(min(done, total))
+                if self.controller.state is not RunState.PAUSED:  # a late report must not hide the pause
+                    self.progress.setFormat(f"{position} · ETA {eta:.0f} s")
+                if "loss" in event.logs:
+                    self.plots.add_batch(event.epoch - 1 + event.batch / event.batches, event.logs["loss"])
+            case TrainKind.EPOCH:
+                self.plots.add_epoch(event.logs)
+            case TrainKind.PAUSED:
+                self.progress.setFormat(f"paused · {position}")
+                self._say("Paused. Resume carries on from here; Stop ends the run and keeps the weights.")
+            case TrainKind.RESUMED:
+                self._say("Training resumed.")
+            case TrainKind.FINISHED | TrainKind.STOPPED:
+                self.progress.setFormat(f"{event.kind} after {event.seconds:.1f} s")
+                ended = (
+                    "Training finished."
+                    if event.kind is TrainKind.FINISHED
+                    else "Stopped; the weights trained so far are kept."
+                )
+                self._say(ended, link_html=self._run_folder_note())
 
     def _run_folder_note(self) -> str:
         """Where the run is kept (its checkpoint and TensorBoard logs too, when written), as a link."""

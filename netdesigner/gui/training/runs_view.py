@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from netdesigner.backend.run_store import LOGS, RunError, RunRecord, RunStore
+from netdesigner.backend.run_store import LOGS, Outcome, RunError, RunRecord, RunStore
 from netdesigner.gui.compare_plot import ComparisonPlot
 
 COLUMNS = ("✓", "run", "name", "what changed", "loss", "val_loss", "epochs")
@@ -95,7 +95,7 @@ class RunsView(QtWidgets.QWidget):
                 run.changes,
                 run.final_text("loss"),
                 run.final_text("val_loss"),
-                str(run.epochs_done) + ("" if run.outcome == "finished" else f" ({run.outcome})"),
+                str(run.epochs_done) + ("" if run.outcome is Outcome.FINISHED else f" ({run.outcome})"),
             )
             for column, text in enumerate(cells):
                 item = QtWidgets.QTableWidgetItem(text)

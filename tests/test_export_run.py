@@ -167,3 +167,28 @@ def test_state_ports_and_wrappers_train_alike(tmp_path: Path) -> None:
     np.savez(tmp_path / "tags.npz", tokens=tokens, tags_head=tokens % 4)
     app, script = histories_after(tagger(), tmp_path / "tags.npz", tmp_path / "tagger", 2)
     assert_same(app, script)
+
+
+def test_the_scripts_stand_in_data_is_the_apps_synthetic_data(sample_path: Path, tmp_path: Path) -> None:
+    """One recipe: without data, the script trains on exactly the arrays the app's synthetic
+    source makes for the same graph, samples and seed (text Inputs as text, targets learnable)."""
+    import runpy
+
+    from netdesigner.backend.data import load_dataset
+
+    doc = load(sample_path)
+    doc.training.data = {"source": "synthetic", "samples": 40, "seed": 7}
+    script = tmp_path / "model.py"
+    script.write_text(export_script(doc), encoding="utf-8")
+    namespace = runpy.run_path(str(script))  # defines, runs nothing: main() is for __main__
+    samples, inputs, heads, seed = (namespace[f"STAND_IN_{k}"] for k in ("SAMPLES", "INPUTS", "HEADS", "SEED"))
+    assert (samples, seed) == (40, 7)
+    x, y = namespace["shuffled"](*namespace["stand_in_data"](samples, inputs, heads, seed))  # as main() does
+    app = load_dataset(doc.graph, doc.training.data)
+    for theirs, ours in zip([*x, *y], [*app.inputs, *app.targets], strict=True):
+        assert theirs.shape == ours.shape
+        if ours.dtype == object:  # the app holds text as Python strings, NumPy's are the same text
+            np.testing.assert_array_equal(theirs.astype(str), ours.astype(str))
+        else:
+            assert theirs.dtype == ours.dtype
+            np.testing.assert_array_equal(theirs, ours)

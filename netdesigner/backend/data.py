@@ -34,19 +34,18 @@ from typing import Any
 
 import numpy as np
 
+from netdesigner.backend import stand_in_data as stand_in
 from netdesigner.backend.data_checks import DataError, check_array, check_samples
 from netdesigner.backend.data_csv import read_csv, read_csv_columns
 from netdesigner.backend.data_sources import DIGITS, KERAS_DATASETS, SOURCES_BY_KEY
-from netdesigner.backend.data_values import is_text, model_input, stand_in_input, text_array
+from netdesigner.backend.data_values import is_text, model_input, text_array
 from netdesigner.core.compile_options import Target, losses_expecting
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
-from netdesigner.core.stand_in import concrete, stand_in_shapes
 
 CLASS_LOSSES = losses_expecting(Target.ONE_HOT, Target.CLASS_INDEX)
 BINARY_LOSSES = losses_expecting(Target.BINARY)
-POSITIVE_LOSSES = losses_expecting(Target.POSITIVE_VALUES)
 DOWNLOAD_TIMEOUT_SECONDS = 20
 
 
@@ -114,48 +113,15 @@ def _checked(graph: Graph, dataset: Dataset) -> Dataset:
 
 
 def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
-    samples = spec.get("samples", 256)
+    samples = spec.get("samples", stand_in.SAMPLES)
     if not isinstance(samples, int) or isinstance(samples, bool) or not 1 <= samples <= 10_000_000:
         raise DataError(f"synthetic data needs 1 to 10,000,000 samples, not {samples!r}")
-    seed = spec.get("seed", 0)
+    seed = spec.get("seed", stand_in.SEED)
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
         raise DataError(f"the synthetic data's seed must be a whole number from 0 to 2**32-1, not {seed!r:.40}")
-    rng = np.random.default_rng(seed)
-    size, result = stand_in_shapes(graph)
-    inputs, signal = [], np.zeros(samples)
-    for node in graph.inputs():
-        array, numbers = stand_in_input(graph, node, concrete(node.params["shape"], size), samples, rng)
-        inputs.append(array)
-        flat = numbers.reshape(samples, -1)
-        signal = signal + flat @ rng.normal(size=flat.shape[1]) / np.sqrt(flat.shape[1])
-    targets = []
-    for head in graph.heads():
-        target_shape = result.infos[head.id].shape or (None, 1)
-        targets.append(_target_from_signal(head.params["loss"], target_shape, signal, rng))
-    return Dataset(inputs, targets, f"synthetic learnable data, {samples} samples")
-
-
-def _target_from_signal(loss: str, shape: tuple, signal: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Targets that depend on the inputs, so a model can actually learn them."""
-    samples = len(signal)
-    units = shape[-1] or 1
-    inner = concrete(shape[1:-1])
-    ranks = np.argsort(np.argsort(signal)) / max(samples - 1, 1)  # 0..1, uniform
-    if loss in CLASS_LOSSES:
-        labels = np.minimum((ranks * units).astype(int), units - 1)
-        labels = np.broadcast_to(labels.reshape(samples, *(1,) * len(inner)), (samples, *inner))
-        if loss == "SparseCategoricalCrossentropy":
-            return labels.astype("int32")
-        return np.eye(units, dtype="float32")[labels]
-    full = (samples, *inner, units)
-    if loss in BINARY_LOSSES:
-        labels = (ranks > 0.5).astype("float32").reshape(samples, *(1,) * (len(full) - 1))
-        return np.broadcast_to(labels, full).copy()
-    values = (signal / (signal.std() or 1.0)).astype("float32").reshape(samples, *(1,) * (len(full) - 1))
-    values = np.broadcast_to(values, full) + 0.05 * rng.normal(size=full).astype("float32")
-    if loss in POSITIVE_LOSSES:
-        values = np.abs(values) + 0.5
-    return values.astype("float32")
+    x, y = stand_in.stand_in_data(samples, *stand_in.recipe(graph), seed=seed)
+    x = [text_array(a, node.name) if is_text(node) else a for a, node in zip(x, graph.inputs(), strict=True)]
+    return Dataset(x, y, f"synthetic learnable data, {samples} samples")
 
 
 def _digits(graph: Graph, spec: dict[str, Any]) -> Dataset:

@@ -14,7 +14,6 @@ import numpy as np
 
 from netdesigner.backend.data_checks import DataError
 from netdesigner.core.graph import Graph, Node
-from netdesigner.core.stand_in import value_count
 
 
 def is_text(node: Node) -> bool:
@@ -50,24 +49,6 @@ def model_input(array: Any) -> Any:
 
         return tf.constant(array.astype(str))
     return array
-
-
-def stand_in_input(graph: Graph, node: Node, shape: tuple[int, ...], samples: int, rng: np.random.Generator) -> tuple:
-    """Stand-in data for one Input, and the numbers a learnable target is computed from: texts
-    and whole numbers are categories (``value_count`` of them, every one present), true/false
-    values are coin flips, other numbers are normal."""
-    dtype, full = node.params["dtype"], (samples, *shape)
-    if dtype == "bool":
-        array = rng.random(full) < 0.5
-        return array, array.astype("float64")
-    if dtype == "string" or dtype.startswith("int"):
-        size = int(np.prod(full))
-        codes = rng.permutation(np.arange(size) % value_count(graph, node)).reshape(full)
-        if dtype == "string":
-            return text_array(np.char.add("value ", codes.astype(str)), node.name), codes.astype("float64")
-        return codes.astype(dtype), codes.astype("float64")
-    array = rng.normal(size=full).astype("float32")
-    return array, array.astype("float64")
 
 
 def check_backend(graph: Graph) -> None:

@@ -8,13 +8,12 @@ these are the plain versions of the same reads, for a student to read and change
 
 from __future__ import annotations
 
+from netdesigner.backend import stand_in_data as stand_in
 from netdesigner.backend.export_tables import csv_reader, text_one
-from netdesigner.backend.pysource import INDENT, Call, Expr, Kw, Namespace, Seq, flat, literal, render
-from netdesigner.core.compile_options import LOSS_TARGETS, Target
+from netdesigner.backend.pysource import INDENT, Call, Kw, Namespace, Seq, literal, render
 from netdesigner.core.fileformat import Document
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import InferenceResult
-from netdesigner.core.stand_in import concrete, stand_in_shapes, value_count
 
 
 def data_section(doc: Document, result: InferenceResult, names: Namespace) -> str:
@@ -94,7 +93,7 @@ def data_section(doc: Document, result: InferenceResult, names: Namespace) -> st
         f"{INDENT}return [a[order] for a in x], [a[order] for a in y]",
         "",
         "",
-        *_stand_in(graph, names),
+        *_stand_in(doc),
     ]
     return "\n".join(lines)
 
@@ -170,62 +169,22 @@ def _images(shape: tuple[int | None, ...]) -> list[str]:
     ]
 
 
-def _stand_in(graph: Graph, names: Namespace) -> list[str]:
-    lines = [
-        "def stand_in_data(samples):",
-        f'{INDENT}"""RANDOM STAND-IN DATA with the model\'s shapes, for when no data is given:',
-        f'{INDENT}it trains without error but teaches the model nothing. Replace it with your own."""',
-        f"{INDENT}rng = np.random.default_rng(0)",
+def _stand_in(doc: Document) -> list[str]:
+    """The app's stand-in data, as its own source text (``backend.stand_in_data``), with this
+    graph's recipe and, where the graph trains on it, its number of samples and seed."""
+    inputs, heads = stand_in.recipe(doc.graph)
+    spec = doc.training.data if doc.training.data.get("source", "synthetic") == "synthetic" else {}
+    return [
+        "# Stand-in data, for when no data is given: one sample's shape, dtype and number of",
+        "# categories per Input; one sample's target shape and what its loss expects per head",
+        f"STAND_IN_SAMPLES = {literal(spec.get('samples', stand_in.SAMPLES))}",
+        f"STAND_IN_SEED = {literal(spec.get('seed', stand_in.SEED))}",
+        *render(Seq(tuple(literal(tuple(i)) for i in inputs)), indent="", prefix="STAND_IN_INPUTS = "),
+        *render(Seq(tuple(literal(tuple(h)) for h in heads)), indent="", prefix="STAND_IN_HEADS = "),
+        "",
+        "",
+        *stand_in.script_source(),
     ]
-    xs, ys = [], []
-    size, result = stand_in_shapes(graph)
-    for node in graph.inputs():
-        var = names.name(f"data:{node.id}", f"{node.name}_data")
-        dims = concrete(node.params["shape"], size)
-        lines += render(_stand_in_values(node.params["dtype"], dims, value_count(graph, node)), prefix=f"{var} = ")
-        xs.append(var)
-    for node in graph.heads():
-        var = names.name(f"data:{node.id}", f"{node.name}_target")
-        target_shape = result.infos[node.id].shape or (None, 1)
-        lines.append(f"{INDENT}{var} = {_target_expr(node.params['loss'], target_shape)}")
-        ys.append(var)
-    arrays = Seq((Seq(tuple(xs)), Seq(tuple(ys))), "()")
-    fits = render(arrays, prefix="return ")
-    lines += [f"{INDENT}return {flat(arrays)[1:-1]}"] if len(fits) == 1 else fits
-    return lines
-
-
-def _stand_in_values(dtype: str, dims: tuple[int, ...], count: int) -> Expr:
-    """Random values of one Input: categories (whole numbers, or texts "value 0", ...), each of
-    the ``count`` present; coin flips; or numbers from 0 to 1."""
-    shape = _sample_shape(dims)
-    if dtype == "bool":
-        return f"rng.random({shape}) < 0.5"
-    if dtype != "string" and not dtype.startswith("int"):
-        return f'rng.random({shape}, dtype="float32")'
-    codes = Call("rng.permuted", (Call("np.resize", (f"np.arange({count})", shape)),))
-    if dtype != "string":
-        return codes
-    return Call("np.char.add", ('"value "', Call(codes.callee, codes.args, ".astype(str)")))
-
-
-def _sample_shape(dims: tuple[int | None, ...]) -> str:
-    return literal(tuple(["samples", *concrete(dims)])).replace('"samples"', "samples")
-
-
-def _target_expr(loss: str, shape: tuple[int | None, ...]) -> str:
-    units = shape[-1] or 1
-    inner = shape[1:-1]
-    kind = LOSS_TARGETS[loss]
-    if kind is Target.CLASS_INDEX:
-        return f"rng.integers(0, {units}, size={_sample_shape(inner)})"
-    if kind is Target.ONE_HOT:
-        return f'np.eye({units}, dtype="float32")[rng.integers(0, {units}, size={_sample_shape(inner)})]'
-    if kind is Target.BINARY:
-        return f'rng.integers(0, 2, size={_sample_shape(shape[1:])}).astype("float32")'
-    if kind is Target.POSITIVE_VALUES:
-        return f'rng.random({_sample_shape(shape[1:])}, dtype="float32") + 0.5'
-    return f'rng.normal(size={_sample_shape(shape[1:])}).astype("float32")'
 
 
 def uses_csv(doc: Document) -> bool:

@@ -13,7 +13,6 @@ from netdesigner.core.compile_plan import KerasObject
 from netdesigner.core.fileformat import Document
 from netdesigner.core.fit_plan import RunFile, fit_plan, has_validation
 
-STAND_IN_SAMPLES = 256
 FILE_SOURCES = ("npz", "csv", "image_folder", "digits")
 
 
@@ -107,6 +106,9 @@ def _validation_read(read: str) -> list[str]:
     ]
 
 
+STAND_IN_CALL = Call("stand_in_data", ("args.samples", "STAND_IN_INPUTS", "STAND_IN_HEADS", "STAND_IN_SEED"))
+
+
 def main_section(strategy: str | None, adapted: list[str], csv_source: bool) -> str:
     lines = [
         "def main(argv=None):",
@@ -123,7 +125,7 @@ def main_section(strategy: str | None, adapted: list[str], csv_source: bool) -> 
         f'{INDENT}parser.add_argument("--epochs", type=int, default=EPOCHS)',
         f'{INDENT}parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)',
         f'{INDENT}parser.add_argument("--seed", type=int, default=SEED)',
-        f'{INDENT}parser.add_argument("--samples", type=int, default={STAND_IN_SAMPLES}, help="without data")',
+        f'{INDENT}parser.add_argument("--samples", type=int, default=STAND_IN_SAMPLES)',
         f'{INDENT}parser.add_argument("--out", default="run", help="folder for the results")',
         f"{INDENT}args = parser.parse_args(argv)",
     ]
@@ -142,8 +144,9 @@ def main_section(strategy: str | None, adapted: list[str], csv_source: bool) -> 
         f"{INDENT}if args.data:",
         f"{INDENT * 2}x, y = shuffled(*{read.format('args.data')})",
         f"{INDENT}else:",
-        f'{INDENT * 2}print("no data given: training on RANDOM STAND-IN data (see stand_in_data)")',
-        f"{INDENT * 2}x, y = stand_in_data(args.samples)",
+        f'{INDENT * 2}print("no data given: training on STAND-IN data (see stand_in_data)")',
+        *render(STAND_IN_CALL, indent=INDENT * 2, prefix="x, y = "),
+        f"{INDENT * 2}x, y = shuffled(x, y)",
         *_validation_read(read.format("args.validation_data")),
         f"{INDENT}samples = len(x[0])",
         f"{INDENT}# Keras holds out the last samples; fewer than 10 are all used for training",

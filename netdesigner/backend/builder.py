@@ -19,6 +19,7 @@ from typing import Any
 from netdesigner.backend.layer_factory import apply_operation, call_node, make_input, make_node_layer
 from netdesigner.core.errors import GraphError
 from netdesigner.core.graph import Graph
+from netdesigner.core.model_walk import StepKind, model_steps
 from netdesigner.core.validation import Issue, validate
 
 # Keras's random state is global: a run seeds it, then builds, compiles, adapts and fits in that
@@ -75,7 +76,7 @@ def build(graph: Graph, name: str = "model", mixed_precision: bool = False) -> B
     every layer but those producing a head's output, kept in float32 so that softmax and the
     loss stay accurate, as Keras's mixed-precision guide advises."""
     with recursion_room(depth_of(graph)), dtype_policy("mixed_float16" if mixed_precision else None):
-        return _build(graph, name, float32_ids=set(graph.head_sources()) if mixed_precision else set())
+        return _build(graph, name, mixed_precision)
 
 
 @contextmanager
@@ -95,7 +96,7 @@ def dtype_policy(name: str | None) -> Iterator[None]:
         keras.config.set_dtype_policy(previous)
 
 
-def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
+def _build(graph: Graph, name: str, mixed_precision: bool) -> BuiltModel:
     import keras
 
     issues = [i for i in validate(graph) if i.severity == "error"]
@@ -103,30 +104,23 @@ def _build(graph: Graph, name: str, float32_ids: set[str]) -> BuiltModel:
         raise BuildError(issues)
     heads = [n.id for n in graph.heads()]
     inputs = [n.id for n in graph.inputs()]
-    needed = graph.ancestors(heads)
     tensors: dict[str, tuple[Any, ...]] = {}
-    layers: dict[str, Any] = {}  # owner id -> its layer, made at the first call drawn
-    for nid in graph.topological_order():
-        if nid not in needed:
-            continue
-        node = graph.nodes[nid]
-        spec = node.spec
-        if node.is_input:
-            tensors[nid] = (make_input(node.params, node.name),)
-            continue
-        arguments = [tensors[e.source][e.source_port] for _, e in sorted(graph.input_edges(nid).items())]
-        if node.is_head:
-            tensors[nid] = (arguments[0],)
-            continue
-        if spec.operation is not None:
-            tensors[nid] = (apply_operation(spec.operation(node.params), arguments),)
-            continue
-        owner = graph.nodes[node.shares or nid]
-        if owner.id not in layers:
-            dtype = "float32" if float32_ids.intersection(graph.layer_group(nid)) else None
-            layers[owner.id] = make_node_layer(spec, owner.params, owner.name, arguments, dtype)
-        output = call_node(spec, node.params, layers[owner.id], arguments)
-        tensors[nid] = tuple(output) if isinstance(output, (list, tuple)) else (output,)
+    layers: dict[str, Any] = {}  # owner id -> its layer
+    for step in model_steps(graph, mixed_precision):
+        node, spec = step.node, step.node.spec
+        arguments = [tensors[source][port] for source, port in step.sources]
+        if step.kind is StepKind.INPUT:
+            tensors[node.id] = (make_input(node.params, node.name),)
+        elif step.kind is StepKind.HEAD:
+            tensors[node.id] = (arguments[0],)
+        elif step.kind is StepKind.OPERATION:
+            tensors[node.id] = (apply_operation(spec.operation_call(node.params), arguments),)
+        else:
+            if step.makes_layer:
+                dtype = "float32" if step.float32 else None
+                layers[step.owner.id] = make_node_layer(spec, step.owner.params, step.owner.name, arguments, dtype)
+            output = call_node(spec, node.params, layers[step.owner.id], arguments)
+            tensors[node.id] = tuple(output) if isinstance(output, (list, tuple)) else (output,)
     ins = [tensors[nid][0] for nid in inputs]
     outs = [tensors[nid][0] for nid in heads]
     model = keras.Model(

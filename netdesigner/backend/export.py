@@ -30,6 +30,7 @@ from netdesigner.core.fileformat import Document
 from netdesigner.core.fit_plan import adapting_nodes
 from netdesigner.core.graph import Graph, Node
 from netdesigner.core.inference import InferenceResult, infer
+from netdesigner.core.model_walk import Port, StepKind, model_steps
 from netdesigner.core.params import ParamKind
 from netdesigner.core.spec import Builds, CallStyle, LayerSpec
 from netdesigner.core.validation import validate
@@ -154,11 +155,11 @@ def export_sections(doc: Document, options: ExportOptions = ExportOptions()) -> 
         raise ExportError(f"unknown strategy {options.distribute!r}: choose " + " or ".join(STRATEGIES))
     names = Namespace(RESERVED)
     plan = compile_plan(graph, doc.training)
-    float32_ids = set(graph.head_sources()) if doc.training.mixed_precision else set()
+    mixed = doc.training.mixed_precision
     if options.style == "sequential":
-        model_code = _sequential(graph, names, float32_ids)
+        model_code = _sequential(graph, mixed)
     else:
-        model_code = _functional(graph, result, names, float32_ids)
+        model_code = _functional(graph, result, names, mixed)
     if doc.training.mixed_precision:
         model_code = MIXED_PRECISION + "\n\n\n" + model_code
     adapted = [node.name for node in adapting_nodes(graph)]
@@ -290,46 +291,42 @@ def _one_or_list(names: list[str]) -> Expr:
     return names[0] if len(names) == 1 else Seq(tuple(names))
 
 
-def _build_model_head(float32_ids: set[str]) -> list[str]:
+def _build_model_head(mixed_precision: bool) -> list[str]:
     lines = ["def build_model():", f'{INDENT}"""The network, layer by layer, as drawn in netdesigner."""']
-    if float32_ids:
+    if mixed_precision:
         lines += [f"{INDENT}if gpu_present():", f'{INDENT * 2}keras.config.set_dtype_policy("mixed_float16")']
     return lines
 
 
-def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32_ids: set[str]) -> str:
-    lines = _build_model_head(float32_ids)
-    variable: dict[tuple[str, int], str] = {}  # (node id, output port) -> its variable
-    shared: set[str] = set()  # owners whose layer is already made
-    for nid in graph.topological_order():
-        node = graph.nodes[nid]
-        if node.is_head:
+def _functional(graph: Graph, result: InferenceResult, names: Namespace, mixed_precision: bool) -> str:
+    lines = _build_model_head(mixed_precision)
+    variable: dict[Port, str] = {}  # (node id, output port) -> its variable
+    for step in model_steps(graph, mixed_precision):
+        node, nid = step.node, step.node.id
+        if step.kind is StepKind.HEAD:
             continue
         var = variable[(nid, 0)] = names.name(nid, node.name)
-        if node.is_input:
+        if step.kind is StepKind.INPUT:
             lines += render(_input_call(node), prefix=f"{var} = ")
             continue
-        sources = [variable[(e.source, e.source_port)] for _, e in sorted(graph.input_edges(nid).items())]
-        if node.spec.operation is not None:
-            lines.append(f"{INDENT}{var} = {operation_source(node.spec.operation(node.params), sources)}")
+        sources = [variable[source] for source in step.sources]
+        if step.kind is StepKind.OPERATION:
+            lines.append(f"{INDENT}{var} = {operation_source(node.spec.operation_call(node.params), sources)}")
             continue
         argument = call_arguments(node.spec, sources)
-        if node.spec.builds is Builds.APPLICATION:
-            shape = result.infos[graph.input_edges(nid)[0].source].shape
+        if step.kind is StepKind.BACKBONE:
+            shape = result.infos[step.sources[0][0]].shape
             lines += backbone_lines(node, shape or (), argument, var, names)
             continue
-        float32 = bool(float32_ids.intersection(graph.layer_group(nid)))
         for port, output in enumerate(node.spec.output_names(node.params)[1:], start=1):
             variable[(nid, port)] = names.name(f"{nid} {port}", f"{node.name}_{output.replace(' ', '_')}")
         var = ", ".join(variable[(nid, port)] for port in range(node.output_count))
-        if not graph.sharers(nid) and node.shares is None:
-            lines += render(_layer_call(node, argument, float32), prefix=f"{var} = ")
+        if not step.shared:
+            lines += render(_layer_call(node, argument, step.float32), prefix=f"{var} = ")
             continue
-        owner = graph.nodes[node.shares or nid]
-        layer_var = names.name(f"layer {owner.id}", f"{owner.name}_layer")
-        if owner.id not in shared:  # a shared layer is made once, where its first call is drawn
-            shared.add(owner.id)
-            lines += render(_layer_call(owner, float32=float32), prefix=f"{layer_var} = ")
+        layer_var = names.name(f"layer {step.owner.id}", f"{step.owner.name}_layer")
+        if step.makes_layer:  # a shared layer is made once, where its first call is drawn
+            lines += render(_layer_call(step.owner, float32=step.float32), prefix=f"{layer_var} = ")
         lines.append(f"{INDENT}{var} = {layer_var}({argument})")
     inputs = [variable[(n.id, 0)] for n in graph.inputs()]
     outputs = [variable[(e.source, e.source_port)] for e in graph.head_edges()]
@@ -341,16 +338,15 @@ def _functional(graph: Graph, result: InferenceResult, names: Namespace, float32
     return "\n".join(lines)
 
 
-def _sequential(graph: Graph, names: Namespace, float32_ids: set[str]) -> str:
+def _sequential(graph: Graph, mixed_precision: bool) -> str:
     items: list[Expr] = []
-    for nid in graph.topological_order():
-        node = graph.nodes[nid]
-        if node.is_input:
-            items.append(_input_call(node))
-        elif not node.is_head:
-            items.append(_layer_call(node, float32=nid in float32_ids))
+    for step in model_steps(graph, mixed_precision):
+        if step.kind is StepKind.INPUT:
+            items.append(_input_call(step.node))
+        elif step.kind is not StepKind.HEAD:
+            items.append(_layer_call(step.node, float32=step.float32))
     model = Call("keras.Sequential", (Seq(tuple(items)), Kw("name", '"model"')))
-    return "\n".join(_build_model_head(float32_ids) + render(model, prefix="return "))
+    return "\n".join(_build_model_head(mixed_precision) + render(model, prefix="return "))
 
 
 def _compile(plan: CompilePlan) -> str:

@@ -148,6 +148,12 @@ class LayerSpec:
             return outcome._replace(trainable=0, non_trainable=outcome.non_trainable + outcome.trainable)
         return outcome
 
+    def operation_call(self, params: Mapping[str, Any]) -> OpCall:
+        """The ``keras.ops`` call an operation node with these parameters stands for."""
+        if self.operation is None:
+            raise ValueError(f"{self.type} is a layer, not an operation")
+        return self.operation(params)
+
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
             if spec.name == name:

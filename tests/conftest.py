@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import tests.fuzz  # noqa: F401 (loads the Hypothesis profile before any test is defined)
 from netdesigner.samples import package_file
 from tests.qt_leaks import closes_its_windows, drain_deletions  # noqa: F401 (an autouse fixture)
 

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netdesigner.backend.export import ExportError, export_notebook, export_script
@@ -16,6 +16,7 @@ from netdesigner.core import infer, validate
 from netdesigner.core.errors import FormatError
 from netdesigner.core.fileformat import VERSION, Document, dumps, load, loads, save
 from tests.conftest import SAMPLE_DIR, SAMPLES
+from tests.fuzz import BUDGETS
 from tests.script_shape import assert_safe_shape
 
 
@@ -203,9 +204,13 @@ def mutated_files(draw) -> str:
     return text
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(max_examples=BUDGETS["file"])
 @given(mutated_files())
 def test_fuzzed_files_load_or_fail_cleanly(text: str) -> None:
+    load_or_fail_cleanly(text)
+
+
+def load_or_fail_cleanly(text: str) -> None:
     """Huge numbers, inf/nan, lone surrogates, control characters, deep nesting and code-like
     text anywhere in a valid file: our own error, or a document that can be checked, saved,
     exported (script and notebook, of the safe shape) and loaded again."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -20,6 +20,7 @@ from netdesigner.cli import main
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.fileformat import Document, dumps, loads, to_dict
 from netdesigner.core.fragments import copy_fragment, paste_fragment
+from tests.fuzz import BUDGETS
 from tests.graphs import GraphBuilder
 
 INJECTION = "bias_initializer=__import__('os').system('touch /tmp/x') or 'zeros', kernel_initializer"
@@ -259,9 +260,13 @@ def test_a_split_that_holds_out_nothing_is_named() -> None:
 CSV_TEXT = st.lists(st.sampled_from([*"abcl,\n\r\"' 0123456789.-e", "nan", "inf", "\ufeff", "é"])).map("".join)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=BUDGETS["csv"])
 @given(header=st.booleans(), body=CSV_TEXT)
 def test_fuzzed_csv_is_a_dataset_or_a_data_error(header: bool, body: str) -> None:
+    csv_is_a_dataset_or_a_data_error(header, body)
+
+
+def csv_is_a_dataset_or_a_data_error(header: bool, body: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         text = ("a,b,c,label\n" if header else "") + body
         try:
@@ -283,9 +288,16 @@ ARRAYS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(arrays=st.dictionaries(st.sampled_from(["x", "y", "features", "label", "other"]), ARRAYS, max_size=3))
+NPZ_ARRAYS = st.dictionaries(st.sampled_from(["x", "y", "features", "label", "other"]), ARRAYS, max_size=3)
+
+
+@settings(max_examples=BUDGETS["npz"])
+@given(arrays=NPZ_ARRAYS)
 def test_fuzzed_npz_is_a_dataset_or_a_data_error(arrays: dict) -> None:
+    npz_is_a_dataset_or_a_data_error(arrays)
+
+
+def npz_is_a_dataset_or_a_data_error(arrays: dict) -> None:
     with tempfile.TemporaryDirectory() as folder:
         try:
             data = load_dataset(graph(), npz(Path(folder), **arrays))
@@ -295,7 +307,7 @@ def test_fuzzed_npz_is_a_dataset_or_a_data_error(arrays: dict) -> None:
         assert data.samples >= 1
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=BUDGETS["image_folder"])
 @given(files=st.lists(st.tuples(st.sampled_from(["cat", "dog", "."]), st.binary(max_size=64)), max_size=4))
 def test_fuzzed_image_folders_are_a_dataset_or_a_data_error(files: list) -> None:
     pytest.importorskip("keras")
@@ -317,7 +329,7 @@ def test_fuzzed_image_folders_are_a_dataset_or_a_data_error(files: list) -> None
 NAMES = st.one_of(st.from_regex(r"\A[A-Za-z][A-Za-z0-9_-]{0,24}\Z"), st.text(max_size=12))
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=BUDGETS["name"])
 @given(name=NAMES)
 def test_a_name_check_accepts_trains_and_its_export_runs(name: str) -> None:
     """``check`` valid implies ``train`` works and the exported script runs, whatever the name."""

@@ -7,12 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netdesigner.cli import main
 from netdesigner.core import infer
 from netdesigner.core.fileformat import load
+from tests.fuzz import BUDGETS
 from tests.model_configs import assert_same_model
 
 keras = pytest.importorskip("keras")
@@ -156,9 +157,13 @@ SMALL = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3), keras.layers
 BASE = json.loads(SMALL.to_json())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=BUDGETS["keras_config"])
 @given(st.data())
 def test_damaged_configs_fail_cleanly(data: st.DataObject) -> None:
+    damaged_config_fails_cleanly(data)
+
+
+def damaged_config_fails_cleanly(data: st.DataObject) -> None:
     config = json.loads(json.dumps(BASE))
     layers = config["config"]["layers"]
     target = layers[data.draw(st.integers(0, len(layers) - 1))]

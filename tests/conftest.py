@@ -75,6 +75,8 @@ def window(qtbot, monkeypatch: pytest.MonkeyPatch):
     win = MainWindow(load_backend=False)
     win.show()
     qtbot.waitExposed(win)
+    win.activateWindow()  # shortcuts such as Delete reach only the active window
+    qtbot.waitUntil(win.isActiveWindow)
     yield win
     win.undo_stack.setClean()  # closing must not prompt
     win.close()

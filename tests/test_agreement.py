@@ -26,6 +26,9 @@ def test_sample_graph_shapes_and_params_equal_keras(sample_path: Path) -> None:
     assert built.model.count_params() == result.total_params
 
 
+# A random graph may feed a masking layer's output to one that ignores masks: Keras 3.15 says
+# so, and the shapes compared here are the same either way.
+@pytest.mark.filterwarnings("ignore:Layer '.*' \\(of type .*\\) was passed an input with a mask attached:UserWarning")
 @pytest.mark.parametrize("seed", range(12))
 def test_random_graphs_agree_with_keras(seed: int) -> None:
     from tests.graphs import random_graph

@@ -30,7 +30,7 @@ def test_augmentation_is_identity_at_inference_and_random_while_training() -> No
     from netdesigner.backend.builder import build_model
 
     model = build_model(augmented_graph())
-    augment = keras.Model(model.inputs, model.get_layer("contrast").output)
+    augment = keras.Model(model.input, model.get_layer("contrast").output)  # one input, not a list of one
     images = np.random.default_rng(0).uniform(0, 255, (4, 16, 16, 3)).astype("float32")
     assert np.allclose(keras.ops.convert_to_numpy(augment(images, training=False)), images)
     assert not np.allclose(keras.ops.convert_to_numpy(augment(images, training=True)), images)

@@ -54,6 +54,7 @@ def test_invalid_graph_is_not_built() -> None:
     assert "no Output head" in str(caught.value)
 
 
+@pytest.mark.slow
 def test_deep_chain_builds_despite_keras_recursion() -> None:
     from tests.graphs import chain_graph
 

@@ -87,6 +87,7 @@ def test_console_entry_point_runs_without_a_window() -> None:
     assert json.loads(result.stdout)["valid"] is True
 
 
+@pytest.mark.slow
 def test_a_command_that_runs_keras_prints_only_its_own_lines(tmp_path: Path) -> None:
     """TensorFlow's native start-up lines (CUDA, oneDNN, CPU features) stay off the terminal."""
     result = subprocess.run(

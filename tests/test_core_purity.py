@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 FORBIDDEN = ("PySide6", "tensorflow", "keras", "NodeGraphQt", "matplotlib", "jax", "torch")
@@ -34,6 +36,7 @@ def test_the_import_contracts_hold() -> None:
     assert "0 broken" in out.stdout
 
 
+@pytest.mark.slow
 def test_the_package_type_checks() -> None:
     """mypy over the package (it ships py.typed), configured in pyproject.toml."""
     out = subprocess.run([sys.executable, "-m", "mypy"], capture_output=True, text=True, cwd=ROOT)

@@ -148,6 +148,7 @@ for script in sys.argv[1:]:
 """
 
 
+@pytest.mark.slow
 def test_exported_scripts_run_end_to_end(tmp_path: Path) -> None:
     """One subprocess runs every sample's script for one epoch: on the data its graph names
     (the digits) or on tiny stand-in data."""

@@ -75,6 +75,7 @@ def assert_same(app: dict, script: dict) -> None:
         np.testing.assert_allclose(script[key], app[key], rtol=1e-4, err_msg=key)
 
 
+@pytest.mark.slow
 def test_the_mlp_sample_on_the_digits_arrays(tmp_path: Path) -> None:
     with np.load(SAMPLE_DIR.parent / "resources" / "datasets" / "digits.npz") as digits:
         np.savez(tmp_path / "digits.npz", x=digits["images"].reshape(-1, 64) / 16.0, y=digits["target"])
@@ -87,6 +88,7 @@ def test_the_mlp_sample_on_the_digits_arrays(tmp_path: Path) -> None:
     assert "learning_rate" in app  # ReduceLROnPlateau logs the rate it set
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [3])
 def test_a_two_input_two_head_graph_with_schedule_callbacks_and_normalization(tmp_path: Path, seed: int) -> None:
     rng = np.random.default_rng(1)
@@ -104,6 +106,7 @@ def test_a_two_input_two_head_graph_with_schedule_callbacks_and_normalization(tm
     assert "val_kind_loss" in app and (tmp_path / "B" / "best.keras").is_file()
 
 
+@pytest.mark.slow
 def test_another_seed_trains_differently(tmp_path: Path) -> None:
     """The contract is not vacuous: the seed reaches both sides."""
     doc = load(SAMPLE_DIR / "mlp_classifier.json")
@@ -133,6 +136,7 @@ def fake_fashion_mnist(keras_home: Path, samples: int) -> None:
             handle.write(bytes(16) + images.tobytes())
 
 
+@pytest.mark.slow
 def test_a_keras_dataset_source_is_read_by_the_script_as_by_the_app(tmp_path: Path) -> None:
     fake_fashion_mnist(tmp_path / "keras_home", 300)
     b = GraphBuilder()
@@ -152,6 +156,7 @@ def test_a_keras_dataset_source_is_read_by_the_script_as_by_the_app(tmp_path: Pa
     assert_same(app, script)
 
 
+@pytest.mark.slow
 def test_state_ports_and_wrappers_train_alike(tmp_path: Path) -> None:
     """The encoder-decoder sample (a decoder started from the encoder's state ports) and a
     Bidirectional/TimeDistributed tagger: the app and the exported script train them alike."""

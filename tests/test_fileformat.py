@@ -204,6 +204,7 @@ def mutated_files(draw) -> str:
     return text
 
 
+@pytest.mark.slow
 @settings(max_examples=BUDGETS["file"])
 @given(mutated_files())
 def test_fuzzed_files_load_or_fail_cleanly(text: str) -> None:

@@ -111,6 +111,7 @@ def test_train_from_the_panel_draws_curves_and_evaluates(window, qtbot, tmp_path
     assert not view.isVisible() and not [w for w in QtWidgets.QApplication.topLevelWidgets() if w.isVisible()]
 
 
+@pytest.mark.slow
 def test_every_sample_trains_from_the_dock(window, qtbot, sample_path: Path) -> None:
     """As a user would: open the sample, one epoch, Train, on the data the sample names."""
     window.open_path(sample_path, as_sample=True, ask=False)
@@ -151,7 +152,9 @@ def test_edits_are_refused_while_training_and_mark_results_stale_after(window, q
     dropout = graph.by_name("dropout")
     window.canvas.select_ids([dropout.id], centre=False)
     viewer = window.canvas.viewer()
+    window.activateWindow()
     viewer.setFocus()
+    qtbot.waitUntil(viewer.hasFocus)  # the Delete shortcut reaches the canvas only
     QtTest.QTest.keyClick(viewer, QtCore.Qt.Key_Delete)
     assert graph.by_name("dropout") is not None and "training is running" in window.statusBar().currentMessage()
     QtTest.QTest.keyClick(viewer, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier)  # undo is off too

@@ -329,6 +329,7 @@ def test_fuzzed_image_folders_are_a_dataset_or_a_data_error(files: list) -> None
 NAMES = st.one_of(st.from_regex(r"\A[A-Za-z][A-Za-z0-9_-]{0,24}\Z"), st.text(max_size=12))
 
 
+@pytest.mark.slow
 @settings(max_examples=BUDGETS["name"])
 @given(name=NAMES)
 def test_a_name_check_accepts_trains_and_its_export_runs(name: str) -> None:

@@ -32,6 +32,7 @@ def layer_configs(model) -> dict[str, tuple[str, dict]]:
     return {layer.name: (type(layer).__name__, json.loads(json.dumps(layer.get_config()))) for layer in model.layers}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", FAMILIES)
 def test_standard_cnn_families_import_and_rebuild_identically(family: str) -> None:
     original = getattr(keras.applications, family)(weights=None)

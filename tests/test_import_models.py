@@ -175,6 +175,7 @@ def test_model_imports_with_keras_shapes_and_rebuilds_identically(name: str, tmp
         assert re.search(r"(\w+) = hidden \* 0\.5\n +\w+ = \1 \+ 1\.0\n", script)  # Keras numbers the names
 
 
+@pytest.mark.slow
 def test_imported_models_train_one_epoch_in_the_cli_and_their_scripts(tmp_path: Path) -> None:
     scripts = []
     for name in MODELS:

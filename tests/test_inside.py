@@ -265,6 +265,7 @@ def test_every_kind_is_drawn(tmp_path: Path) -> None:
 # --- the training dock's Inside tab ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_first_conv_of_the_cnn_shows_one_tile_per_filter_after_an_epoch(window, qtbot, tmp_path: Path) -> None:
     """As a student would: train the CNN sample one epoch, select conv1 on the canvas, open the
     Inside tab, pick sample 2: one tile per filter, each what Keras computes for that sample."""

@@ -62,6 +62,7 @@ def test_missing_qt_libraries_are_named_with_the_install_command(monkeypatch: py
     assert display_problem() == ""
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check script is bash")
 def test_the_built_wheel_works_from_an_empty_folder() -> None:
     """.ci/wheel-check: build the wheel, install it in a fresh virtual environment, then from

@@ -31,6 +31,7 @@ def core(family: str, shape: tuple[int, ...], **params):
     return SPEC.apply(values, [(None, *shape)])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_every_family_equals_keras_applications(family: str) -> None:
     import keras

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-TESTS = '''
+TESTS = """
 from PySide6 import QtWidgets
 
 KEPT = []
@@ -27,7 +27,7 @@ def test_closes_and_deletes_its_window(qapp):
     window.show()
     window.close()
     window.deleteLater()
-'''
+"""
 
 
 def test_a_test_that_leaves_a_window_alive_fails_and_one_that_deletes_it_passes(tmp_path: Path) -> None:

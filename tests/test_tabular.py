@@ -79,6 +79,7 @@ def test_structured_data_model_imports_with_keras_shapes_and_rebuilds_identicall
     assert adapted == ["norm_age", "norm_fare", "city_lookup", "grade_lookup", "fare_bins"]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("tabular_models")
 def test_structured_data_model_trains_one_epoch_in_the_cli_and_its_script(tmp_path: Path) -> None:
     import_models.test_imported_models_train_one_epoch_in_the_cli_and_their_scripts(tmp_path)
@@ -131,6 +132,7 @@ def test_text_goes_only_where_it_is_taken() -> None:
     }
 
 
+@pytest.mark.slow
 def test_csv_columns_feed_the_inputs_named_after_them(tmp_path: Path) -> None:
     """Several Inputs each read their own column: text stays text, true/false and whole numbers
     are read as such; the exported script reads the CSV the same way."""

@@ -42,6 +42,7 @@ def run(doc: Document, spec: dict, epochs: int = 1, batch_size: int = 16, on_eve
     return training.run(), events
 
 
+@pytest.mark.slow
 def test_every_sample_graph_trains_offline(sample_path: Path) -> None:
     doc = load(sample_path)
     result, events = run(doc, {"source": "synthetic", "samples": 32})
@@ -51,6 +52,7 @@ def test_every_sample_graph_trains_offline(sample_path: Path) -> None:
     assert all(np.isfinite(v[-1]) for v in result.history.values())
 
 
+@pytest.mark.slow
 def test_every_sample_graph_trains_from_the_command_line(
     sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -271,6 +273,7 @@ def test_train_cli_writes_history_curves_and_model(tmp_path: Path, capsys: pytes
     assert (tmp_path / "run" / "model.keras").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_training_and_still_writes_the_results(tmp_path: Path) -> None:
     import os
     import signal

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from netdesigner.core import catalog
@@ -30,9 +31,17 @@ class Node:
     position: tuple[float, float] = (0.0, 0.0)
     shares: str | None = None  # the id of the node whose layer (and so weights) this one calls
 
-    @property
+    @cached_property
     def spec(self) -> LayerSpec:
+        """The catalog entry of its type (which never changes: asked for several times per node
+        on every edit, it is looked up once)."""
         return catalog.get(self.type)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Copies (undo commands deep-copy nodes) look the entry up again instead of copying it."""
+        state = dict(self.__dict__)
+        state.pop("spec", None)
+        return state
 
     @property
     def input_count(self) -> int:
@@ -199,16 +208,20 @@ class Graph:
         """The given nodes and everything upstream of them."""
         seen: set[str] = set()
         stack = [n for n in node_ids if n in self.nodes]
+        inputs = self._inputs
         while stack:
             nid = stack.pop()
             if nid not in seen:
                 seen.add(nid)
-                stack.extend(e.source for e in self._inputs[nid].values())
+                stack += [e.source for e in inputs[nid].values() if e.source not in seen]
         return seen
 
     def sharers(self, node_id: str) -> list[str]:
         """The nodes that call ``node_id``'s layer, in the order they were tied to it."""
         return list(self._sharers.get(node_id, ()))
+
+    def has_sharers(self, node_id: str) -> bool:
+        return node_id in self._sharers  # (an owner's entry goes with its last sharer)
 
     def layer_group(self, node_id: str) -> list[str]:
         """Every node calling the same layer as ``node_id``: its owner first, then the sharers."""

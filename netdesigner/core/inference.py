@@ -13,8 +13,8 @@ infos). That follows from the graph itself, whatever the edit was.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from netdesigner.core.errors import GraphError, LayerError, ProblemCode
 from netdesigner.core.graph import Graph, Node
@@ -23,9 +23,9 @@ from netdesigner.core.spec import Outcome, Shape
 from netdesigner.core.why import Explanation, explain
 
 
-@dataclass(frozen=True)
-class NodeInfo:
-    """What inference knows about one node."""
+class NodeInfo(NamedTuple):
+    """What inference knows about one node. (A named tuple: made for every node on every
+    edit, it is made three times faster than a frozen dataclass.)"""
 
     shape: Shape | None = None
     trainable: int = 0
@@ -57,7 +57,9 @@ class NodeInfo:
 
 # What a node's info is computed from, besides its inputs' infos (and, for a shared layer, the
 # other calls of that layer, whose names end the key; those are always recomputed).
-InputsKey = tuple[str, str, tuple[tuple[str, Any], ...], tuple[tuple[int, str, int, str], ...], tuple[str, ...]]
+# The parameters are two flat tuples, their names and their values, rather than one pair per
+# parameter: a dozen fewer objects per node and pass for the garbage collector to count.
+InputsKey = tuple[str, str, tuple[str, ...], tuple[Any, ...], tuple[tuple[int, str, int, str], ...], tuple[str, ...]]
 
 
 @dataclass
@@ -99,24 +101,27 @@ def infer(graph: Graph, previous: InferenceResult | None = None) -> InferenceRes
     infos: dict[str, NodeInfo] = {}
     keys: dict[str, InputsKey] = {}
     first_calls: dict[str, Node] = {}  # owner id -> the first call of its layer that works
+    nodes = graph.nodes
+    old_infos, old_keys = (previous.infos, previous.keys) if previous is not None else ({}, {})
     for nid in graph.topological_order():
-        node = graph.nodes[nid]
+        node = nodes[nid]
         edges = graph.input_edges(nid)
-        owner = node.shares or (nid if graph.sharers(nid) else None)
+        wires = sorted(edges.items()) if len(edges) > 1 else edges.items()
+        owner = node.shares or (nid if graph.has_sharers(nid) else None)
         key = keys[nid] = (
             node.type,
             node.name,
-            tuple(node.params.items()),
-            tuple((port, e.source, e.source_port, graph.nodes[e.source].name) for port, e in sorted(edges.items())),
-            tuple(graph.nodes[m].name for m in graph.layer_group(nid)) if owner else (),
+            tuple(node.params),
+            tuple(node.params.values()),
+            tuple([(port, e.source, e.source_port, nodes[e.source].name) for port, e in wires]),
+            tuple(nodes[m].name for m in graph.layer_group(nid)) if owner else (),
         )
-        old = previous.infos.get(nid) if previous is not None else None
+        old = old_infos.get(nid)
         if (
             owner is None
             and old is not None
-            and previous is not None
-            and previous.keys.get(nid) == key
-            and all(infos[e.source] == previous.infos.get(e.source) for e in edges.values())
+            and old_keys.get(nid) == key
+            and all(infos[e.source] == old_infos.get(e.source) for e in edges.values())
         ):
             infos[nid] = old
             continue
@@ -126,7 +131,7 @@ def infer(graph: Graph, previous: InferenceResult | None = None) -> InferenceRes
             if infos.get(first.id, info).params != info.params:
                 info = NodeInfo(error=_weights_misfit(graph, node, first, infos))
         if node.shares is not None:
-            info = replace(info, shared_with=graph.nodes[node.shares].name)
+            info = info._replace(shared_with=nodes[node.shares].name)
         infos[nid] = info
     return InferenceResult({nid: infos[nid] for nid in graph.nodes}, keys)
 
@@ -167,7 +172,7 @@ def _input_shapes(graph: Graph, node: Node, infos: Mapping[str, NodeInfo]) -> li
         if upstream.shape is None:
             culprit = upstream.blocked_by or graph.nodes[edge.source].name
             return NodeInfo(blocked_by=culprit)
-        shapes.append(upstream.shapes[edge.source_port])
+        shapes.append(upstream.shape if edge.source_port == 0 else upstream.more[edge.source_port - 1])
     return shapes
 
 

@@ -83,10 +83,8 @@ def _text_issues(graph: Graph) -> list[Issue]:
     turn text into numbers, and a layer that takes nothing but text gets a string Input. (Only
     wires straight from an Input are checked: inference follows shapes, not value types.)"""
     issues = []
-    for edge in graph.edges:
-        source, target = graph.nodes[edge.source], graph.nodes[edge.target]
-        if not source.is_input:
-            continue
+    for source, edge in ((s, e) for s in graph.inputs() for e in graph.output_edges(s.id)):
+        target = graph.nodes[edge.target]
         takes, text = target.spec.takes, source.params["dtype"] == "string"
         if text and not takes.text:
             issues.append(

@@ -12,6 +12,7 @@ budgets in ``tests/fuzz.py`` are the "all" column with some room.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -105,7 +107,7 @@ def main() -> None:
         known, seconds = discoveries(strategies, check, args.examples)
         total = known[-1] if known else 0
 
-        def reached(share: float, known: list[int] = known, total: int = total) -> str:
+        def reached(share: float, known: list[int] = known, total: int = total, seconds: float = seconds) -> str:
             index = next(i for i, k in enumerate(known) if k >= share * total) + 1
             return f"{index} ({index * seconds:.1f}s)"
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ from tests.qt_leaks import closes_its_windows, drain_deletions  # noqa: F401 (an
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Keras reads its settings (keras.json: backend, float type) and caches from KERAS_HOME, else
+# ~/.keras, when it is imported, before any fixture runs: the tests use a home of their own.
+_KERAS_HOME = tempfile.TemporaryDirectory(prefix="netdesigner-tests-keras-")
+os.environ["KERAS_HOME"] = _KERAS_HOME.name
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = package_file("sample_graphs")  # wherever the tests run from

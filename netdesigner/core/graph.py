@@ -133,7 +133,8 @@ class Graph:
     _outputs: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _sharers: dict[str, list[str]] = field(default_factory=dict, repr=False)  # owner id -> sharer ids
     _listeners: list[Listener] = field(default_factory=list, repr=False)
-    _order: list[str] | None = field(default=None, repr=False)
+    _order: list[str] | None = field(default=None, repr=False)  # caches, until the structure changes:
+    _roles: tuple[list[Node], list[Node]] | None = field(default=None, repr=False)  # Inputs, heads
     _next_id: int = field(default=1, repr=False)
     revision: int = 0
 
@@ -170,11 +171,18 @@ class Graph:
 
     def inputs(self) -> list[Node]:
         """The model's inputs, in graph order."""
-        return [n for n in self.nodes.values() if n.is_input]
+        return list(self._by_role()[0])
 
     def heads(self) -> list[Node]:
         """The model's output heads, in graph order."""
-        return [n for n in self.nodes.values() if n.is_head]
+        return list(self._by_role()[1])
+
+    def _by_role(self) -> tuple[list[Node], list[Node]]:
+        """Inputs and heads, found once per structure (validation alone asks five times a pass)."""
+        if self._roles is None:
+            nodes = self.nodes.values()
+            self._roles = [n for n in nodes if n.is_input], [n for n in nodes if n.is_head]
+        return self._roles
 
     def head_sources(self) -> list[str]:
         """For each Output head, in graph order, the node whose output it is: the model's outputs."""
@@ -485,6 +493,10 @@ class Graph:
             raise ParamError(key, f"{spec.type} has no parameter {key!r}") from None
         return param.coerce(value)
 
+    def forget_structure(self) -> None:
+        """Drop what is cached about the structure (the order, the Inputs and heads)."""
+        self._order = self._roles = None
+
     def _unlink(self, edge: Edge) -> None:
         del self._inputs[edge.target][edge.port]
         self._outputs[edge.source].remove(edge)
@@ -492,7 +504,7 @@ class Graph:
 
     def _changed(self, event: GraphEvent, structural: bool = True) -> None:
         if structural:
-            self._order = None
+            self.forget_structure()
         self.revision += 1
         for listener in list(self._listeners):
             listener(event)

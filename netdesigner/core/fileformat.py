@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from netdesigner.core import catalog
+from netdesigner.core.bounded_read import read_bounded
 from netdesigner.core.errors import FormatError, GraphError
 from netdesigner.core.graph import NAME_RULE, Edge, Graph, Node, check_name
 from netdesigner.core.params import to_json_value
@@ -129,10 +130,7 @@ def load(path: str | os.PathLike[str], fix_names: bool = False) -> Document:
     in ``loads`` (the editor opens files saved before the naming rule that way)."""
     source = Path(path)
     try:
-        size = source.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FormatError(f"the file is {size // (1024 * 1024)} MiB; graph files are at most 64 MiB")
-        data = source.read_bytes()
+        data = read_bounded(source, MAX_FILE_BYTES)
     except OSError as exc:
         raise FormatError(f"cannot read {source}: {exc.strerror or exc}") from None
     return loads(data, fix_names)

@@ -12,7 +12,10 @@ record runs the same way; ``netdesigner runs`` lists and compares them.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
+import re
 import shutil
 import time
 from dataclasses import asdict, dataclass, field, fields
@@ -22,6 +25,7 @@ from typing import Any, get_origin, get_type_hints
 
 from netdesigner.backend.reports import write_history
 from netdesigner.backend.training import TrainingRun, TrainResult
+from netdesigner.core.bounded_read import MiB, read_text_bounded
 from netdesigner.core.compile_plan import compile_plan
 from netdesigner.core.errors import GraphError
 from netdesigner.core.fileformat import Document, FormatError, dumps, load, to_dict, write_text_atomic
@@ -31,6 +35,8 @@ from netdesigner.user_dirs import data_dir
 
 RUN_FILE, GRAPH_FILE, HISTORY_FILE, MODEL_FILE, LOGS = "run.json", "graph.json", "history.csv", "model.keras", "logs"
 RUN_FORMAT = "netdesigner-run"
+RUN_NUMBER = re.compile(r"[0-9]{1,9}")
+MAX_RECORD_BYTES = 16 * MiB  # run.json, graph.json, history.csv: far more than a run writes
 
 
 class RunError(GraphError):
@@ -110,15 +116,21 @@ class RunStore:
         return found
 
     def _numbered(self) -> list[Path]:
-        """The run folders (named by number, recorded or reserved), in number order."""
-        numbered = [p for p in self.folder.iterdir() if p.name.isdigit()] if self.folder.is_dir() else []
+        """The run folders (named by number in ASCII digits, recorded or reserved), in number
+        order. Anything else in the folder is not a run and is passed over: "²" counts as a
+        digit for ``str.isdigit`` but is no number, and a link is never followed out."""
+        try:
+            entries = list(self.folder.iterdir()) if self.folder.is_dir() else []
+        except OSError:
+            return []
+        numbered = [p for p in entries if RUN_NUMBER.fullmatch(p.name) and p.is_dir() and not p.is_symlink()]
         return sorted(numbered, key=lambda p: int(p.name))
 
     def find(self, key: str) -> RunRecord:
         """A run by its number ("3" or "003") or its name."""
         runs = self.runs()
         for run in runs:
-            if key in (run.id, run.name) or key.isdigit() and int(key) == int(run.id):
+            if key in (run.id, run.name) or RUN_NUMBER.fullmatch(key) and int(key) == int(run.id):
                 return run
         known = ", ".join(f"{r.id} ({r.name})" for r in runs) or "none yet"
         raise RunError(f"there is no run {key!r} in {self.folder}", f"runs: {known}")
@@ -176,12 +188,12 @@ class RunStore:
         return record
 
     def _last_graph(self, folder: Path) -> dict[str, Any] | None:
-        """The graph file of the latest run recorded before ``folder``'s (None: it is the first
-        readable one)."""
+        """The graph file of the latest run recorded before ``folder``'s, read as a graph file
+        (None: there is none, or it is damaged: the new run is still recorded, as a first)."""
         earlier = [r for r in self.runs() if int(r.id) < int(folder.name)]
         try:
-            return _read_json(earlier[-1].folder / GRAPH_FILE) if earlier else None
-        except RunError:
+            return to_dict(load(earlier[-1].folder / GRAPH_FILE)) if earlier else None
+        except FormatError:
             return None
 
     def rename(self, run_id: str, name: str) -> RunRecord:
@@ -253,7 +265,7 @@ def read_run(folder: Path) -> RunRecord:
         if spec.name in ("history", "folder", "id"):
             continue
         values[spec.name] = _field_value(folder / RUN_FILE, spec.name, hints[spec.name], data.get(spec.name))
-    if not all(isinstance(v, (int, float)) for v in values["final"].values()):
+    if not all(_finite(v) for v in values["final"].values()):
         raise RunError(f"{folder / RUN_FILE}: final holds something else than numbers")
     record = RunRecord(id=folder.name, **values, folder=folder)
     record.history = read_history(folder / HISTORY_FILE)
@@ -270,7 +282,17 @@ def _field_value(path: Path, name: str, hint: Any, value: Any) -> Any:
     kind, words = _KINDS.get(get_origin(hint) or hint, (hint, "a value"))
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
         raise RunError(f"{path}: {name} is missing or not {words}")
+    if hint is float and not _finite(value):
+        raise RunError(f"{path}: {name} is not a finite number")
     return value
+
+
+def _finite(value: Any) -> bool:
+    """A number a table can show: 10**400 is an int, but no float."""
+    try:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 _KINDS: dict[Any, tuple[type | tuple[type, ...], str]] = {
@@ -284,8 +306,7 @@ _KINDS: dict[Any, tuple[type | tuple[type, ...], str]] = {
 def read_history(path: Path) -> dict[str, list[float]]:
     """``history.csv``: an epoch column, then one column per metric (an empty cell: not logged)."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
+        rows = list(csv.reader(io.StringIO(read_text_bounded(path, MAX_RECORD_BYTES), newline="")))
         keys = rows[0][1:] if rows else []
         history: dict[str, list[float]] = {k: [] for k in keys}
         for row in rows[1:]:
@@ -293,12 +314,14 @@ def read_history(path: Path) -> dict[str, list[float]]:
                 if cell != "":
                     history[key].append(float(cell))
         return history
-    except (OSError, ValueError, IndexError) as error:
-        raise RunError(f"{path} cannot be read: {error}") from None
+    except (OSError, ValueError, IndexError, csv.Error) as error:  # UnicodeDecodeError is a ValueError
+        raise RunError(f"{path} cannot be read: {getattr(error, 'strerror', None) or error}") from None
 
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(read_text_bounded(path, MAX_RECORD_BYTES))
+    except RecursionError:
+        raise RunError(f"{path} cannot be read: it is nested too deeply") from None
     except (OSError, ValueError) as error:
-        raise RunError(f"{path} cannot be read: {error}") from None
+        raise RunError(f"{path} cannot be read: {getattr(error, 'strerror', None) or error}") from None

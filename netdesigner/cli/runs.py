@@ -36,8 +36,15 @@ def cmd_runs(args: argparse.Namespace) -> int:
         from netdesigner.backend.compare_curves import plot_comparison
 
         target = Path(args.png or "runs_compared.png")
-        plot_comparison([(f"{r.id} {r.name}", r.history) for r in chosen], target)
-        print(f"wrote {target}")
+        if target.suffix.lower() != ".png":
+            print(f"netdesigner: the comparison is drawn as a PNG image: name it {target.stem}.png", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            written = plot_comparison([(f"{r.id} {r.name}", r.history) for r in chosen], target)
+        except OSError as error:
+            print(f"netdesigner: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"wrote {written}")
         return EXIT_OK
     runs = store.runs()
     for problem in store.problems:

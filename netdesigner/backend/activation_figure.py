@@ -22,6 +22,7 @@ from matplotlib.image import AxesImage
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
+from netdesigner.backend.atomic_files import save_figure
 from netdesigner.backend.curve_style import PAPER, CurveStyle
 from netdesigner.backend.curves import size_to_pixels
 from netdesigner.backend.inside import Look, LookKind
@@ -130,8 +131,7 @@ class ActivationFigure:
 
     def save(self, path: Path | str, dpi: float = 110) -> Path:
         self._wrap_title()
-        self.figure.savefig(path, dpi=dpi, facecolor=self.style.background)
-        return Path(path)
+        return save_figure(self.figure, path, dpi=dpi, facecolor=self.style.background)
 
     def _maps(self, panel: SubFigure, maps: np.ndarray) -> str:
         """A grid of the first ``MAX_TILES`` maps, in channel order; says when some were left out."""

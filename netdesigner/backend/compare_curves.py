@@ -20,6 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from netdesigner.backend.atomic_files import save_figure
 from netdesigner.backend.curve_style import PAPER, RUN_COLORS, CurveStyle
 from netdesigner.backend.curves import LEGEND_POINTS, epoch_axes, grid_shape, size_to_pixels
 from netdesigner.backend.reports import metric_pairs
@@ -92,8 +93,7 @@ class ComparisonFigure:
     def save(self, path: Path | str) -> Path:
         """A PNG at the figure's size and dpi."""
         self._lay_out()
-        self.figure.savefig(path, facecolor=self.style.background)
-        return Path(path)
+        return save_figure(self.figure, path, facecolor=self.style.background)
 
     def _panel(self, rows: int, columns: int, index: int, title: str) -> Axes:
         """An empty panel in the style's colours (as ``CurvesFigure`` draws its own)."""

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from netdesigner.backend.atomic_files import save_figure
 from netdesigner.backend.curve_style import PAPER, CurveStyle
 from netdesigner.backend.reports import metric_pairs
 
@@ -125,8 +126,7 @@ class CurvesFigure:
             for line in lines.values():
                 line.set_animated(False)
         self._lay_out()
-        self.figure.savefig(path, dpi=dpi, facecolor=self.style.background)
-        return Path(path)
+        return save_figure(self.figure, path, dpi=dpi, facecolor=self.style.background)
 
     def _draw_everything(self) -> None:
         self.full_draws += 1

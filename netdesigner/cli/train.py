@@ -47,6 +47,7 @@ def add_train_command(sub: Any) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from netdesigner.backend.atomic_files import save_model
     from netdesigner.backend.curves import plot_history
     from netdesigner.backend.data import DataError, load_dataset
     from netdesigner.backend.reports import write_history
@@ -112,14 +113,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     try:
         written = write_history(result.history, out)
         written.append(plot_history(result.history, out / "curves.png"))
-        result.model.save(out / "model.keras")
-        written.append(out / "model.keras")
+        written.append(save_model(result.model, out / "model.keras"))
     except OSError as error:
         print(f"netdesigner: cannot write to {out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_INVALID
     print("wrote " + ", ".join(str(p) for p in written))
-    _record(store, folder, training, result)
-    return EXIT_OK
+    return EXIT_OK if _record(store, folder, training, result) else EXIT_INVALID
 
 
 def _reserve(graph: Path) -> tuple[RunStore | None, Path | None]:
@@ -135,18 +134,22 @@ def _reserve(graph: Path) -> tuple[RunStore | None, Path | None]:
         return None, None
 
 
-def _record(store: RunStore | None, folder: Path | None, training: TrainingRun, result: TrainResult) -> None:
+def _record(store: RunStore | None, folder: Path | None, training: TrainingRun, result: TrainResult) -> bool:
+    """Record the run; False, after saying why, when it could not be (a full disk): the run's
+    record is part of what ``train`` promises."""
     from netdesigner.backend.run_store import RunError, record_run
 
     if store is None or folder is None:
-        return
+        return True
     try:
         record = record_run(store, folder, training, result)
     except (OSError, RunError) as error:
-        print(f"netdesigner: could not record the run in {folder}: {error}", file=sys.stderr)
-        return
+        why = error.strerror if isinstance(error, OSError) and error.strerror else error
+        print(f"netdesigner: could not record the run in {folder}: {why}", file=sys.stderr)
+        return False
     if record is not None:
         print(f"recorded run {record.id} ({record.changes}) in {folder}")
+    return True
 
 
 @contextmanager

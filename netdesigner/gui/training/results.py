@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtWidgets
 
+from netdesigner.backend.atomic_files import save_model
 from netdesigner.backend.training import evaluate, predict, predict_file
 from netdesigner.core.settings import FIT_SPECS
 from netdesigner.gui.plots import LivePlots
@@ -126,8 +127,7 @@ class ResultActions(QtWidgets.QWidget):
         target = Path(path if path.endswith(".keras") else path + ".keras")
 
         def work(model, data, doc, batch) -> Path:
-            model.save(target)
-            return target
+            return save_model(model, target)
 
         self._start("saving the model", f"Saving the model to {target.name}…", work)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from netdesigner.backend.atomic_files import save_model
 from netdesigner.backend.run_store import MODEL_FILE, RunError, RunRecord, RunStore, record_run, store_for
 from netdesigner.core.errors import GraphError
 from netdesigner.gui.document import EditorDocument
@@ -105,7 +106,9 @@ class RunKeeper(QtCore.QObject):
         earlier = [r.id for r in self.view.records]
         self.view.reload(tick=(record.id, *earlier[-1:]))
         if self.keep_model.isChecked() and result.model is not None:
-            self.controller.run_job("keeping the model", lambda model, data, doc: _save(model, folder / MODEL_FILE))
+            self.controller.run_job(
+                "keeping the model", lambda model, data, doc: save_model(model, folder / MODEL_FILE)
+            )
         return record
 
     def restore(self, run: RunRecord) -> None:
@@ -115,8 +118,3 @@ class RunKeeper(QtCore.QObject):
             self.say(str(error), True)
             return
         self.say(f"Restored {run.name}: its graph and training settings (Ctrl+Z undoes it).", False)
-
-
-def _save(model: object, target: Path) -> Path:
-    model.save(target)  # type: ignore[attr-defined]
-    return target

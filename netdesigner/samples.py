@@ -20,6 +20,11 @@ def package_file(*parts: str) -> Path:
     return Path(str(resources.files("netdesigner").joinpath(*parts)))
 
 
+def digits_path() -> Path:
+    """The built-in 8x8 digits (``resources/datasets/digits.npz``)."""
+    return package_file("resources", "datasets", "digits.npz")
+
+
 def sample_paths() -> list[Path]:
     folder = package_file("sample_graphs")
     return sorted(folder.glob("*.json")) if folder.is_dir() else []

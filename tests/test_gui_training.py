@@ -342,7 +342,7 @@ def test_closing_the_window_while_training_stops_the_run_first(window, qtbot) ->
 
 def test_the_declared_data_sources_are_the_loaders() -> None:
     from netdesigner.backend.data import LOADERS
-    from netdesigner.backend.data_sources import DATA_SOURCES
+    from netdesigner.core.data_sources import DATA_SOURCES
 
     assert sorted(s.key for s in DATA_SOURCES) == sorted(LOADERS)
 

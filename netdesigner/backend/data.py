@@ -37,12 +37,13 @@ import numpy as np
 from netdesigner.backend import stand_in_data as stand_in
 from netdesigner.backend.data_checks import DataError, check_array, check_samples
 from netdesigner.backend.data_csv import read_csv, read_csv_columns
-from netdesigner.backend.data_sources import DIGITS, KERAS_DATASETS, SOURCES_BY_KEY
 from netdesigner.backend.data_values import is_text, model_input, text_array
 from netdesigner.core.compile_options import Target, losses_expecting
+from netdesigner.core.data_sources import KERAS_DATASETS, SOURCES_BY_KEY
 from netdesigner.core.graph import Graph
 from netdesigner.core.inference import infer
 from netdesigner.core.shapes import fmt
+from netdesigner.samples import digits_path
 
 CLASS_LOSSES = losses_expecting(Target.ONE_HOT, Target.CLASS_INDEX)
 BINARY_LOSSES = losses_expecting(Target.BINARY)
@@ -125,7 +126,7 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
 
 
 def _digits(graph: Graph, spec: dict[str, Any]) -> Dataset:
-    with np.load(DIGITS) as data:
+    with np.load(digits_path()) as data:
         images, labels = data["images"].astype("float32") / 16.0, data["target"].astype("int32")
     inputs = graph.inputs()
     heads = graph.heads()

@@ -7,11 +7,12 @@ Pure text generation from the document's fit plan and data source; no Keras impo
 
 from __future__ import annotations
 
-from netdesigner.backend.data_sources import DIGITS, SOURCES_BY_KEY
 from netdesigner.backend.pysource import INDENT, LINE_LENGTH, Call, Expr, Kw, Seq, literal, render
 from netdesigner.core.compile_plan import KerasObject
+from netdesigner.core.data_sources import SOURCES_BY_KEY
 from netdesigner.core.fileformat import Document
 from netdesigner.core.fit_plan import RunFile, fit_plan, has_validation
+from netdesigner.samples import digits_path
 
 FILE_SOURCES = ("npz", "csv", "image_folder", "digits")
 
@@ -36,7 +37,7 @@ def default_data_path(doc: Document) -> str | None:
     script reads by default."""
     data = doc.training.data
     if data.get("source") == "digits":
-        return str(DIGITS)
+        return str(digits_path())
     if data.get("source") == "keras" and data.get("name"):
         return f"keras:{data['name']}"
     if data.get("source") in FILE_SOURCES and data.get("path"):
@@ -112,7 +113,8 @@ STAND_IN_CALL = Call("stand_in_data", ("args.samples", "STAND_IN_INPUTS", "STAND
 def main_section(strategy: str | None, adapted: list[str], csv_source: bool) -> str:
     lines = [
         "def main(argv=None):",
-        f"{INDENT}parser = argparse.ArgumentParser(description=TITLE)",
+        f"{INDENT}# argparse fills in %(prog)s and the like: a title's own % signs are doubled",
+        f'{INDENT}parser = argparse.ArgumentParser(description=TITLE.replace("%", "%%"))',
         f'{INDENT}parser.add_argument("--data", default=DATA, help="the training data")',
         f'{INDENT}parser.add_argument("--validation-data", default=VALIDATION_DATA)',
     ]

@@ -18,6 +18,7 @@ from netdesigner import __version__
 from netdesigner.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none
 from netdesigner.cli.model import add_model_commands, cmd_evaluate, cmd_predict
 from netdesigner.cli.runs import add_runs_command, cmd_runs
+from netdesigner.cli.terminal import escaped_output
 from netdesigner.cli.train import add_train_command, cmd_train
 from netdesigner.core.fileformat import save, write_text_atomic
 from netdesigner.core.report import build_report, summary_table
@@ -176,26 +177,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_usage(sys.stderr)
         return EXIT_USAGE
-    try:
-        if args.command in KERAS_COMMANDS:
-            from netdesigner.backend.quiet import load_keras_quietly
+    with escaped_output():  # what files hold is printed, never obeyed by the terminal
+        try:
+            if args.command in KERAS_COMMANDS:
+                from netdesigner.backend.quiet import load_keras_quietly
 
-            load_keras_quietly()
-        return COMMANDS[args.command](args)
-    except KeyboardInterrupt:
-        print("\nnetdesigner: interrupted", file=sys.stderr)
-        return EXIT_INVALID  # the contract's "failed run"
-    except BrokenPipeError:  # the reader went away (| head): stop quietly, as Unix tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_INVALID
-    except OSError as error:  # the output cannot be written (a full disk)
-        print(f"netdesigner: cannot write the output: {error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception as error:  # a traceback is a bug: one line, the report in a log file
-        from netdesigner.backend.crash_log import describe
+                load_keras_quietly()
+            return COMMANDS[args.command](args)
+        except KeyboardInterrupt:
+            print("\nnetdesigner: interrupted", file=sys.stderr)
+            return EXIT_INVALID  # the contract's "failed run"
+        except BrokenPipeError:  # the reader went away (| head): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_INVALID
+        except OSError as error:  # the output cannot be written (a full disk)
+            print(f"netdesigner: cannot write the output: {error.strerror or error}", file=sys.stderr)
+            return EXIT_USAGE
+        except Exception as error:  # a traceback is a bug: one line, the report in a log file
+            from netdesigner.backend.crash_log import describe
 
-        print(f"netdesigner: {describe(error, f'running {args.command}')}", file=sys.stderr)
-        return EXIT_USAGE
+            print(f"netdesigner: {describe(error, f'running {args.command}')}", file=sys.stderr)
+            return EXIT_USAGE
 
 
 def open_editor(argv: list[str]) -> int:

@@ -2,16 +2,14 @@
 (a file, a folder, column names, a dataset name) and what that means.
 
 The training dock builds its data form from these declarations, ``netdesigner train`` lists
-them in its help, and ``data.load_dataset`` has one loader per key (a test keeps the two in
-step). No Keras here: the editor reads this before Keras has loaded.
+them in its help, the file format refuses a source or a choice they do not declare, and
+``data.load_dataset`` has one loader per key (a test keeps the two in step).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-
-from netdesigner.samples import package_file
 
 
 class FieldKind(StrEnum):
@@ -48,7 +46,6 @@ class DataSource:
 
 
 KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100")
-DIGITS = package_file("resources", "datasets", "digits.npz")  # the built-in digits, shipped in the wheel
 
 
 def _path(kind: FieldKind, label: str, file_filter: str = "") -> tuple[DataField, DataField]:

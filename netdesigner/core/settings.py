@@ -13,7 +13,8 @@ from typing import Any
 
 from netdesigner.core.callbacks import CALLBACKS, CALLBACKS_BY_KEY
 from netdesigner.core.compile_options import OPTIMIZERS, SCHEDULES
-from netdesigner.core.errors import ParamError
+from netdesigner.core.data_sources import SOURCES_BY_KEY
+from netdesigner.core.errors import ParamError, quoted
 from netdesigner.core.params import ParamKind, ParamSpec
 
 FIT_PARAMS: tuple[ParamSpec, ...] = (
@@ -60,7 +61,9 @@ FIT_SPECS: dict[str, ParamSpec] = {p.name: p for p in FIT_PARAMS}
 
 
 def check_data(data: object) -> dict[str, DataValue]:
-    """A data source description (``training.data``): text keys with plain values."""
+    """A data source description (``training.data``): text keys with plain values, a source
+    that is declared (``core.data_sources``), and, for each of its fields with a closed set of
+    values, one of them."""
     if not isinstance(data, dict):
         raise ParamError("data", f"the data source must be an object, got {type(data).__name__}")
     for key, value in data.items():
@@ -68,7 +71,19 @@ def check_data(data: object) -> dict[str, DataValue]:
             value is None or isinstance(value, (str, bool, int)) or isinstance(value, float) and math.isfinite(value)
         )
         if not isinstance(key, str) or not plain:
-            raise ParamError("data", f"data.{key} must be text, a number, true/false or null")
+            raise ParamError("data", f"data.{quoted(key)} must be text, a number, true/false or null")
+    source = SOURCES_BY_KEY.get(data.get("source") or "synthetic")
+    if source is None:
+        raise ParamError(
+            "data",
+            f"data.source {quoted(data['source'])} is not a data source",
+            f"use one of {', '.join(SOURCES_BY_KEY)}",
+        )
+    for field_ in source.fields:
+        if field_.choices and data.get(field_.name) not in (*field_.choices, *((None,) if field_.optional else ())):
+            raise ParamError(
+                "data", f"data.{field_.name} {quoted(data.get(field_.name))} is not one of {', '.join(field_.choices)}"
+            )
     return dict(data)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from netdesigner.backend.data_sources import DATA_SOURCES, SOURCES_BY_KEY, DataField, FieldKind
+from netdesigner.core.data_sources import DATA_SOURCES, SOURCES_BY_KEY, DataField, FieldKind
 from netdesigner.gui.param_editor import guard_wheel
 
 

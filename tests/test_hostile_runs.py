@@ -1,0 +1,199 @@
+"""Run folders, special files and data sources are input like any graph file (issue 26): odd
+entries are skipped with the reason, special files are refused by kind without hanging, what is
+written lands whole, a record that could not be written is a failure, and text from files
+cannot drive the terminal or the exported script's help."""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from netdesigner.backend.atomic_files import replace_atomically
+from netdesigner.backend.run_store import RUN_FILE, Outcome, RunOutcome, RunStore, store_for
+from netdesigner.cli import main
+from netdesigner.core.fileformat import FormatError, load, loads, save, to_dict
+from tests.conftest import SAMPLE_DIR
+
+MLP = SAMPLE_DIR / "mlp_classifier.json"
+
+
+def graph_with_runs(tmp_path: Path, count: int = 2) -> tuple[Path, RunStore]:
+    graph = tmp_path / "mlp.json"
+    shutil.copy(MLP, graph)
+    store = store_for(graph)
+    for _ in range(count):
+        told = RunOutcome(Outcome.FINISHED, 0, 2, 32, "digits", 1.0, "CPU")
+        store.record(store.reserve(), load(graph), {"loss": [1.0, 0.5]}, told)
+    return graph, store
+
+
+def edit_record(store: RunStore, run_id: str, **fields: object) -> Path:
+    path = store.folder / run_id / RUN_FILE
+    record = json.loads(path.read_text())
+    record.update(fields)
+    path.write_text(json.dumps(record))
+    return path
+
+
+def test_odd_entries_in_the_runs_folder_are_passed_over(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder named "²" (a digit to str.isdigit, no number to int), a numbered file, a link."""
+    graph, store = graph_with_runs(tmp_path)
+    (store.folder / "²").mkdir()
+    (store.folder / "007").write_text("not a folder")
+    (store.folder / "008").symlink_to(tmp_path)
+    assert [r.id for r in store.runs()] == ["001", "002"] and store.problems == []
+    assert main(["runs", str(graph)]) == 0
+    assert store.reserve().name == "003"  # what is no run takes no number
+
+
+@pytest.mark.parametrize(
+    "field, value, reason",
+    [
+        ("seconds", 10**400, "seconds is not a finite number"),
+        ("final", {"loss": 10**400}, "final holds something else than numbers"),
+        ("outcome", "exploded", "outcome is missing or not one of finished, stopped, failed"),
+    ],
+)
+def test_a_record_with_numbers_no_float_holds_is_skipped_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, value: object, reason: str
+) -> None:
+    graph, store = graph_with_runs(tmp_path)
+    edit_record(store, "002", **{field: value})
+    assert main(["runs", str(graph)]) == 0
+    out, err = capsys.readouterr()
+    assert "001" in out and reason in err
+
+
+def test_a_record_nested_200000_deep_or_a_huge_history_cell_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    graph, store = graph_with_runs(tmp_path, count=3)
+    (store.folder / "002" / RUN_FILE).write_text("[" * 200_000 + "]" * 200_000)
+    (store.folder / "003" / "history.csv").write_text('epoch,loss\n1,"' + "9" * 200_000 + '"\n')
+    assert [r.id for r in store.runs()] == ["001"]
+    assert "nested too deeply" in store.problems[0] and "field larger than field limit" in store.problems[1]
+    assert main(["runs", str(graph)]) == 0
+
+
+def test_a_previous_graph_that_is_json_but_no_graph_does_not_lose_the_next_record(tmp_path: Path) -> None:
+    graph, store = graph_with_runs(tmp_path, count=1)
+    (store.folder / "001" / "graph.json").write_text('{"format": "something else"}')
+    told = RunOutcome(Outcome.FINISHED, 0, 2, 32, "digits", 1.0, "CPU")
+    record = store.record(store.reserve(), load(graph), {"loss": [0.4]}, told)
+    assert record.changes == "first run" and [r.id for r in store.runs()] == ["001", "002"]
+
+
+def test_the_comparison_is_written_as_a_png_or_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    graph, _ = graph_with_runs(tmp_path)
+    for name in ("x.exe", "compared"):
+        assert main(["runs", str(graph), "--compare", "1", "2", "--png", str(tmp_path / name)]) == 2
+        assert "drawn as a PNG image" in capsys.readouterr().err and not (tmp_path / name).exists()
+    assert main(["runs", str(graph), "--compare", "1", "2", "--png", str(tmp_path / "c.png")]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {tmp_path / 'c.png'}"
+
+
+def test_text_from_a_record_cannot_drive_the_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OSC 0 retitles the window, OSC 52 writes the clipboard; U+202E reverses what follows."""
+    graph, store = graph_with_runs(tmp_path)
+    edit_record(store, "002", name="\x1b]0;owned\x07", device="\x1b]52;c;ZWNobyBoaQ==\x07\u202e")
+    assert main(["runs", str(graph)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "\\x1b]0;owned\\x07" in out and "\\u202e" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_named_pipe_or_a_link_to_a_device_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo, zero = tmp_path / "graph.json", tmp_path / "zero.json"
+    os.mkfifo(fifo)
+    zero.symlink_to("/dev/zero")
+    for path, kind in ((fifo, "a named pipe (FIFO)"), (zero, "a device")):
+        done: list[int] = []
+        checking = threading.Thread(target=lambda p=path, d=done: d.append(main(["check", str(p)])), daemon=True)
+        checking.start()
+        checking.join(timeout=20)
+        assert done == [2], f"check {path.name} hung or did not refuse it"
+        assert f"it is {kind}, not a file" in capsys.readouterr().err
+    graph, store = graph_with_runs(tmp_path)
+    (store.folder / "002" / RUN_FILE).unlink()
+    (store.folder / "002" / RUN_FILE).symlink_to("/dev/zero")
+    assert [r.id for r in store.runs()] == ["001"] and "it is a device" in store.problems[0]
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ({"source": "tape"}, "data.source 'tape' is not a data source"),
+        ({"source": "keras", "name": "imdb"}, "data.name 'imdb' is not one of mnist, fashion_mnist"),
+    ],
+)
+def test_a_data_source_the_app_cannot_read_is_refused_when_the_file_is_read(data: dict, words: str) -> None:
+    """``check`` used to call such a file valid and ``export`` wrote a script for it."""
+    graph = to_dict(load(MLP))
+    graph["training"]["data"] = data
+    with pytest.raises(FormatError, match=words):
+        loads(json.dumps(graph))
+
+
+def test_a_title_with_percent_signs_leaves_the_scripts_help_working(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("keras")
+    doc = load(MLP)
+    doc.name = "%(prog)s %(x)s 100%"
+    save(doc, tmp_path / "g.json")
+    assert main(["export", str(tmp_path / "g.json"), "-o", str(tmp_path / "model.py")]) == 0
+    namespace = runpy.run_path(str(tmp_path / "model.py"))
+    with pytest.raises(SystemExit) as leaving:
+        namespace["main"](["--help"])
+    assert leaving.value.code == 0 and "%(prog)s %(x)s 100%" in capsys.readouterr().out
+
+
+def test_a_run_that_could_not_be_recorded_is_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk while recording: ``train`` said "could not record" and exited 0."""
+    pytest.importorskip("keras")
+    from netdesigner.backend import run_store
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(run_store, "record_run", full_disk)
+    graph = tmp_path / "mlp.json"
+    shutil.copy(MLP, graph)
+    assert main(["train", str(graph), "--data", "digits", "--epochs", "1"]) == 1
+    assert "could not record the run" in capsys.readouterr().err
+
+
+def test_a_file_written_by_a_library_lands_whole_or_not_at_all(tmp_path: Path) -> None:
+    """A save that dies half-way (kill -9, a full disk) leaves the previous file as it was."""
+    target = tmp_path / "model.keras"
+    target.write_bytes(b"the previous model")
+
+    def dies_half_way(path: Path) -> None:
+        path.write_bytes(b"half a zi")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        replace_atomically(target, dies_half_way)
+    assert target.read_bytes() == b"the previous model" and os.listdir(tmp_path) == ["model.keras"]
+    replace_atomically(target, lambda path: path.write_bytes(b"the new model"))
+    assert target.read_bytes() == b"the new model" and os.listdir(tmp_path) == ["model.keras"]
+
+
+def test_the_terminal_filter_keeps_newlines_tabs_and_progress_returns() -> None:
+    from netdesigner.cli.terminal import escaped
+
+    assert escaped("epoch 1\r[##..]\tloss\n") == "epoch 1\r[##..]\tloss\n"
+    assert escaped("a\x1b[2Jb\x9bc\x7f") == "a\\x1b[2Jb\\x9bc\\x7f"
+    assert sys.stdout is not None  # the filter is installed per command, not for the process

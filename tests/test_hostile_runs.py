@@ -197,3 +197,53 @@ def test_the_terminal_filter_keeps_newlines_tabs_and_progress_returns() -> None:
     assert escaped("epoch 1\r[##..]\tloss\n") == "epoch 1\r[##..]\tloss\n"
     assert escaped("a\x1b[2Jb\x9bc\x7f") == "a\\x1b[2Jb\\x9bc\\x7f"
     assert sys.stdout is not None  # the filter is installed per command, not for the process
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+@pytest.mark.parametrize("suffix", [".npz", ".csv", ".json", ".keras"])
+def test_data_and_model_readers_refuse_a_named_pipe_at_once(tmp_path: Path, suffix: str) -> None:
+    from netdesigner.backend.data import DataError, load_dataset
+    from netdesigner.backend.importer import ModelImportError, import_model
+
+    fifo = tmp_path / f"pipe{suffix}"
+    os.mkfifo(fifo)
+    outcome: list[str] = []
+
+    def read() -> None:
+        try:
+            if suffix in (".npz", ".csv"):
+                load_dataset(load(MLP).graph, {"source": suffix[1:], "path": str(fifo), "target": "y"})
+            else:
+                import_model(fifo)
+        except (DataError, ModelImportError) as error:
+            outcome.append(str(error))
+
+    reading = threading.Thread(target=read, daemon=True)
+    reading.start()
+    reading.join(timeout=20)
+    assert outcome and "it is a named pipe (FIFO), not a file" in outcome[0]
+
+
+def test_a_data_path_holding_a_nul_is_a_data_error(tmp_path: Path) -> None:
+    from netdesigner.backend.data import DataError, load_dataset
+
+    for source in ("npz", "csv"):
+        with pytest.raises(DataError, match="NUL character"):
+            load_dataset(load(MLP).graph, {"source": source, "path": str(tmp_path / "a\0b"), "target": "y"})
+
+
+def test_a_model_file_that_inflates_past_free_memory_is_refused_before_keras_opens_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    from netdesigner.backend import keras_archive
+
+    bomb = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", "{}")
+        archive.writestr("model.weights.h5", bytes(8 * 1024 * 1024))  # 8 MiB of zeros: a few kB packed
+    monkeypatch.setattr(keras_archive, "free_memory", lambda: 4 * 1024 * 1024)
+    assert bomb.stat().st_size < 100_000
+    assert main(["evaluate", str(MLP), str(bomb), "--data", "digits"]) == 2  # unreadable input
+    assert "inflates to 8 MiB, more than the 4 MiB of memory free" in capsys.readouterr().err

@@ -38,6 +38,7 @@ from netdesigner.backend import stand_in_data as stand_in
 from netdesigner.backend.data_checks import DataError, check_array, check_samples
 from netdesigner.backend.data_csv import read_csv, read_csv_columns
 from netdesigner.backend.data_values import is_text, model_input, text_array
+from netdesigner.core.bounded_read import check_regular
 from netdesigner.core.compile_options import Target, losses_expecting
 from netdesigner.core.data_sources import KERAS_DATASETS, SOURCES_BY_KEY
 from netdesigner.core.graph import Graph
@@ -154,6 +155,7 @@ def read_npz(path: Path) -> dict[str, Any]:
     """The named arrays of an ``.npz`` file (a plain ``.npy`` array is named ``x``), read without
     unpickling; anything unreadable becomes a ``DataError`` naming the file."""
     try:
+        check_regular(path)
         with path.open("rb") as handle:
             magic = handle.read(6)
     except OSError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from netdesigner.backend.data_checks import DataError, listed
+from netdesigner.core.bounded_read import check_regular
 
 MISSING = ("", "nan", "na", "n/a", "null", "none")
 
@@ -24,6 +25,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     records: list[tuple[int, list[str]]] = []
     line = 1
     try:
+        check_regular(path)
         with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: a spreadsheet's BOM
             reader = csv.reader(handle, strict=True)
             for row in reader:
@@ -32,7 +34,9 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
                 line = reader.line_num + 1  # where the next record starts (a quoted cell may span lines)
     except csv.Error as exc:
         raise DataError(f"{path.name}, line {line}: {exc}", "check the quotes on that line") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
         raise DataError(f"cannot read {path}: {exc}") from None
     if not records:
         raise DataError(f"{path} is empty", "the first line names the columns")

@@ -18,6 +18,7 @@ from netdesigner.backend.import_calls import KERAS_LAYERS, CallKey, LayerCall, f
 from netdesigner.backend.import_compile import read_compile_config
 from netdesigner.backend.import_nested import MODEL_CLASSES, as_functional, inline_models
 from netdesigner.core import catalog
+from netdesigner.core.bounded_read import check_regular, read_text_bounded
 from netdesigner.core.catalog import LayerSpec
 from netdesigner.core.compile_plan import final_activation
 from netdesigner.core.errors import FormatError, GraphError
@@ -55,15 +56,14 @@ def read_model_config(path: str | Path) -> dict[str, Any]:
     source = Path(path)
     try:
         if source.suffix == ".keras":
+            check_regular(source)
             with zipfile.ZipFile(source) as archive:
                 info = archive.getinfo("config.json")
                 if info.file_size > MAX_CONFIG_BYTES:
                     raise ModelReadError("the model's config.json is larger than 64 MiB")
                 text = archive.read(info).decode("utf-8")
         elif source.suffix == ".json":
-            if source.stat().st_size > MAX_CONFIG_BYTES:
-                raise ModelReadError("the model JSON is larger than 64 MiB")
-            text = source.read_text(encoding="utf-8")
+            text = read_text_bounded(source, MAX_CONFIG_BYTES)
         else:
             raise ModelReadError(
                 f"cannot import {source.suffix or 'a file without extension'}: use a .keras file or a "
@@ -73,6 +73,8 @@ def read_model_config(path: str | Path) -> dict[str, Any]:
         check_text(config)
     except ModelReadError:
         raise
+    except OSError as exc:  # missing, unreadable, not a regular file, larger than the cap
+        raise ModelReadError(f"cannot read {source}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, ValueError, RecursionError, FormatError) as exc:
         # ValueError: broken JSON, or an integer of more than 4,300 digits
         raise ModelReadError(f"{source} does not hold a readable Keras model config: {exc}") from None

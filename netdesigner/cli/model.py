@@ -32,17 +32,26 @@ def add_model_commands(sub: Any) -> None:
     predict.add_argument("-o", "--output", required=True, help="OUT.npz: one array per output, named after it")
 
 
-def _load_model(path: str) -> Any:
-    """The Keras model, or None after saying why it cannot be loaded."""
-    if not Path(path).is_file():
-        print(f"netdesigner: {path}: no such file", file=sys.stderr)
+def load_trained_model(path: str, what: str = "the model", compile: bool = True) -> Any:
+    """The Keras model saved at ``path``, or None after saying why it cannot be loaded: the
+    file is looked at first (``check_keras_archive``), then Keras loads it in safe mode."""
+    from netdesigner.backend.importer import ModelReadError
+    from netdesigner.backend.keras_archive import check_keras_archive
+
+    if not Path(path).exists():
+        print(f"netdesigner: {what} {path}: no such file", file=sys.stderr)
+        return None
+    try:
+        check_keras_archive(Path(path))
+    except ModelReadError as error:
+        print(f"netdesigner: cannot load {what}: {error}", file=sys.stderr)
         return None
     import keras
 
     try:
-        return keras.saving.load_model(path)  # safe_mode: no code from the file runs
+        return keras.saving.load_model(path, compile=compile)  # safe_mode: no code from the file runs
     except Exception as error:  # damaged archives and refused contents raise many kinds
-        print(f"netdesigner: cannot load the model {path}: {str(error).splitlines()[0][:200]}", file=sys.stderr)
+        print(f"netdesigner: cannot load {what} {path}: {str(error).splitlines()[0][:200]}", file=sys.stderr)
         return None
 
 
@@ -68,7 +77,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"netdesigner: {error}", file=sys.stderr)
         return EXIT_USAGE
-    model = _load_model(args.model)
+    model = load_trained_model(args.model)
     if model is None:
         return EXIT_USAGE
     try:
@@ -93,7 +102,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     if not _batch_size(args):
         return EXIT_USAGE
-    model = _load_model(args.model)
+    model = load_trained_model(args.model)
     if model is None:
         return EXIT_USAGE
     try:

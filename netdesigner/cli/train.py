@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netdesigner.cli.common import DATA_HELP, EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
+from netdesigner.cli.model import load_trained_model
 from netdesigner.core.errors import GraphError
 from netdesigner.core.report import megabytes
 from netdesigner.core.settings import FIT_PARAMS
@@ -96,7 +97,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             case TrainKind.FINISHED | TrainKind.STOPPED:
                 print(f"{event.kind} after {event.seconds:.1f} s")
 
-    start_from = _trained_model(args.start_from) if args.start_from else None
+    start_from = load_trained_model(args.start_from, "--start-from", compile=False) if args.start_from else None
     if args.start_from and start_from is None:
         return EXIT_INVALID
     store, folder = (None, None) if args.no_record else _reserve(Path(args.graph))
@@ -171,14 +172,3 @@ def _stop_on_interrupt(training: TrainingRun) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _trained_model(path: str) -> Any:
-    """The model ``--start-from`` names, or None after saying why it cannot be read."""
-    import keras
-
-    try:
-        return keras.models.load_model(path, compile=False)
-    except Exception as error:  # noqa: BLE001 - any unreadable file is reported, never raised
-        print(f"netdesigner: --start-from {path}: not a Keras model netdesigner can read ({error})", file=sys.stderr)
-        return None

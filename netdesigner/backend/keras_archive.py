@@ -1,0 +1,42 @@
+"""A ``.keras`` file is looked at before Keras opens it: it must be a regular file, and a zip
+whose config is at most 64 MiB and whose members, inflated, fit in the memory free now. A few
+megabytes can otherwise inflate to gigabytes (a 3 MB weights file took 7 GB) before Keras
+says anything."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from netdesigner.backend.importer import MAX_CONFIG_BYTES, ModelReadError
+from netdesigner.core.bounded_read import MiB, check_regular
+
+
+def free_memory() -> int | None:
+    """Bytes of memory free now, where the system says (Linux, most Unixes), else None."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_keras_archive(path: Path) -> None:
+    """Raise ``ModelReadError``, in words, for a file Keras should not be given."""
+    try:
+        check_regular(path)
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except OSError as exc:
+        raise ModelReadError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except zipfile.BadZipFile:
+        raise ModelReadError(f"{path} is not a .keras file (a .keras file is a zip archive)") from None
+    config = next((m for m in members if m.filename == "config.json"), None)
+    if config is not None and config.file_size > MAX_CONFIG_BYTES:
+        raise ModelReadError(f"{path}: its config.json inflates to {config.file_size // MiB:,} MiB (at most 64)")
+    inflated, free = sum(m.file_size for m in members), free_memory()
+    if free is not None and inflated > free:
+        raise ModelReadError(
+            f"{path} inflates to {inflated // MiB:,} MiB, more than the {free // MiB:,} MiB of memory free: "
+            "a model this large needs a machine with more memory, or the file is damaged"
+        )

@@ -25,6 +25,7 @@ words, what does not fit and how to fix it.
 
 from __future__ import annotations
 
+import math
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from netdesigner.backend import stand_in_data as stand_in
-from netdesigner.backend.data_checks import DataError, check_array, check_samples
+from netdesigner.backend.data_checks import DataError, check_array, check_fits_in_memory, check_samples
 from netdesigner.backend.data_csv import read_csv, read_csv_columns
 from netdesigner.backend.data_values import is_text, model_input, text_array
 from netdesigner.core.bounded_read import check_regular
@@ -121,7 +122,10 @@ def _synthetic(graph: Graph, spec: dict[str, Any]) -> Dataset:
     seed = spec.get("seed", stand_in.SEED)
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
         raise DataError(f"the synthetic data's seed must be a whole number from 0 to 2**32-1, not {seed!r:.40}")
-    x, y = stand_in.stand_in_data(samples, *stand_in.recipe(graph), seed=seed)
+    inputs, heads = stand_in.recipe(graph)
+    values = sum(math.prod(i.shape) for i in inputs) + sum(math.prod(h.shape) for h in heads)
+    check_fits_in_memory(samples * values * 12, "the synthetic data")  # float32 values, float64 signal
+    x, y = stand_in.stand_in_data(samples, inputs, heads, seed=seed)
     x = [text_array(a, node.name) if is_text(node) else a for a, node in zip(x, graph.inputs(), strict=True)]
     return Dataset(x, y, f"synthetic learnable data, {samples} samples")
 
@@ -213,8 +217,9 @@ def _csv(graph: Graph, spec: dict[str, Any]) -> Dataset:
         xs, y = read_csv_columns(path, [(n.name, n.params["dtype"]) for n in inputs], target)
         xs = [a.reshape(len(a), *(1,) * len(n.params["shape"])) for a, n in zip(xs, inputs, strict=True)]
     head = graph.heads()
-    if head and head[0].params["loss"] in CLASS_LOSSES | BINARY_LOSSES and y.dtype == np.float32:
-        y = y.astype("int32") if head[0].params["loss"] == "SparseCategoricalCrossentropy" else y
+    sparse = head and head[0].params["loss"] == "SparseCategoricalCrossentropy"
+    if sparse and y.dtype == np.float32 and np.array_equal(y, np.floor(y)):
+        y = y.astype("int32")  # class numbers read as numbers; a fraction stays, to be refused
     return Dataset(xs, [y.reshape(len(y), 1) if y.dtype == np.float32 else y], f"{path.name}, {len(y)} rows")
 
 
@@ -334,12 +339,18 @@ def _check_target(head, shape: tuple | None, y: np.ndarray) -> None:
                 f"{head.name}: the labels are one-hot vectors but the loss is sparse",
                 "use CategoricalCrossentropy, or give integer labels",
             )
-        if integer and y.size and int(y.min()) < 0:
+        fractions = y[y != np.floor(y)] if not integer and y.size else y[:0]
+        if fractions.size:
+            raise DataError(
+                f"{head.name}: class labels must be whole numbers 0, 1, 2, ... but the data has {fractions.flat[0]:g}",
+                "number the classes from 0; to predict a quantity, use a regression loss (MeanSquaredError)",
+            )
+        if y.size and int(y.min()) < 0:
             raise DataError(
                 f"{head.name}: class labels must be 0, 1, 2, ... but the data has {int(y.min())}",
                 "number the classes from 0",
             )
-        if integer and units and y.size and int(y.max()) >= units:
+        if units and y.size and int(y.max()) >= units:
             raise DataError(
                 f"{head.name}: labels go up to {int(y.max())} but the head has {units} units",
                 f"set the last layer's units to {int(y.max()) + 1}",

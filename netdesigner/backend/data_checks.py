@@ -5,6 +5,7 @@ failing inside Keras with a message about something else or "training" on nothin
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,6 +17,28 @@ MAX_LISTED = 5
 
 class DataError(GraphError):
     """Data that cannot be loaded or does not fit the model, with the fix where there is one."""
+
+
+GiB = 1024**3
+
+
+def free_memory() -> int | None:
+    """Bytes of memory free now, where the system says (Linux, most Unixes), else None."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_fits_in_memory(needed: int, what: str) -> None:
+    """Refuse to make ``what`` when it needs more memory than is free (NumPy would raise "array
+    is too big" or the machine would swap), in words."""
+    free = free_memory()
+    if free is not None and needed > free:
+        raise DataError(
+            f"{what} would need {needed / GiB:,.1f} GiB of memory, and {free / GiB:,.1f} GiB are free",
+            "use fewer samples or smaller Input shapes",
+        )
 
 
 def listed(numbers: Sequence[int]) -> str:

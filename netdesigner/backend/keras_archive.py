@@ -5,20 +5,12 @@ says anything."""
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
+from netdesigner.backend import data_checks
 from netdesigner.backend.importer import MAX_CONFIG_BYTES, ModelReadError
 from netdesigner.core.bounded_read import MiB, check_regular
-
-
-def free_memory() -> int | None:
-    """Bytes of memory free now, where the system says (Linux, most Unixes), else None."""
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
 
 
 def check_keras_archive(path: Path) -> None:
@@ -34,7 +26,7 @@ def check_keras_archive(path: Path) -> None:
     config = next((m for m in members if m.filename == "config.json"), None)
     if config is not None and config.file_size > MAX_CONFIG_BYTES:
         raise ModelReadError(f"{path}: its config.json inflates to {config.file_size // MiB:,} MiB (at most 64)")
-    inflated, free = sum(m.file_size for m in members), free_memory()
+    inflated, free = sum(m.file_size for m in members), data_checks.free_memory()
     if free is not None and inflated > free:
         raise ModelReadError(
             f"{path} inflates to {inflated // MiB:,} MiB, more than the {free // MiB:,} MiB of memory free: "

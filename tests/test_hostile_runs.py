@@ -309,3 +309,61 @@ def test_a_wide_csv_is_read_in_time_linear_in_its_size(tmp_path: Path, monkeypat
     monkeypatch.setattr(data_csv, "read_table", lambda path: (Header(read_table(path)[0]), read_table(path)[1]))
     x, _ = data_csv.read_csv(table, names, "y")
     assert x.shape == (3, 5000)
+
+
+def dead_pid() -> int:
+    import subprocess
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(finished.stdout)
+
+
+def test_a_run_killed_before_its_record_is_listed_as_interrupted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """kill -9 leaves a reserved folder (empty, history only, a model...) without a record: the
+    next look marks it and says what it holds, while a run still training is left alone."""
+    from netdesigner.backend import run_claims
+
+    graph, store = graph_with_runs(tmp_path)
+    training = store.reserve()  # claimed by this process, which is alive: still training
+    killed = store.reserve()
+    (killed / "history.csv").write_text("epoch,loss\n1,0.5\n")
+    claim = json.loads((killed / run_claims.CLAIM).read_text())
+    (killed / run_claims.CLAIM).write_text(json.dumps({**claim, "pid": dead_pid()}))
+    assert [r.id for r in store.runs()] == ["001", "002"]
+    assert store.interrupted == [f"run {killed.name} was interrupted before it was recorded; it holds history.csv"]
+    assert (killed / run_claims.INTERRUPTED).is_file() and not (killed / run_claims.CLAIM).exists()
+    assert main(["runs", str(graph)]) == 0
+    assert f"run {killed.name} was interrupted" in capsys.readouterr().out
+    assert training.name not in " ".join(store.interrupted)
+    assert store.reserve().name == "005"
+
+
+@pytest.mark.slow
+def test_kill_9_during_train_loses_no_run_and_no_previous_model(tmp_path: Path) -> None:
+    """A real ``netdesigner train --out DIR`` killed while it trains onto DIR: the previous
+    model.keras is intact and the run is listed as interrupted."""
+    import signal
+    import subprocess
+    import time
+
+    pytest.importorskip("keras")
+    graph = tmp_path / "mlp.json"
+    shutil.copy(MLP, graph)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "model.keras").write_bytes(b"the previous model")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "CUDA_VISIBLE_DEVICES": ""}
+    command = [sys.executable, "-m", "netdesigner", "train", str(graph), "--data", "digits", "--epochs", "500"]
+    process = subprocess.Popen([*command, "--out", str(out)], env=env, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    for line in process.stdout:  # until it trains
+        if line.startswith("epoch 2/"):
+            break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    time.sleep(0.1)
+    assert (out / "model.keras").read_bytes() == b"the previous model"
+    store = store_for(graph)
+    assert store.runs() == [] and store.interrupted and "was interrupted" in store.interrupted[0]

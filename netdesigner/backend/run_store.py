@@ -23,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, get_origin, get_type_hints
 
+from netdesigner.backend import run_claims
 from netdesigner.backend.reports import write_history
 from netdesigner.backend.training import TrainingRun, TrainResult
 from netdesigner.core.bounded_read import MiB, read_text_bounded
@@ -102,10 +103,12 @@ class RunStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[str] = []  # run folders that could not be read, in words
+        self.interrupted: list[str] = []  # runs that ended before they were recorded, in words
 
     def runs(self) -> list[RunRecord]:
-        """Every readable run, oldest first; the unreadable ones are named in ``problems``."""
-        self.problems = []
+        """Every readable run, oldest first; the unreadable ones are named in ``problems``, the
+        interrupted ones (marked on this look) in ``interrupted``."""
+        self.problems, self.interrupted = [], []
         found = []
         for folder in self._numbered():
             if (folder / RUN_FILE).exists():
@@ -113,6 +116,8 @@ class RunStore:
                     found.append(read_run(folder))
                 except RunError as error:
                     self.problems.append(str(error))
+            elif not run_claims.still_training(folder):
+                self.interrupted.append(run_claims.mark_interrupted(folder))
         return found
 
     def _numbered(self) -> list[Path]:
@@ -145,9 +150,11 @@ class RunStore:
             folder = self.folder / f"{number:03d}"
             try:
                 folder.mkdir()
-                return folder
             except FileExistsError:  # another process recorded a run meanwhile
                 number += 1
+                continue
+            run_claims.claim(folder)
+            return folder
 
     def record(self, folder: Path, doc: Document, history: dict[str, list[float]], outcome: RunOutcome) -> RunRecord:
         """Write a finished (or stopped, or failed) run into its reserved folder."""
@@ -185,6 +192,7 @@ class RunStore:
         write_text_atomic(folder / GRAPH_FILE, dumps(doc))
         write_history(history, folder)
         write_run(record)
+        run_claims.release(folder)
         return record
 
     def _last_graph(self, folder: Path) -> dict[str, Any] | None:

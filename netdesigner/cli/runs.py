@@ -49,6 +49,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
     runs = store.runs()
     for problem in store.problems:
         print(f"netdesigner: skipped {problem}", file=sys.stderr)
+    for interrupted in store.interrupted:
+        print(interrupted)
     if not runs:
         print(f"no runs of {args.graph} yet (they are kept in {store.folder})")
         return EXIT_INVALID if store.problems else EXIT_OK

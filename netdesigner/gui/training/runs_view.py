@@ -123,6 +123,8 @@ class RunsView(QtWidgets.QWidget):
             self.table.selectRow(len(self.records) - 1)
         for problem in self.store.problems if self.store is not None else []:
             self.say(f"skipped a run: {problem}", True)
+        for interrupted in self.store.interrupted if self.store is not None else []:
+            self.say(f"{interrupted[:1].upper()}{interrupted[1:]}.", False)
         self._overlay()
         self._update_buttons()
 

@@ -34,7 +34,7 @@ PACKAGE = str(ROOT / "netdesigner")
 
 def targets() -> dict[str, tuple[dict[str, Any], Callable[..., None]]]:
     """Each fuzz test's strategies (by argument name) and its check, as the tests define them."""
-    from tests import test_fileformat, test_hardening, test_import
+    from tests import test_fileformat, test_hardening, test_hostile_runs, test_import
 
     return {
         "file": ({"text": test_fileformat.mutated_files()}, test_fileformat.load_or_fail_cleanly),
@@ -44,6 +44,7 @@ def targets() -> dict[str, tuple[dict[str, Any], Callable[..., None]]]:
         ),
         "npz": ({"arrays": test_hardening.NPZ_ARRAYS}, test_hardening.npz_is_a_dataset_or_a_data_error),
         "keras_config": ({"data": st.data()}, test_import.damaged_config_fails_cleanly),
+        "run_folder": (test_hostile_runs.RUN_FOLDERS, test_hostile_runs.run_folder_is_listed_or_skipped),
     }
 
 

@@ -5,21 +5,27 @@ cannot drive the terminal or the exported script's help."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import runpy
 import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netdesigner.backend.atomic_files import replace_atomically
 from netdesigner.backend.run_store import RUN_FILE, Outcome, RunOutcome, RunStore, store_for
 from netdesigner.cli import main
 from netdesigner.core.fileformat import FormatError, load, loads, save, to_dict
 from tests.conftest import SAMPLE_DIR
+from tests.fuzz import BUDGETS
 
 MLP = SAMPLE_DIR / "mlp_classifier.json"
 
@@ -367,3 +373,75 @@ def test_kill_9_during_train_loses_no_run_and_no_previous_model(tmp_path: Path) 
     assert (out / "model.keras").read_bytes() == b"the previous model"
     store = store_for(graph)
     assert store.runs() == [] and store.interrupted and "was interrupted" in store.interrupted[0]
+
+
+RECORD_FIELDS = ["name", "created", "outcome", "message", "fingerprint", "seed", "settings", "heads", "fit"]
+RECORD_FIELDS += ["data", "final", "seconds", "device", "changes", "format", "version"]
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([10**400, -(10**400), float("nan"), float("inf"), "\x1b]0;x\x07", "²", "", "finished"]),
+    st.floats(),
+    st.text(max_size=20),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=4), st.one_of(st.integers(), st.floats(), st.text(max_size=4)), max_size=3),
+)
+FOLDER_NAMES = st.one_of(
+    st.from_regex(r"\A[0-9]{1,4}\Z"), st.sampled_from(["²", "٣", "00", "-1", "1e3", ".1"]), st.text(max_size=6)
+)
+
+
+RUN_FOLDER_EXTRAS = st.lists(st.tuples(FOLDER_NAMES, st.sampled_from(["dir", "file", "record"])), max_size=3)
+RUN_RECORD_EDITS = st.dictionaries(st.sampled_from(RECORD_FIELDS), ODD_VALUES, max_size=3)
+HISTORIES = st.one_of(st.none(), st.text(max_size=60), st.just('epoch,loss\n1,"' + "9" * 140_000 + '"\n'))
+
+
+RUN_FOLDERS = dict(extra=RUN_FOLDER_EXTRAS, edits=RUN_RECORD_EDITS, history=HISTORIES, nesting=st.integers(0, 3))
+
+
+@settings(max_examples=BUDGETS["run_folder"])
+@given(**RUN_FOLDERS)
+def test_fuzzed_run_folders_are_listed_or_skipped_by_name(
+    extra: list[tuple[str, str]], edits: dict[str, object], history: str | None, nesting: int
+) -> None:
+    run_folder_is_listed_or_skipped(extra, edits, history, nesting)
+
+
+RUN_FOLDERS = {
+    "extra": RUN_FOLDER_EXTRAS,
+    "edits": RUN_RECORD_EDITS,
+    "history": HISTORIES,
+    "nesting": st.integers(0, 3),
+}
+
+
+def run_folder_is_listed_or_skipped(
+    extra: list[tuple[str, str]], edits: dict[str, object], history: str | None, nesting: int
+) -> None:
+    """Odd folder names, hand-edited record fields of any kind, damaged histories and deeply
+    nested records: ``runs`` lists what it can read, names what it skips, and never crashes."""
+    with tempfile.TemporaryDirectory() as home:
+        graph, store = graph_with_runs(Path(home), count=1)
+        record = edit_record(store, "001", **edits)
+        if nesting:
+            record.write_text("[" * 10**nesting * 50 + "]" * 10**nesting * 50)
+        if history is not None:
+            (store.folder / "001" / "history.csv").write_text(history)
+        for name, kind in extra:
+            if not name or "/" in name or "\0" in name or name in (".", ".."):
+                continue
+            target = store.folder / name
+            if target.exists():
+                continue
+            if kind == "file":
+                target.write_text("x")
+            else:
+                target.mkdir()
+                if kind == "record":
+                    (target / RUN_FILE).write_text(json.dumps(edits, default=str))
+        runs = store.runs()
+        assert all(r.outcome in tuple(Outcome) for r in runs)
+        assert all(isinstance(p, str) and p for p in [*store.problems, *store.interrupted])
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["runs", str(graph)]) in (0, 1)

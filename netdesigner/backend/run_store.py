@@ -284,7 +284,7 @@ def _field_value(path: Path, name: str, hint: Any, value: Any) -> Any:
     """``value`` read as ``RunRecord`` declares the field ``name`` (its type hint is the
     schema): a hand-edited file's wrong kind of value is a ``RunError`` naming the field."""
     if isinstance(hint, type) and issubclass(hint, StrEnum):
-        if value not in {member.value for member in hint}:
+        if not isinstance(value, str) or value not in {member.value for member in hint}:
             raise RunError(f"{path}: {name} is missing or not one of {', '.join(hint)}")
         return hint(value)
     kind, words = _KINDS.get(get_origin(hint) or hint, (hint, "a value"))

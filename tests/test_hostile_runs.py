@@ -445,3 +445,16 @@ def run_folder_is_listed_or_skipped(
         assert all(isinstance(p, str) and p for p in [*store.problems, *store.interrupted])
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             assert main(["runs", str(graph)]) in (0, 1)
+
+
+def test_an_npz_that_inflates_past_free_memory_is_a_data_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from netdesigner.backend import data_checks
+    from netdesigner.backend.data import DataError, read_npz
+
+    bomb = tmp_path / "bomb.npz"
+    np.savez_compressed(bomb, x=np.zeros((1024, 1024), "float64"))  # 8 MiB of zeros: a few kB packed
+    monkeypatch.setattr(data_checks, "free_memory", lambda: 4 * 1024 * 1024)
+    with pytest.raises(DataError, match=r"bomb.npz, inflated, would need [\d.]+ GiB of memory"):
+        read_npz(bomb)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import socket
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -166,6 +167,13 @@ def read_npz(path: Path) -> dict[str, Any]:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not magic.startswith(NPZ_MAGIC):
         raise DataError(f"{path} is not a NumPy .npz file", "save the arrays with numpy.savez")
+    if magic.startswith(b"PK"):  # a zip of .npy members: what they inflate to must fit (a 3 MB file held 3 GB)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                inflated = sum(member.file_size for member in archive.infolist())
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise DataError(f"cannot read {path}: {exc}") from None
+        check_fits_in_memory(inflated, f"{path.name}, inflated,")
     try:
         loaded = np.load(path, allow_pickle=False)  # never unpickle: data files run no code
         if isinstance(loaded, np.ndarray):  # a single .npy array under an .npz name

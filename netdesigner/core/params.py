@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from netdesigner.core.errors import ParamError, quoted
+from netdesigner.core.keras_objects import object_problem
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -217,7 +218,7 @@ class ParamSpec:
                     f"{self.name} cannot set {key!r}",
                     "this layer's options are " + ", ".join(self.choices),
                 )
-            problem = config_data_problem(item)
+            problem = config_data_problem(item) or object_problem(key, item)
             if problem:
                 raise ParamError(self.name, f"{self.name}.{key} cannot be kept: {problem}")
         return dict(value)

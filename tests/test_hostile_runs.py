@@ -458,3 +458,22 @@ def test_an_npz_that_inflates_past_free_memory_is_a_data_error(tmp_path: Path, m
     monkeypatch.setattr(data_checks, "free_memory", lambda: 4 * 1024 * 1024)
     with pytest.raises(DataError, match=r"bomb.npz, inflated, would need [\d.]+ GiB of memory"):
         read_npz(bomb)
+
+
+def test_a_small_config_describing_huge_weights_is_refused_before_keras_builds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 2 MB config drove Keras to 9 GB before a message: netdesigner counts the weights first."""
+    import zipfile
+
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input((100_000,)), keras.layers.Dense(10, name="huge")])
+    config = json.loads(model.to_json())
+    next(layer for layer in config["config"]["layers"] if layer["class_name"] == "Dense")["config"]["units"] = 10**6
+    bomb = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(bomb, "w") as archive:
+        archive.writestr("config.json", json.dumps(config))
+        archive.writestr("metadata.json", json.dumps({"keras_version": keras.__version__}))
+    assert main(["evaluate", str(MLP), str(bomb), "--data", "digits"]) == 2
+    weights = 4 * (100_000 * 10**6 + 10**6) // 2**20  # kernel and bias, float32
+    assert f"describes a model of {weights:,} MiB of weights" in capsys.readouterr().err

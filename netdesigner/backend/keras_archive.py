@@ -1,7 +1,8 @@
 """A ``.keras`` file is looked at before Keras opens it: it must be a regular file, and a zip
-whose config is at most 64 MiB and whose members, inflated, fit in the memory free now. A few
-megabytes can otherwise inflate to gigabytes (a 3 MB weights file took 7 GB) before Keras
-says anything."""
+whose config is at most 64 MiB, whose members, inflated, fit in the memory free now, and whose
+model's weights do too (counted by netdesigner's own import of the config, where it can read
+it). A few megabytes can otherwise take gigabytes (a 3 MB weights file took 7 GB, a 2 MB
+config 9 GB) before Keras says anything."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import zipfile
 from pathlib import Path
 
 from netdesigner.backend import data_checks
-from netdesigner.backend.importer import MAX_CONFIG_BYTES, ModelReadError
+from netdesigner.backend.importer import MAX_CONFIG_BYTES, ModelReadError, import_model
 from netdesigner.core.bounded_read import MiB, check_regular
+from netdesigner.core.errors import GraphError
+from netdesigner.core.inference import infer
 
 
 def check_keras_archive(path: Path) -> None:
@@ -32,3 +35,18 @@ def check_keras_archive(path: Path) -> None:
             f"{path} inflates to {inflated // MiB:,} MiB, more than the {free // MiB:,} MiB of memory free: "
             "a model this large needs a machine with more memory, or the file is damaged"
         )
+    weights = _weights_bytes(path)
+    if free is not None and weights is not None and weights > free:
+        raise ModelReadError(
+            f"{path} describes a model of {weights // MiB:,} MiB of weights, more than the {free // MiB:,} MiB "
+            "of memory free: a model this large needs a machine with more memory, or the file is damaged"
+        )
+
+
+def _weights_bytes(path: Path) -> int | None:
+    """Bytes of float32 weights the model's config makes, or None where netdesigner cannot
+    read the config (a layer it has no node for: Keras alone can tell then)."""
+    try:
+        return 4 * infer(import_model(path).graph).total_params
+    except GraphError:  # ModelImportError among others: a model it cannot read
+        return None

@@ -29,24 +29,21 @@ def check_keras_archive(path: Path) -> None:
     config = next((m for m in members if m.filename == "config.json"), None)
     if config is not None and config.file_size > MAX_CONFIG_BYTES:
         raise ModelReadError(f"{path}: its config.json inflates to {config.file_size // MiB:,} MiB (at most 64)")
-    inflated, free = sum(m.file_size for m in members), data_checks.free_memory()
-    if free is not None and inflated > free:
-        raise ModelReadError(
-            f"{path} inflates to {inflated // MiB:,} MiB, more than the {free // MiB:,} MiB of memory free: "
-            "a model this large needs a machine with more memory, or the file is damaged"
-        )
-    weights = _weights_bytes(path)
-    if free is not None and weights is not None and weights > free:
-        raise ModelReadError(
-            f"{path} describes a model of {weights // MiB:,} MiB of weights, more than the {free // MiB:,} MiB "
-            "of memory free: a model this large needs a machine with more memory, or the file is damaged"
-        )
+    free = data_checks.free_memory()
+    if free is None:
+        return
+    for what, size in (("inflates to", sum(m.file_size for m in members)), ("needs for its weights", _weights(path))):
+        if size > free:
+            raise ModelReadError(
+                f"{path} {what} {size // MiB:,} MiB, more than the {free // MiB:,} MiB of memory free: "
+                "a model this large needs a machine with more memory, or the file is damaged"
+            )
 
 
-def _weights_bytes(path: Path) -> int | None:
-    """Bytes of float32 weights the model's config makes, or None where netdesigner cannot
-    read the config (a layer it has no node for: Keras alone can tell then)."""
+def _weights(path: Path) -> int:
+    """Bytes of float32 weights the model's config makes, 0 where netdesigner cannot read the
+    config (a layer it has no node for: Keras alone can tell then)."""
     try:
         return 4 * infer(import_model(path).graph).total_params
     except GraphError:  # ModelImportError among others: a model it cannot read
-        return None
+        return 0

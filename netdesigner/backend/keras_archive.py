@@ -30,14 +30,17 @@ def check_keras_archive(path: Path) -> None:
     if config is not None and config.file_size > MAX_CONFIG_BYTES:
         raise ModelReadError(f"{path}: its config.json inflates to {config.file_size // MiB:,} MiB (at most 64)")
     free = data_checks.free_memory()
-    if free is None:
-        return
-    for what, size in (("inflates to", sum(m.file_size for m in members)), ("needs for its weights", _weights(path))):
-        if size > free:
-            raise ModelReadError(
-                f"{path} {what} {size // MiB:,} MiB, more than the {free // MiB:,} MiB of memory free: "
-                "a model this large needs a machine with more memory, or the file is damaged"
-            )
+    if free is not None:
+        _refuse_past(path, "inflates to", sum(m.file_size for m in members), free)
+        _refuse_past(path, "needs for its weights", _weights(path), free)  # its config is read only now
+
+
+def _refuse_past(path: Path, what: str, size: int, free: int) -> None:
+    if size > free:
+        raise ModelReadError(
+            f"{path} {what} {size // MiB:,} MiB, more than the {free // MiB:,} MiB of memory free: "
+            "a model this large needs a machine with more memory, or the file is damaged"
+        )
 
 
 def _weights(path: Path) -> int:

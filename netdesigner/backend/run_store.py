@@ -28,7 +28,7 @@ from netdesigner.backend.reports import write_history
 from netdesigner.backend.training import TrainingRun, TrainResult
 from netdesigner.core.bounded_read import MiB, read_text_bounded
 from netdesigner.core.compile_plan import compile_plan
-from netdesigner.core.errors import GraphError
+from netdesigner.core.errors import GraphError, in_words
 from netdesigner.core.fileformat import Document, FormatError, dumps, load, to_dict, write_text_atomic
 from netdesigner.core.run_changes import describe_changes, fingerprint
 from netdesigner.samples import package_file
@@ -323,7 +323,7 @@ def read_history(path: Path) -> dict[str, list[float]]:
                     history[key].append(float(cell))
         return history
     except (OSError, ValueError, IndexError, csv.Error) as error:  # UnicodeDecodeError is a ValueError
-        raise RunError(f"{path} cannot be read: {getattr(error, 'strerror', None) or error}") from None
+        raise RunError(f"{path} cannot be read: {in_words(error)}") from None
 
 
 def _read_json(path: Path) -> Any:
@@ -332,4 +332,4 @@ def _read_json(path: Path) -> Any:
     except RecursionError:
         raise RunError(f"{path} cannot be read: it is nested too deeply") from None
     except (OSError, ValueError) as error:
-        raise RunError(f"{path} cannot be read: {getattr(error, 'strerror', None) or error}") from None
+        raise RunError(f"{path} cannot be read: {in_words(error)}") from None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from netdesigner.cli.common import DATA_HELP, EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_none, parse_data_spec
 from netdesigner.cli.model import load_trained_model
-from netdesigner.core.errors import GraphError
+from netdesigner.core.errors import GraphError, in_words
 from netdesigner.core.report import megabytes
 from netdesigner.core.settings import FIT_PARAMS
 
@@ -145,8 +145,7 @@ def _record(store: RunStore | None, folder: Path | None, training: TrainingRun, 
     try:
         record = record_run(store, folder, training, result)
     except (OSError, RunError) as error:
-        why = error.strerror if isinstance(error, OSError) and error.strerror else error
-        print(f"netdesigner: could not record the run in {folder}: {why}", file=sys.stderr)
+        print(f"netdesigner: could not record the run in {folder}: {in_words(error)}", file=sys.stderr)
         return False
     if record is not None:
         print(f"recorded run {record.id} ({record.changes}) in {folder}")

@@ -26,14 +26,14 @@ KINDS = {
 def check_regular(path: str | os.PathLike[str]) -> None:
     """Refuse, by its kind, anything but a regular file (links are followed: the target counts),
     before ``path`` is handed to a library that opens it itself."""
-    _refuse_unless_regular(_stat(path).st_mode)
+    _refuse_nul(path)
+    _refuse_unless_regular(os.stat(path).st_mode)
 
 
-def _stat(path: str | os.PathLike[str]) -> os.stat_result:
-    try:
-        return os.stat(path)
-    except ValueError:  # "embedded null byte": no file is named so
-        raise OSError(errno.EINVAL, "its name holds a NUL character, which no file name may") from None
+def _refuse_nul(path: str | os.PathLike[str]) -> None:
+    """No file is named with a NUL: say so as an ``OSError``, where ``os`` raises ValueError."""
+    if "\0" in os.fsdecode(path):
+        raise OSError(errno.EINVAL, "its name holds a NUL character, which no file name may")
 
 
 def _refuse_unless_regular(mode: int) -> None:
@@ -46,7 +46,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     """The whole content of the regular file ``path``, refused past ``limit`` bytes."""
     # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; it is then
     # refused by its kind, checked on what was opened (no race with a swap of the name).
-    _stat(path)  # a NUL in the name is an OSError like any other unreadable name
+    _refuse_nul(path)
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(descriptor, "rb") as handle:
         _refuse_unless_regular(os.fstat(handle.fileno()).st_mode)

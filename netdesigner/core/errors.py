@@ -52,6 +52,12 @@ def quoted(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def in_words(error: BaseException) -> str:
+    """What went wrong, as a message says it: an ``OSError``'s own words ("No space left on
+    device"), without its number and file name; any other error's text."""
+    return getattr(error, "strerror", None) or str(error)
+
+
 class GraphError(Exception):
     """Base of every error core raises on purpose."""
 
